@@ -1,0 +1,291 @@
+"""The editors' workplace. Saving goes through the services, so statuses stay current."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from recommendations import services
+from recommendations.models import (
+    Assessment,
+    Body,
+    Document,
+    Organization,
+    Recommendation,
+    Response,
+    State,
+    Target,
+    Theme,
+)
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["acronym", "name"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "official_name"]
+    search_fields = ["code", "name", "official_name", "other_names"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "country"]
+    search_fields = ["name", "acronym"]
+    autocomplete_fields = ["country"]
+    list_select_related = ["country"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["symbol", "title", "kind", "body", "date"]
+    list_filter = ["kind", "body"]
+    search_fields = ["symbol", "title"]
+    autocomplete_fields = ["body", "organizations"]
+    list_select_related = ["body"]
+    date_hierarchy = "date"
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "uhri_code"]
+    search_fields = ["name", "slug", "uhri_code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = [
+            "text",
+            "document",
+            "paragraph",
+            "issued_by",
+            "recommending_states",
+            "organizations",
+            "themes",
+            "issued_on",
+            "reiterates",
+            "owner",
+            "watchers",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        Recommendation.validate_issuers(
+            issued_by=cleaned.get("issued_by"),
+            recommending_states=cleaned.get("recommending_states"),
+            organizations=cleaned.get("organizations"),
+        )
+        return cleaned
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ["state", "body", "response_due", "follow_up_due", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["state", "body"]
+    extra = 1
+    show_change_link = True
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    form = RecommendationForm
+    inlines = [TargetInline]
+    list_display = [
+        "excerpt",
+        "document_symbol",
+        "paragraph",
+        "issued_by",
+        "issued_on",
+        "statuses",
+    ]
+    list_filter = [
+        ("issued_by", admin.RelatedOnlyFieldListFilter),
+        ("targets__state", admin.RelatedOnlyFieldListFilter),
+        "themes",
+        "targets__status",
+        "targets__responses__position",
+    ]
+    search_fields = ["text", "document__symbol", "paragraph"]
+    autocomplete_fields = [
+        "document",
+        "issued_by",
+        "recommending_states",
+        "organizations",
+        "themes",
+        "reiterates",
+        "owner",
+        "watchers",
+    ]
+    list_select_related = ["document", "issued_by"]
+    date_hierarchy = "issued_on"
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        targets = Target.objects.select_related("state", "body").order_by("pk")
+        return super().get_queryset(request).prefetch_related(Prefetch("targets", queryset=targets))
+
+    def get_search_results(self, request, queryset, search_term):
+        # Filtering on targets can repeat a recommendation once per target; show it once.
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+    @admin.display(description="Text")
+    def excerpt(self, obj: Recommendation) -> str:
+        return obj.excerpt()
+
+    @admin.display(description="Document", ordering="document__symbol")
+    def document_symbol(self, obj: Recommendation) -> str:
+        return str(obj.document or "")
+
+    @admin.display(description="Status by addressee")
+    def statuses(self, obj: Recommendation) -> str:
+        return "; ".join(
+            f"{target.state.code if target.state else target.body.acronym}: "
+            f"{target.get_status_display()}"
+            for target in obj.targets.all()
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The target inline is saved by the admin, inside its transaction; derive again after.
+        super().save_related(request, form, formsets, change)
+        services.recommendation_refresh_statuses(recommendation=form.instance)
+
+
+class ResponseInline(admin.StackedInline):
+    model = Response
+    fields = ["position", "date", "text", "document", "paragraph"]
+    autocomplete_fields = ["document"]
+    extra = 0
+
+
+class AssessmentInline(admin.StackedInline):
+    model = Assessment
+    fields = [
+        "implementation",
+        "assessed_on",
+        "summary",
+        "source_document",
+        "source_url",
+        "author",
+    ]
+    autocomplete_fields = ["source_document", "author"]
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    inlines = [ResponseInline, AssessmentInline]
+    fields = [
+        "recommendation",
+        "state",
+        "body",
+        "response_due",
+        "follow_up_due",
+        "status",
+    ]
+    readonly_fields = ["status"]
+    list_display = [
+        "addressee",
+        "recommendation_excerpt",
+        "document_symbol",
+        "status",
+        "response_due",
+    ]
+    list_filter = [
+        "status",
+        ("state", admin.RelatedOnlyFieldListFilter),
+        ("body", admin.RelatedOnlyFieldListFilter),
+        "responses__position",
+        "recommendation__themes",
+    ]
+    search_fields = [
+        "recommendation__text",
+        "recommendation__document__symbol",
+        "recommendation__paragraph",
+    ]
+    autocomplete_fields = ["recommendation", "state", "body"]
+    list_select_related = ["state", "body", "recommendation__document"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+    @admin.display(description="Recommendation")
+    def recommendation_excerpt(self, obj: Target) -> str:
+        return obj.recommendation.excerpt()
+
+    @admin.display(description="Document", ordering="recommendation__document__symbol")
+    def document_symbol(self, obj: Target) -> str:
+        return str(obj.recommendation.document or "")
+
+    def save_related(self, request, form, formsets, change):
+        # Responses and assessments inlines are saved by the admin; derive the status after.
+        super().save_related(request, form, formsets, change)
+        services.target_refresh_status(target=form.instance)
+
+
+@admin.register(Response)
+class ResponseAdmin(SimpleHistoryAdmin):
+    list_display = ["target", "position", "date", "document"]
+    list_filter = ["position"]
+    search_fields = ["text", "target__recommendation__document__symbol"]
+    autocomplete_fields = ["target", "document"]
+    list_select_related = [
+        "target__state",
+        "target__body",
+        "target__recommendation__document",
+        "document",
+    ]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        services.response_save(response=obj)
+
+    def delete_model(self, request, obj):
+        services.response_delete(response=obj)
+
+    def delete_queryset(self, request, queryset):
+        for response in queryset.select_related("target"):
+            services.response_delete(response=response)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["target", "implementation", "assessed_on", "author"]
+    list_filter = ["implementation"]
+    search_fields = ["summary", "target__recommendation__document__symbol"]
+    autocomplete_fields = ["target", "source_document", "author"]
+    list_select_related = [
+        "target__state",
+        "target__body",
+        "target__recommendation__document",
+        "author",
+    ]
+    date_hierarchy = "assessed_on"
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "author": request.user.pk,
+            "assessed_on": timezone.localdate(),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_model(self, request, obj, form, change):
+        services.assessment_save(assessment=obj)
+
+    def delete_model(self, request, obj):
+        services.assessment_delete(assessment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for assessment in queryset.select_related("target"):
+            services.assessment_delete(assessment=assessment)

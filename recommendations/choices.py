@@ -1,0 +1,67 @@
+"""The vocabularies of the domain: body kinds, document kinds, positions, implementation, status."""
+
+from django.db import models
+
+
+class BodyKind(models.TextChoices):
+    TREATY_BODY = "treaty_body", "Treaty body"
+    UPR = "upr", "Universal Periodic Review"
+    CHARTER_BODY = "charter_body", "Charter body"
+    SPECIAL_PROCEDURE = "special_procedure", "Special procedure"
+    INQUIRY = "inquiry", "Commission of inquiry"
+    OFFICE = "office", "Office or agency"
+    OTHER = "other", "Other"
+
+
+class DocumentKind(models.TextChoices):
+    REPORT = "report", "Report"
+    CONCLUDING_OBSERVATIONS = "concluding_observations", "Concluding observations"
+    UPR_REPORT = "upr_report", "UPR report"
+    UPR_ADDENDUM = "upr_addendum", "UPR addendum"
+    RESOLUTION = "resolution", "Resolution"
+    LETTER = "letter", "Letter"
+    STATEMENT = "statement", "Statement"
+    SUBMISSION = "submission", "Submission"
+    PRESS_RELEASE = "press_release", "Press release"
+    OTHER = "other", "Other"
+
+
+class Position(models.TextChoices):
+    SUPPORTED = "supported", "Supported"
+    PARTIALLY_SUPPORTED = "partially_supported", "Partially supported"
+    NOTED = "noted", "Noted"
+    REJECTED = "rejected", "Rejected"
+    OTHER = "other", "Other"
+
+
+class Implementation(models.TextChoices):
+    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
+    PARTIALLY_IMPLEMENTED = "partially_implemented", "Partially implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+    REGRESSED = "regressed", "Regressed"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class TargetStatus(models.TextChoices):
+    """Every word the status rule can give: the response states, positions and implementations."""
+
+    AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+    RESPONSE_OVERDUE = "response_overdue", "Response overdue"
+    SUPPORTED = Position.SUPPORTED.value, Position.SUPPORTED.label
+    PARTIALLY_SUPPORTED = (
+        Position.PARTIALLY_SUPPORTED.value,
+        Position.PARTIALLY_SUPPORTED.label,
+    )
+    NOTED = Position.NOTED.value, Position.NOTED.label
+    REJECTED = Position.REJECTED.value, Position.REJECTED.label
+    OTHER = Position.OTHER.value, Position.OTHER.label
+    NOT_IMPLEMENTED = (
+        Implementation.NOT_IMPLEMENTED.value,
+        Implementation.NOT_IMPLEMENTED.label,
+    )
+    PARTIALLY_IMPLEMENTED = (
+        Implementation.PARTIALLY_IMPLEMENTED.value,
+        Implementation.PARTIALLY_IMPLEMENTED.label,
+    )
+    IMPLEMENTED = Implementation.IMPLEMENTED.value, Implementation.IMPLEMENTED.label
+    REGRESSED = Implementation.REGRESSED.value, Implementation.REGRESSED.label

@@ -1,0 +1,185 @@
+"""Writes. Every path that changes a response, an assessment or a due date comes through here,
+so the stored `Target.status` is refreshed in the same transaction, whoever wrote."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import TypeVar
+
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from recommendations.models import Assessment, Recommendation, Response, Target
+from recommendations.status import derive_status
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+RECOMPUTE_BATCH = 5000
+
+
+def target_derive_status(*, target: Target, today: date) -> str:
+    latest_assessment = target.latest_assessment()
+    latest_response = target.latest_response()
+    return derive_status(
+        implementation=latest_assessment.implementation if latest_assessment else None,
+        position=latest_response.position if latest_response else None,
+        response_due=target.response_due,
+        today=today,
+    )
+
+
+def target_refresh_status(*, target: Target, today: date | None = None) -> bool:
+    """Store the target's status as the rule derives it now; True when it changed."""
+    status = target_derive_status(target=target, today=today or timezone.localdate())
+    if status == target.status:
+        return False
+    target.status = status
+    target.save(update_fields=["status"])
+    return True
+
+
+def recommendation_refresh_statuses(
+    *, recommendation: Recommendation, today: date | None = None
+) -> int:
+    return sum(
+        target_refresh_status(target=target, today=today) for target in recommendation.targets.all()
+    )
+
+
+@transaction.atomic
+def target_save(*, target: Target, today: date | None = None) -> Target:
+    target.full_clean()
+    target.save()
+    target_refresh_status(target=target, today=today)
+    return target
+
+
+@transaction.atomic
+def response_save(*, response: Response, today: date | None = None) -> Response:
+    response.full_clean()
+    response.save()
+    target_refresh_status(target=response.target, today=today)
+    return response
+
+
+def response_create(*, target: Target, today: date | None = None, **fields) -> Response:
+    return response_save(response=Response(target=target, **fields), today=today)
+
+
+@transaction.atomic
+def response_delete(*, response: Response, today: date | None = None) -> None:
+    target = response.target
+    response.delete()
+    target_refresh_status(target=target, today=today)
+
+
+@transaction.atomic
+def assessment_save(*, assessment: Assessment, today: date | None = None) -> Assessment:
+    assessment.full_clean()
+    assessment.save()
+    target_refresh_status(target=assessment.target, today=today)
+    return assessment
+
+
+def assessment_create(*, target: Target, today: date | None = None, **fields) -> Assessment:
+    return assessment_save(assessment=Assessment(target=target, **fields), today=today)
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, today: date | None = None) -> None:
+    target = assessment.target
+    assessment.delete()
+    target_refresh_status(target=target, today=today)
+
+
+def _latest(model: type[models.Model], field: str) -> Subquery:
+    return Subquery(
+        model.objects.filter(target=OuterRef("pk")).order_by(*model.LATEST_FIRST).values(field)[:1]
+    )
+
+
+def target_status_drift(*, today: date) -> dict[str, list[int]]:
+    """Targets whose stored status differs from the rule's, as {new status: [target ids]}.
+
+    One query streams every target with its latest response and assessment; the rule runs
+    in Python so that it stays the one function in status.py.
+    """
+    rows = (
+        Target.objects.annotate(
+            latest_position=_latest(Response, "position"),
+            latest_implementation=_latest(Assessment, "implementation"),
+        )
+        .order_by()
+        .values_list("pk", "status", "response_due", "latest_position", "latest_implementation")
+    )
+    drift: dict[str, list[int]] = defaultdict(list)
+    for pk, stored, response_due, position, implementation in rows.iterator(
+        chunk_size=RECOMPUTE_BATCH
+    ):
+        status = derive_status(
+            implementation=implementation,
+            position=position,
+            response_due=response_due,
+            today=today,
+        )
+        if status != stored:
+            drift[status].append(pk)
+    return drift
+
+
+def target_statuses_recompute(*, today: date | None = None, dry_run: bool = False) -> int:
+    """Recompute every stored status set-based; returns how many differ (fixed unless dry_run).
+
+    Changed rows are written in batches with their history, so a status that changes because
+    a date passed shows in the target's history like any other change.
+    """
+    drift = target_status_drift(today=today or timezone.localdate())
+    changed = sum(len(ids) for ids in drift.values())
+    if dry_run or not changed:
+        return changed
+    for status, ids in drift.items():
+        for start in range(0, len(ids), RECOMPUTE_BATCH):
+            with transaction.atomic():
+                targets = list(Target.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]))
+                for target in targets:
+                    target.status = status
+                bulk_update_with_history(
+                    targets,
+                    Target,
+                    ["status"],
+                    default_change_reason="Status recomputed",
+                )
+    return changed
+
+
+def row_upsert(model: type[ModelT], *, lookup: dict, values: dict) -> tuple[ModelT, str]:
+    """Create or update one row by its natural key; saves only when a value differs.
+
+    Returns the row and what happened: "created", "updated" or "unchanged", so loading the
+    same data twice writes nothing and adds no history.
+    """
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, **values)
+        row.full_clean()
+        row.save()
+        return row, "created"
+    changed = [field for field, value in values.items() if getattr(row, field) != value]
+    if not changed:
+        return row, "unchanged"
+    for field in changed:
+        setattr(row, field, values[field])
+    row.full_clean()
+    row.save()
+    return row, "updated"
+
+
+def m2m_set(manager, objects: Iterable[models.Model]) -> bool:
+    """Set a many-to-many relation; True when it changed."""
+    wanted = {obj.pk for obj in objects}
+    if set(manager.values_list("pk", flat=True)) == wanted:
+        return False
+    manager.set(wanted)
+    return True

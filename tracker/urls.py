@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "UN recommendations tracker"
+admin.site.site_title = "Recommendations tracker"
+admin.site.index_title = "Recommendations, targets, responses and assessments"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", admin.site.urls),
+]
