@@ -1,0 +1,228 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from recommendations.choices import TargetStatus
+from recommendations.models import Recommendation, Response, Target
+from tests.factories import (
+    BodyFactory,
+    DocumentFactory,
+    RecommendationFactory,
+    TargetFactory,
+    state,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def inline_management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def recommendation_form(*, document, issued_by, targets: list[dict]) -> dict:
+    data = {
+        "text": "Respect the principle of non-refoulement.",
+        "document": str(document.pk),
+        "paragraph": "1221 (a)",
+        "issued_by": str(issued_by.pk) if issued_by else "",
+        "issued_on": "2014-02-07",
+        **inline_management("targets", len(targets)),
+    }
+    for index, target in enumerate(targets):
+        for field, value in target.items():
+            data[f"targets-{index}-{field}"] = value
+    return data
+
+
+def test_an_editor_adds_a_recommendation_with_two_targets(editor_client):
+    document = DocumentFactory(symbol="A/HRC/25/CRP.1")
+    unhcr = BodyFactory(acronym="UNHCR", kind="office")
+    data = recommendation_form(
+        document=document,
+        issued_by=document.body,
+        targets=[
+            {"state": str(state("CHN").pk), "response_due": "2014-06-01"},
+            {"body": str(unhcr.pk)},
+        ],
+    )
+
+    response = editor_client.post(reverse("admin:recommendations_recommendation_add"), data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    recommendation = Recommendation.objects.get(paragraph="1221 (a)")
+    targets = {str(target.addressee): target for target in recommendation.targets.all()}
+    assert set(targets) == {"China", "UNHCR"}
+    assert targets["China"].status == TargetStatus.RESPONSE_OVERDUE
+    assert targets["UNHCR"].status == TargetStatus.AWAITING_RESPONSE
+
+
+def test_a_target_with_both_a_state_and_a_body_is_refused_and_nothing_is_stored(editor_client):
+    document = DocumentFactory()
+    data = recommendation_form(
+        document=document,
+        issued_by=document.body,
+        targets=[{"state": str(state("CHN").pk), "body": str(BodyFactory(acronym="UNHCR").pk)}],
+    )
+
+    response = editor_client.post(reverse("admin:recommendations_recommendation_add"), data)
+
+    assert response.status_code == 200
+    assert "Choose a state or a body, not both." in response.content.decode()
+    assert not Recommendation.objects.exists()
+    assert not Target.objects.exists()
+
+
+def test_a_recommendation_without_an_issuer_is_refused_naming_the_field(editor_client):
+    data = recommendation_form(
+        document=DocumentFactory(), issued_by=None, targets=[{"state": str(state("CHN").pk)}]
+    )
+
+    response = editor_client.post(reverse("admin:recommendations_recommendation_add"), data)
+
+    assert response.status_code == 200
+    assert "issued_by" in response.context["adminform"].form.errors
+    assert "needs an issuer" in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def test_a_duplicate_document_symbol_is_refused_on_the_symbol(editor_client):
+    DocumentFactory(symbol="A/HRC/25/CRP.1")
+
+    response = editor_client.post(
+        reverse("admin:recommendations_document_add"),
+        {"symbol": "A/HRC/25/CRP.1", "title": "Again", "kind": "report"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["symbol"] == [
+        "A document with this symbol already exists."
+    ]
+
+
+def test_saving_a_response_in_the_target_page_changes_the_stored_status(editor_client):
+    target = TargetFactory(response_due=date(2014, 6, 1))
+    data = {
+        "recommendation": str(target.recommendation.pk),
+        "state": str(target.state.pk),
+        "response_due": "2014-06-01",
+        **inline_management("responses", 1),
+        "responses-0-position": "rejected",
+        "responses-0-date": "2014-03-17",
+        "responses-0-text": "Economic migrants, not refugees.",
+        **inline_management("assessments", 0),
+    }
+
+    response = editor_client.post(
+        reverse("admin:recommendations_target_change", args=[target.pk]), data
+    )
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == TargetStatus.REJECTED
+    assert Response.objects.get(target=target).text == "Economic migrants, not refugees."
+
+
+def test_saving_a_response_on_its_own_page_changes_the_stored_status(editor_client):
+    target = TargetFactory()
+
+    response = editor_client.post(
+        reverse("admin:recommendations_response_add"),
+        {"target": str(target.pk), "position": "noted", "date": "2019-03-15"},
+    )
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == TargetStatus.NOTED
+
+
+def test_the_changelist_filters_by_status_and_searches_by_symbol(editor_client):
+    wanted = TargetFactory(recommendation__document__symbol="A/HRC/25/CRP.1")
+    Response.objects.create(target=wanted, position="rejected", date=date(2014, 3, 17))
+    Target.objects.filter(pk=wanted.pk).update(status=TargetStatus.REJECTED)
+    TargetFactory(recommendation__document__symbol="A/HRC/25/CRP.2")
+    TargetFactory(recommendation__document__symbol="A/HRC/46/52")
+    url = reverse("admin:recommendations_recommendation_changelist")
+
+    by_status = editor_client.get(url, {"targets__status__exact": "rejected"})
+    by_symbol = editor_client.get(url, {"q": "A/HRC/25"})
+
+    assert list(by_status.context["cl"].result_list) == [wanted.recommendation]
+    assert {rec.document.symbol for rec in by_symbol.context["cl"].result_list} == {
+        "A/HRC/25/CRP.1",
+        "A/HRC/25/CRP.2",
+    }
+    assert "CHN: Rejected" in by_status.content.decode()
+
+
+def test_an_editor_cannot_delete(editor_client):
+    recommendation = RecommendationFactory()
+
+    response = editor_client.post(
+        reverse("admin:recommendations_recommendation_delete", args=[recommendation.pk]),
+        {"post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert Recommendation.objects.filter(pk=recommendation.pk).exists()
+
+
+def test_a_staff_user_outside_the_editors_group_sees_nothing(client, staff_non_editor):
+    client.force_login(staff_non_editor)
+
+    response = client.get(reverse("admin:recommendations_recommendation_changelist"))
+
+    assert response.status_code == 403
+
+
+def test_the_history_view_shows_who_changed_what(editor_client):
+    recommendation = RecommendationFactory()
+
+    response = editor_client.get(
+        reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "admin_url",
+    [
+        "admin:recommendations_recommendation_changelist",
+        "admin:recommendations_target_changelist",
+        "admin:recommendations_response_changelist",
+        "admin:recommendations_assessment_changelist",
+    ],
+)
+def test_the_changelist_query_count_does_not_grow_with_rows(
+    editor_client, django_assert_max_num_queries, admin_url
+):
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(reverse(admin_url)).status_code == 200
+        return len(queries)
+
+    _one_row_world()
+    one_row = page_queries()
+    _more_rows_world(49)
+
+    with django_assert_max_num_queries(one_row):
+        assert editor_client.get(reverse(admin_url)).status_code == 200
+
+
+def _one_row_world():
+    target = TargetFactory()
+    Response.objects.create(target=target, position="supported", date=date(2019, 3, 1))
+    target.assessments.create(implementation="not_implemented", assessed_on=date(2020, 1, 1))
+
+
+def _more_rows_world(count: int):
+    for _ in range(count):
+        _one_row_world()

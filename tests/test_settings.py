@@ -1,0 +1,54 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def import_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tracker.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_missing_secret_key_stops_startup_when_debug_is_off():
+    result = import_settings(DEBUG="false")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_boolean_that_is_neither_true_nor_false_stops_startup():
+    result = import_settings(DEBUG="ture", SECRET_KEY="x")
+
+    assert "DEBUG='ture': expected true or false" in result.stderr
+
+
+def test_nothing_set_gives_sqlite():
+    result = import_settings(DEBUG="true", DATABASE_URL="")
+
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+@pytest.mark.parametrize("secret_from", ["env", "file"])
+def test_the_secret_key_comes_from_the_environment_or_a_file(tmp_path, secret_from):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from-a-file\n")
+    env = {"SECRET_KEY": "x"} if secret_from == "env" else {"SECRET_KEY_FILE": str(secret_file)}
+
+    result = import_settings(DEBUG="false", **env)
+
+    assert result.returncode == 0, result.stderr
