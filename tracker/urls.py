@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from tracker.health import healthz, readyz
+
 admin.site.site_header = "UN recommendations tracker"
 admin.site.site_title = "Recommendations tracker"
 admin.site.index_title = "Recommendations, targets, responses and assessments"
@@ -9,4 +11,6 @@ admin.site.index_title = "Recommendations, targets, responses and assessments"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]
