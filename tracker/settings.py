@@ -158,6 +158,8 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is ./control, beside whatever the current directory is.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
     CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
 # A task is acknowledged when it has finished, not when it starts, and a task whose worker
