@@ -441,6 +441,8 @@ def deliver_digest(
         .select_related("rule", "target__state", "target__body", "target__recommendation__document")
         .order_by("occurrence", "pk")
     )
+    if not reminders:  # their targets were deleted since the claim
+        return 0
     ours = Reminder.objects.filter(pk__in=claimed, status=ReminderStatus.SENDING, claimed_by=claim)
     try:
         _digest_message(recipient=recipient, reminders=reminders).send()

@@ -9,6 +9,11 @@ from django.conf import settings
 
 from recommendations import reminders, services
 
+# The longest wait between two tries (Celery's default). REMINDER_CLAIM_TIMEOUT outlasts it,
+# so no sweep takes back reminders whose retry is still to come; and Redis' visibility
+# timeout (an hour) too, so a waiting retry is not handed to a second worker.
+RETRY_WAIT_MAX = 600
+
 
 @shared_task
 def reminders_sweep() -> int:
@@ -19,7 +24,7 @@ def reminders_sweep() -> int:
     bind=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=settings.REMINDER_RETRY_BACKOFF,
-    retry_backoff_max=600,
+    retry_backoff_max=RETRY_WAIT_MAX,
     max_retries=settings.REMINDER_MAX_RETRIES,
 )
 def deliver_digest(self, recipient: str, reminder_ids: list[int]) -> int:
