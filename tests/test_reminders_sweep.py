@@ -346,8 +346,9 @@ def test_two_sweeps_in_a_row_record_each_due_reminder_once(alice):
 def test_the_sweep_costs_the_same_queries_for_one_target_and_for_thirty(
     alice, django_assert_max_num_queries
 ):
-    # rules + their states + their themes, opt-outs, one query per rule (5), the insert,
-    # the claim release, weekly preferences, the pending reminders, the count, savepoints.
+    # Opt-outs; the rules, their states, their themes; one query per rule (5); the reminders
+    # already recorded; savepoint; the insert; the claim release; weekly digests; the pending
+    # reminders; savepoint release.
     queries = 16
     for count in (1, 30):
         Reminder.objects.all().delete()
