@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# `make run` serves the embedded defaults: SQLite under var/, e-mail to the console.
+# `make run` serves the embedded defaults: SQLite under var/, Celery on the file system,
+# e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
 .PHONY: install run test lint migrate demo clean
@@ -28,8 +29,8 @@ demo: migrate
 
 run: demo
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/ (the admin at /admin/); Ctrl-C stops."
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (the admin at /admin/) with a Celery worker and beat; Ctrl-C stops all three."
+	$(RUN_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bin/run-stack
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

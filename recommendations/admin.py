@@ -1,18 +1,23 @@
 """The editors' workplace. Saving goes through the services, so statuses stay current."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import services
+from recommendations import reminders, services
+from recommendations.choices import BodyKind
 from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Event,
     Organization,
     Recommendation,
+    Reminder,
+    ReminderPreference,
+    ReminderRule,
     Response,
     State,
     Target,
@@ -289,3 +294,183 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for assessment in queryset.select_related("target"):
             services.assessment_delete(assessment=assessment)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["name", "kind", "date", "states", "bodies"]
+
+    def clean(self):
+        cleaned = super().clean()
+        Event.validate_concerns(states=cleaned.get("states"), bodies=cleaned.get("bodies"))
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventForm
+    list_display = ["name", "kind", "date", "concerns"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["states", "bodies"]
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("states", "bodies")
+
+    @admin.display(description="Concerns")
+    def concerns(self, obj: Event) -> str:
+        return ", ".join([*map(str, obj.states.all()), *map(str, obj.bodies.all())])
+
+
+class ReminderRuleForm(forms.ModelForm):
+    body_kinds = forms.MultipleChoiceField(
+        choices=BodyKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=ReminderRule._meta.get_field("body_kinds").help_text,
+    )
+
+    class Meta:
+        model = ReminderRule
+        fields = [
+            "name",
+            "trigger",
+            "days",
+            "repeat_days",
+            "active",
+            "body_kinds",
+            "states",
+            "themes",
+            "send_to_owner",
+            "send_to_watchers",
+            "send_to_addresses",
+        ]
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    form = ReminderRuleForm
+    list_display = ["name", "trigger", "days", "repeat_days", "recipients", "active"]
+    list_filter = ["trigger", "active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["states", "themes"]
+    fieldsets = [
+        (None, {"fields": ["name", "trigger", "days", "repeat_days", "active"]}),
+        ("Which targets", {"fields": ["body_kinds", "states", "themes"]}),
+        ("Who receives it", {"fields": ["send_to_owner", "send_to_watchers", "send_to_addresses"]}),
+    ]
+
+    @admin.display(description="Recipients")
+    def recipients(self, obj: ReminderRule) -> str:
+        who = [
+            *(["owner"] if obj.send_to_owner else []),
+            *(["watchers"] if obj.send_to_watchers else []),
+            *obj.addresses(),
+        ]
+        return ", ".join(who)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """What was sent, to whom, and what failed; reminders are recorded by sweeps, not typed."""
+
+    list_display = [
+        "recipient",
+        "rule",
+        "target",
+        "occurrence",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "rule", "occurrence"]
+    search_fields = ["recipient", "target__recommendation__document__symbol", "reason"]
+    list_select_related = [
+        "rule",
+        "target__state",
+        "target__body",
+        "target__recommendation__document",
+    ]
+    readonly_fields = [
+        "rule",
+        "target",
+        "recipient",
+        "occurrence",
+        "reason",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    ]
+    fields = readonly_fields
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Resend the selected failed reminders", permissions=["change"])
+    def resend(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
+        queued = reminders.reminders_resend(reminder_ids=selected)
+        self.message_user(request, f"{queued} failed reminders queued to be sent again.")
+        if skipped := len(selected) - queued:
+            self.message_user(
+                request,
+                f"{skipped} reminders were left alone: only failed reminders are resent.",
+                messages.WARNING,
+            )
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    """Every staff member sets their own preference; those with the model's permissions
+    (superusers) see everyone's."""
+
+    list_display = ["user", "reminders_enabled", "digest"]
+    list_filter = ["reminders_enabled", "digest"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+    def _manages_all(self, request, action: str) -> bool:
+        return request.user.has_perm(f"recommendations.{action}_reminderpreference")
+
+    def _own(self, request, obj) -> bool:
+        return request.user.is_staff and (obj is None or obj.user_id == request.user.pk)
+
+    def has_module_permission(self, request):
+        return request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self._manages_all(request, "view") or self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._manages_all(request, "change") or self._own(request, obj)
+
+    def has_add_permission(self, request):
+        if self._manages_all(request, "add"):
+            return True
+        return (
+            request.user.is_staff
+            and not ReminderPreference.objects.filter(user=request.user).exists()
+        )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._manages_all(request, "view"):
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = ["reminders_enabled", "digest"]
+        return ["user", *fields] if self._manages_all(request, "change") else fields
+
+    def save_model(self, request, obj, form, change):
+        if not self._manages_all(request, "change"):
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

@@ -65,3 +65,31 @@ class TargetStatus(models.TextChoices):
     )
     IMPLEMENTED = Implementation.IMPLEMENTED.value, Implementation.IMPLEMENTED.label
     REGRESSED = Implementation.REGRESSED.value, Implementation.REGRESSED.label
+
+
+class EventKind(models.TextChoices):
+    SESSION = "session", "Session"
+    REVIEW = "review", "Review"
+    DEADLINE = "deadline", "Deadline"
+
+
+class ReminderTrigger(models.TextChoices):
+    """What makes a reminder due; each has one function in reminders.py."""
+
+    RESPONSE_DUE_SOON = "response_due_soon", "Response due in N days"
+    RESPONSE_OVERDUE = "response_overdue", "Response overdue, then every M days"
+    NO_ASSESSMENT = "no_assessment", "Supported, no assessment for N days"
+    FOLLOW_UP_DUE = "follow_up_due", "Follow-up due in N days"
+    EVENT_SOON = "event_soon", "Event in N days"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Digest(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly (Mondays)"

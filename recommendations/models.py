@@ -1,16 +1,23 @@
+import re
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from recommendations.choices import (
     BodyKind,
+    Digest,
     DocumentKind,
+    EventKind,
     Implementation,
     Position,
+    ReminderStatus,
+    ReminderTrigger,
     TargetStatus,
 )
 
@@ -18,8 +25,12 @@ __all__ = [
     "Assessment",
     "Body",
     "Document",
+    "Event",
     "Organization",
     "Recommendation",
+    "Reminder",
+    "ReminderPreference",
+    "ReminderRule",
     "Response",
     "State",
     "Target",
@@ -284,6 +295,19 @@ class Target(models.Model):
         indexes = [
             models.Index(fields=["state", "status"], name="target_state_status"),
             models.Index(fields=["body", "status"], name="target_body_status"),
+            # The reminder sweep's response_due_soon and response_overdue triggers
+            # (reminders.py) range-scan the due dates that are set.
+            models.Index(
+                fields=["response_due"],
+                condition=Q(response_due__isnull=False),
+                name="target_response_due_set",
+            ),
+            # The reminder sweep's follow_up_due trigger.
+            models.Index(
+                fields=["follow_up_due"],
+                condition=Q(follow_up_due__isnull=False),
+                name="target_follow_up_due_set",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -371,3 +395,229 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_implementation_display()} ({self.assessed_on})"
+
+
+class Event(models.Model):
+    """A session, review or deadline where recommendations to some states or bodies come up."""
+
+    name = models.CharField(
+        max_length=255, help_text="e.g. China, Universal Periodic Review, 4th cycle"
+    )
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    date = models.DateField()
+    states = models.ManyToManyField(
+        State, blank=True, related_name="events", help_text="The states it concerns."
+    )
+    bodies = models.ManyToManyField(
+        Body, blank=True, related_name="events", help_text="The bodies it concerns."
+    )
+
+    class Meta:
+        ordering = ["-date", "name"]
+        # The reminder sweep's event_soon trigger looks up the events of the coming days.
+        indexes = [models.Index(fields=["date"], name="event_date")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date})"
+
+    @staticmethod
+    def validate_concerns(*, states, bodies) -> None:
+        if not states and not bodies:
+            raise ValidationError({"states": "Choose the states or the bodies the event concerns."})
+
+
+class ReminderRule(models.Model):
+    """When campaign staff hear about a target: what triggers, which targets, who receives."""
+
+    name = models.CharField(max_length=255, unique=True)
+    trigger = models.CharField(max_length=32, choices=ReminderTrigger.choices)
+    days = models.PositiveIntegerField(
+        help_text=(
+            "N: days before the response is due, the follow-up is due or the event; days "
+            "without an assessment; for 'response overdue', days after the due date of the "
+            "first reminder (1: the day after)."
+        )
+    )
+    repeat_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="M: for 'response overdue' only, the days between reminders.",
+    )
+    body_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Only recommendations issued by, or addressed to, a body of these kinds. Empty: all."
+        ),
+    )
+    states = models.ManyToManyField(
+        State,
+        blank=True,
+        related_name="reminder_rules",
+        help_text="Only targets addressed to these states. Empty: all.",
+    )
+    themes = models.ManyToManyField(
+        Theme,
+        blank=True,
+        related_name="reminder_rules",
+        help_text="Only recommendations about these themes. Empty: all.",
+    )
+    send_to_owner = models.BooleanField(
+        default=True, help_text="The recommendation's owner receives it."
+    )
+    send_to_watchers = models.BooleanField(
+        default=True, help_text="The recommendation's watchers receive it."
+    )
+    send_to_addresses = models.TextField(
+        blank=True, help_text="Other e-mail addresses, one per line or separated by commas."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def addresses(self) -> list[str]:
+        return [address for address in re.split(r"[\s,;]+", self.send_to_addresses) if address]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        overdue = self.trigger == ReminderTrigger.RESPONSE_OVERDUE
+        if overdue and not self.repeat_days:
+            errors["repeat_days"] = "Required for 'response overdue': the days between reminders."
+        if not overdue and self.repeat_days:
+            errors["repeat_days"] = "Only 'response overdue' repeats; leave this empty."
+        needs_a_day = (ReminderTrigger.RESPONSE_OVERDUE, ReminderTrigger.NO_ASSESSMENT)
+        if self.trigger in needs_a_day and self.days == 0:
+            errors["days"] = "Must be at least 1 for this trigger."
+        unknown_kinds = sorted(set(self.body_kinds or []) - set(BodyKind.values))
+        if not isinstance(self.body_kinds, list) or unknown_kinds:
+            errors["body_kinds"] = f"Unknown body kinds: {', '.join(map(str, unknown_kinds))}."
+        for address in self.addresses():
+            try:
+                validate_email(address)
+            except ValidationError:
+                errors["send_to_addresses"] = f"{address!r} is not an e-mail address."
+                break
+        if not (self.send_to_owner or self.send_to_watchers or self.addresses()):
+            errors.setdefault(
+                "send_to_addresses",
+                "Nobody would receive it: tick the owner or the watchers, or list addresses.",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def scope(self, targets: QuerySet["Target"]) -> QuerySet["Target"]:
+        """The targets this rule covers; an empty scope field covers everything.
+
+        Reads `states` and `themes` through `.all()`, so a prefetched rule costs no query.
+        """
+        if self.body_kinds:
+            targets = targets.filter(
+                Q(body__kind__in=self.body_kinds)
+                | Q(recommendation__issued_by__kind__in=self.body_kinds)
+            )
+        state_ids = [state.pk for state in self.states.all()]
+        if state_ids:
+            targets = targets.filter(state__in=state_ids)
+        theme_ids = [theme.pk for theme in self.themes.all()]
+        if theme_ids:
+            about_a_theme = Recommendation.themes.through.objects.filter(
+                recommendation_id=OuterRef("recommendation_id"), theme_id__in=theme_ids
+            )
+            targets = targets.filter(Exists(about_a_theme))
+        return targets
+
+
+class ReminderQuerySet(models.QuerySet):
+    def claimable(self, *, claim: str, stale_before) -> "ReminderQuerySet":
+        """Rows a delivery may take: waiting, already its own (a retry of the same task), or
+        claimed by a delivery that died before `stale_before`."""
+        return self.filter(
+            Q(status=ReminderStatus.PENDING)
+            | Q(status=ReminderStatus.SENDING, claimed_by=claim)
+            | Q(status=ReminderStatus.SENDING, claimed_at__lt=stale_before)
+        )
+
+
+class Reminder(models.Model):
+    """One reminder of one rule about one target, for one recipient and one occurrence.
+
+    The database is the queue: the sweep records each due reminder once (the unique
+    constraint), a delivery claims it, sends it and records the outcome.
+    """
+
+    rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="reminders")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.EmailField()
+    occurrence = models.DateField(
+        help_text="The date this occurrence is for: the due date, the event, the repeat."
+    )
+    reason = models.CharField(max_length=500, help_text="Why it is due, as the e-mail says.")
+    status = models.CharField(
+        max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=255, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "recipient", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "target", "recipient", "occurrence"],
+                name="reminder_unique_occurrence",
+            ),
+        ]
+        indexes = [
+            # The sweep picks the pending reminders to deliver, by recipient.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(status=ReminderStatus.PENDING),
+                name="reminder_pending_recipient",
+            ),
+            # The sweep releases claims of deliveries that died (status sending, claim old).
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status=ReminderStatus.SENDING),
+                name="reminder_sending_claimed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} — {self.recipient} ({self.occurrence})"
+
+
+class ReminderPreference(models.Model):
+    """A staff member's choice: reminders or none, every day or in a weekly digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    reminders_enabled = models.BooleanField(
+        "send me reminders",
+        default=True,
+        help_text="Off: no reminder is recorded or sent to your address.",
+    )
+    digest = models.CharField(
+        max_length=16,
+        choices=Digest.choices,
+        default=Digest.DAILY,
+        help_text="Daily: after each sweep. Weekly: on Mondays, or once a reminder has waited "
+        "a week.",
+    )
+
+    class Meta:
+        verbose_name = "reminder preference"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_digest_display() if self.reminders_enabled else 'off'}"

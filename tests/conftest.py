@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 
 from tests.factories import EditorFactory, UserFactory
+from tests.smtp import SMTPServer
+from tracker.celery import app as celery_app
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,3 +39,29 @@ def superuser(db):
 @pytest.fixture
 def staff_non_editor(db):
     return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port; its `mailbox` holds what arrived."""
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Django sends through `smtp_server` instead of the test outbox."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_TIMEOUT = 10
+    return smtp_server
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks run in the test, when enqueued (retries too, without their wait). A task that
+    fails for good does not raise: tests look at what it stored and sent, as with a worker."""
+    celery_app.conf.task_always_eager = True
+    yield celery_app
+    celery_app.conf.task_always_eager = False

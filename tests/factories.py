@@ -1,13 +1,16 @@
 import factory
 from django.contrib.auth.models import Group, User
 
-from recommendations.choices import BodyKind, DocumentKind
+from recommendations.choices import BodyKind, DocumentKind, EventKind, ReminderTrigger
 from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Event,
     Organization,
     Recommendation,
+    ReminderPreference,
+    ReminderRule,
     Response,
     State,
     Target,
@@ -114,3 +117,53 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     target = factory.SubFactory(TargetFactory)
     implementation = "not_implemented"
     assessed_on = factory.Faker("date_between", start_date="-5y", end_date="-1d")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    name = "China, Universal Periodic Review, 4th cycle"
+    kind = EventKind.REVIEW
+    date = factory.Faker("date_between", start_date="+1d", end_date="+1y")
+
+    @factory.post_generation
+    def states(event, create, extracted, **kwargs):
+        if create and extracted:
+            event.states.set(extracted)
+
+    @factory.post_generation
+    def bodies(event, create, extracted, **kwargs):
+        if create and extracted:
+            event.bodies.set(extracted)
+
+
+class ReminderRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderRule
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    trigger = ReminderTrigger.RESPONSE_OVERDUE
+    days = 1
+    repeat_days = factory.LazyAttribute(
+        lambda rule: 30 if rule.trigger == ReminderTrigger.RESPONSE_OVERDUE else None
+    )
+
+    @factory.post_generation
+    def states(rule, create, extracted, **kwargs):
+        if create and extracted:
+            rule.states.set(extracted)
+
+    @factory.post_generation
+    def themes(rule, create, extracted, **kwargs):
+        if create and extracted:
+            rule.themes.set(extracted)
+
+
+class ReminderPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderPreference
+
+    user = factory.SubFactory(UserFactory)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_celery_beat",
     "axes",
     "recommendations",
 ]
@@ -186,7 +187,30 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is ./control, beside whatever the current directory is.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
+    CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
+# A task is acknowledged when it has finished, not when it starts, and a task whose worker
+# died is handed back to the broker: a killed worker loses no delivery (reminders.py makes
+# running one twice harmless). One task at a time per process, so none waits behind another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Beat's schedule lives in the database (django-celery-beat), editable in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Reminders (recommendations/reminders.py). A delivery that fails is retried
+# REMINDER_MAX_RETRIES times, waiting about REMINDER_RETRY_BACKOFF seconds, then twice that,
+# and so on up to ten minutes; then its reminders are marked failed. A claim older than
+# REMINDER_CLAIM_TIMEOUT seconds belongs to a delivery that died: the next sweep takes it
+# back. It must outlast the longest wait between two tries (ten minutes).
+REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=5)
+REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)
 
 # One JSON object per line on stdout: what log collectors read. LOG_FORMAT=text for humans.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")

@@ -1,0 +1,378 @@
+"""The sweep: which reminders are due, for whom, once. Clock frozen at 07:00 UTC each day."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+import time_machine
+
+from recommendations import reminders, services
+from recommendations.choices import BodyKind, EventKind, ReminderTrigger, TargetStatus
+from recommendations.models import Reminder, ReminderRule, Target
+from tests.factories import (
+    BodyFactory,
+    EventFactory,
+    RecommendationFactory,
+    ReminderPreferenceFactory,
+    ReminderRuleFactory,
+    TargetFactory,
+    ThemeFactory,
+    UserFactory,
+    state,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def sweep_on(day: date) -> reminders.SweepReport:
+    with time_machine.travel(datetime.combine(day, time(7), tzinfo=UTC), tick=False):
+        return reminders.reminders_sweep()
+
+
+def recorded(rule_name: str | None = None) -> list[tuple[str, date, str]]:
+    """(recipient, occurrence, reason) of every reminder recorded, oldest first."""
+    rows = Reminder.objects.order_by("occurrence", "recipient")
+    if rule_name:
+        rows = rows.filter(rule__name=rule_name)
+    return list(rows.values_list("recipient", "occurrence", "reason"))
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def only_custom_rules(db):
+    """Switch the default rules off, so a test's own rule is the only one."""
+    ReminderRule.objects.update(active=False)
+
+
+def owned_target(owner, **fields) -> Target:
+    return TargetFactory(recommendation=RecommendationFactory(owner=owner), **fields)
+
+
+def test_response_due_soon_fires_fourteen_days_before_and_not_the_day_before(alice):
+    owned_target(alice, response_due=date(2026, 12, 7))
+
+    sweep_on(date(2026, 11, 22))
+    assert recorded() == []
+
+    sweep_on(date(2026, 11, 23))
+    assert recorded("Response due in 14 days") == [
+        ("alice@example.org", date(2026, 12, 7), "Response due on 7 December 2026")
+    ]
+
+
+def test_response_overdue_fires_the_day_after_and_repeats_every_thirty_days(alice):
+    owned_target(alice, response_due=date(2026, 12, 7))
+    overdue = "Response overdue, every 30 days"
+
+    sweep_on(date(2026, 12, 7))
+    assert recorded(overdue) == []
+
+    sweep_on(date(2026, 12, 8))
+    sweep_on(date(2026, 12, 9))
+    sweep_on(date(2027, 1, 6))
+    assert [occurrence for _, occurrence, _ in recorded(overdue)] == [date(2026, 12, 8)]
+
+    sweep_on(date(2027, 1, 7))
+    assert recorded(overdue) == [
+        ("alice@example.org", date(2026, 12, 8), "Response overdue: it was due on 7 December 2026"),
+        ("alice@example.org", date(2027, 1, 7), "Response overdue: it was due on 7 December 2026"),
+    ]
+
+
+def test_a_sweep_after_weeks_of_downtime_records_one_overdue_reminder_not_one_per_repeat(alice):
+    owned_target(alice, response_due=date(2026, 1, 1))
+
+    sweep_on(date(2026, 12, 1))
+
+    assert [occurrence for _, occurrence, _ in recorded()] == [date(2026, 11, 28)]
+
+
+def test_a_response_stops_the_overdue_reminders(alice):
+    target = owned_target(alice, response_due=date(2026, 12, 7))
+    sweep_on(date(2026, 12, 8))
+
+    services.response_create(target=target, position="noted", date=date(2026, 12, 20))
+    sweep_on(date(2027, 1, 7))
+
+    assert [occurrence for _, occurrence, _ in recorded()] == [date(2026, 12, 8)]
+
+
+def test_a_stale_stored_status_does_not_hide_an_overdue_reminder(alice):
+    target = owned_target(alice, response_due=date(2026, 12, 7))
+    Target.objects.filter(pk=target.pk).update(status=TargetStatus.SUPPORTED)
+
+    sweep_on(date(2026, 12, 8))
+
+    assert len(recorded("Response overdue, every 30 days")) == 1
+
+
+def test_no_assessment_fires_180_days_after_support_and_again_180_days_after_an_assessment(alice):
+    target = owned_target(alice)
+    services.response_create(target=target, position="supported", date=date(2026, 1, 1))
+
+    sweep_on(date(2026, 6, 29))
+    assert recorded() == []
+    sweep_on(date(2026, 6, 30))
+    assert recorded() == [
+        ("alice@example.org", date(2026, 6, 30), "Supported on 1 January 2026; never assessed")
+    ]
+
+    services.assessment_create(
+        target=target, implementation="not_implemented", assessed_on=date(2026, 8, 1)
+    )
+    sweep_on(date(2027, 1, 27))
+    assert len(recorded()) == 1
+    sweep_on(date(2027, 1, 28))
+    assert recorded()[-1] == (
+        "alice@example.org",
+        date(2027, 1, 28),
+        "Supported on 1 January 2026; last assessed on 1 August 2026",
+    )
+
+
+@pytest.mark.parametrize(
+    ("position", "implementation", "reminded"),
+    [
+        ("partially_supported", None, True),
+        ("noted", None, False),
+        ("rejected", None, False),
+        ("supported", "implemented", False),
+        ("supported", "unknown", True),
+    ],
+)
+def test_no_assessment_covers_supported_targets_not_yet_implemented(
+    alice, position, implementation, reminded
+):
+    target = owned_target(alice)
+    services.response_create(target=target, position=position, date=date(2025, 1, 1))
+    if implementation:
+        services.assessment_create(
+            target=target, implementation=implementation, assessed_on=date(2025, 1, 2)
+        )
+
+    sweep_on(date(2026, 1, 1))
+
+    assert bool(recorded("No assessment for 180 days")) == reminded
+
+
+def test_follow_up_due_fires_thirty_days_before_and_not_the_day_before(alice):
+    owned_target(alice, follow_up_due=date(2026, 12, 31))
+
+    sweep_on(date(2026, 11, 30))
+    assert recorded() == []
+
+    sweep_on(date(2026, 12, 1))
+    assert recorded("Follow-up due in 30 days") == [
+        ("alice@example.org", date(2026, 12, 31), "Follow-up due on 31 December 2026")
+    ]
+
+
+def test_event_soon_fires_fourteen_days_before_an_event_concerning_the_addressed_state(alice):
+    china = owned_target(alice)
+    owned_target(alice, state=state("PRK"))
+    EventFactory(
+        name="China, Universal Periodic Review, 4th cycle",
+        kind=EventKind.REVIEW,
+        date=date(2024, 1, 23),
+        states=[state("CHN")],
+    )
+
+    sweep_on(date(2024, 1, 8))
+    assert recorded() == []
+
+    sweep_on(date(2024, 1, 9))
+    assert list(Reminder.objects.values_list("target_id", "occurrence", "reason")) == [
+        (
+            china.pk,
+            date(2024, 1, 23),
+            "China, Universal Periodic Review, 4th cycle (review) on 23 January 2024",
+        )
+    ]
+
+
+def test_event_soon_fires_for_an_event_concerning_the_addressed_body(alice):
+    unhcr = BodyFactory(acronym="UNHCR", kind=BodyKind.OFFICE)
+    owned_target(alice, state=None, body=unhcr)
+    EventFactory(
+        name="UNHCR's 90 days to gain access run out",
+        kind=EventKind.DEADLINE,
+        date=date(2011, 12, 14),
+        bodies=[unhcr],
+    )
+
+    sweep_on(date(2011, 11, 30))
+
+    assert [reason for _, _, reason in recorded("Event in 14 days")] == [
+        "UNHCR's 90 days to gain access run out (deadline) on 14 December 2011"
+    ]
+
+
+def test_each_event_in_the_window_gets_its_own_reminder(alice):
+    owned_target(alice)
+    for day in (10, 20):
+        EventFactory(name=f"Session {day}", date=date(2026, 3, day), states=[state("CHN")])
+
+    sweep_on(date(2026, 3, 8))
+
+    assert [occurrence for _, occurrence, _ in recorded()] == [date(2026, 3, 10), date(2026, 3, 20)]
+
+
+def test_a_rule_scoped_to_body_kinds_covers_targets_issued_by_or_addressed_to_such_bodies(
+    alice, only_custom_rules
+):
+    ReminderRuleFactory(body_kinds=[BodyKind.OFFICE])
+    office = BodyFactory(acronym="UNHCR", kind=BodyKind.OFFICE)
+    treaty_body = BodyFactory(acronym="CAT", kind=BodyKind.TREATY_BODY)
+    due = date(2026, 1, 1)
+    addressed_to_office = owned_target(alice, state=None, body=office, response_due=due)
+    issued_by_office = TargetFactory(
+        recommendation=RecommendationFactory(owner=alice, issued_by=office), response_due=due
+    )
+    TargetFactory(
+        recommendation=RecommendationFactory(owner=alice, issued_by=treaty_body), response_due=due
+    )
+
+    sweep_on(date(2026, 2, 1))
+
+    assert set(Reminder.objects.values_list("target_id", flat=True)) == {
+        addressed_to_office.pk,
+        issued_by_office.pk,
+    }
+
+
+def test_a_rule_scoped_to_states_covers_only_targets_addressed_to_them(alice, only_custom_rules):
+    ReminderRuleFactory(states=[state("CHN")])
+    china = owned_target(alice, response_due=date(2026, 1, 1))
+    owned_target(alice, state=state("PRK"), response_due=date(2026, 1, 1))
+
+    sweep_on(date(2026, 2, 1))
+
+    assert list(Reminder.objects.values_list("target_id", flat=True)) == [china.pk]
+
+
+def test_a_rule_scoped_to_themes_covers_recommendations_about_any_of_them(alice, only_custom_rules):
+    refoulement = ThemeFactory(slug="non-refoulement")
+    access = ThemeFactory(slug="unhcr-access")
+    ReminderRuleFactory(themes=[refoulement, access])
+    about_refoulement = owned_target(alice, response_due=date(2026, 1, 1))
+    about_refoulement.recommendation.themes.set([refoulement, ThemeFactory(slug="torture")])
+    about_torture = owned_target(alice, response_due=date(2026, 1, 1))
+    about_torture.recommendation.themes.set([ThemeFactory(slug="torture")])
+
+    sweep_on(date(2026, 2, 1))
+
+    assert list(Reminder.objects.values_list("target_id", flat=True)) == [about_refoulement.pk]
+
+
+def test_owner_watchers_and_listed_addresses_each_get_one_reminder(alice, only_custom_rules):
+    ReminderRuleFactory(send_to_addresses="campaigns@example.org, desk@example.org")
+    target = owned_target(alice, response_due=date(2026, 1, 1))
+    target.recommendation.watchers.set(
+        [UserFactory(username="bob"), UserFactory(username="carol"), alice]
+    )
+
+    sweep_on(date(2026, 2, 1))
+
+    assert sorted(recipient for recipient, _, _ in recorded()) == [
+        "alice@example.org",
+        "bob@example.org",
+        "campaigns@example.org",
+        "carol@example.org",
+        "desk@example.org",
+    ]
+
+
+def test_a_rule_reaches_only_the_recipients_it_names(alice, only_custom_rules):
+    ReminderRuleFactory(
+        send_to_owner=False, send_to_watchers=True, send_to_addresses="desk@example.org"
+    )
+    target = owned_target(alice, response_due=date(2026, 1, 1))
+    target.recommendation.watchers.set([UserFactory(username="bob")])
+
+    sweep_on(date(2026, 2, 1))
+
+    assert sorted(recipient for recipient, _, _ in recorded()) == [
+        "bob@example.org",
+        "desk@example.org",
+    ]
+
+
+def test_inactive_users_and_users_without_an_address_get_nothing(only_custom_rules):
+    ReminderRuleFactory()
+    target = owned_target(
+        UserFactory(username="gone", is_active=False), response_due=date(2026, 1, 1)
+    )
+    target.recommendation.watchers.set([UserFactory(username="mute", email="")])
+
+    sweep_on(date(2026, 2, 1))
+
+    assert recorded() == []
+
+
+def test_a_user_who_opted_out_gets_nothing_however_addressed(alice, only_custom_rules):
+    ReminderPreferenceFactory(user=alice, reminders_enabled=False)
+    ReminderRuleFactory(send_to_addresses="ALICE@example.org")
+    target = owned_target(alice, response_due=date(2026, 1, 1))
+    target.recommendation.watchers.set([alice, UserFactory(username="bob")])
+
+    sweep_on(date(2026, 2, 1))
+
+    assert [recipient for recipient, _, _ in recorded()] == ["bob@example.org"]
+
+
+def test_an_inactive_rule_records_nothing(alice, only_custom_rules):
+    ReminderRuleFactory(active=False)
+    owned_target(alice, response_due=date(2026, 1, 1))
+
+    sweep_on(date(2026, 2, 1))
+
+    assert recorded() == []
+
+
+def test_two_sweeps_in_a_row_record_each_due_reminder_once(alice):
+    owned_target(alice, response_due=date(2026, 12, 7))
+
+    first = sweep_on(date(2026, 12, 8))
+    second = sweep_on(date(2026, 12, 8))
+
+    assert (first.due, first.recorded) == (1, 1)
+    assert (second.due, second.recorded) == (1, 0)
+    assert Reminder.objects.count() == 1
+
+
+def test_the_sweep_costs_the_same_queries_for_one_target_and_for_thirty(
+    alice, django_assert_max_num_queries
+):
+    # Opt-outs; the rules, their states, their themes; one query per rule (5); the reminders
+    # already recorded; savepoint; the insert; the claim release; weekly digests; the pending
+    # reminders; savepoint release.
+    queries = 16
+    for count in (1, 30):
+        Reminder.objects.all().delete()
+        Target.objects.all().delete()
+        for _ in range(count):
+            target = owned_target(alice, response_due=date(2026, 12, 7))
+            target.recommendation.watchers.set([UserFactory()])
+
+        with django_assert_max_num_queries(queries):
+            report = sweep_on(date(2026, 12, 8))
+
+        assert report.recorded == 2 * count
+
+
+def test_a_rule_for_the_owner_only_does_not_multiply_rows_by_watchers(only_custom_rules, alice):
+    rule = ReminderRuleFactory(
+        send_to_watchers=False, trigger=ReminderTrigger.FOLLOW_UP_DUE, days=3, repeat_days=None
+    )
+    target = owned_target(alice, follow_up_due=date(2026, 3, 3))
+    target.recommendation.watchers.set(UserFactory.create_batch(3))
+
+    report = sweep_on(date(2026, 3, 1))
+
+    assert report.due == 1
+    assert recorded(rule.name) == [
+        ("alice@example.org", date(2026, 3, 3), "Follow-up due on 3 March 2026")
+    ]
