@@ -7,6 +7,7 @@ Celery worker and Celery beat. Only processes started here are ever stopped or k
 their own pid: never the machine's PostgreSQL or Redis.
 """
 
+import asyncio
 import os
 import shutil
 import signal
@@ -50,15 +51,25 @@ def port_open(port: int) -> bool:
 
 
 class Mailbox:
-    """An aiosmtpd server that keeps what it receives; it can be stopped and started again."""
+    """An aiosmtpd server that keeps what it accepts; it can be stopped and started again.
+
+    With `hold_seconds` set it waits before answering DATA, so a test can kill the sender
+    mid-delivery. As in SMTP, a message counts only once the server has answered 250: when
+    the client dies first, aiosmtpd cancels this handler and nothing is kept.
+    """
 
     def __init__(self, port: int):
         self.port = port
         self.messages: list[Message] = []
         self.lock = threading.Lock()
         self.controller: Controller | None = None
+        self.hold_seconds = 0.0
+        self.holding = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.hold_seconds:
+            self.holding.set()
+            await asyncio.sleep(self.hold_seconds)
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
