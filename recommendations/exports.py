@@ -7,10 +7,15 @@ from one database and imported into another exports again identically. Many-valu
 join their values with MULTI_VALUE_SEPARATOR.
 """
 
+import csv
 from collections.abc import Iterator
 from datetime import date
+from typing import BinaryIO
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.models import Assessment, Response, Target
 
@@ -126,3 +131,36 @@ def target_export_rows(targets: QuerySet[Target]) -> Iterator[list[str]]:
     """The rows of a queryset of targets, streamed in chunks: memory stays flat."""
     for target in targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK):
         yield target_export_row(target)
+
+
+class _Line:
+    """A file for csv.writer that hands each formatted line back instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def target_export_csv(targets: QuerySet[Target]) -> Iterator[str]:
+    """The CSV file, line by line: the header, then one line per target."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(EXPORT_COLUMNS)
+    for row in target_export_rows(targets):
+        yield writer.writerow(row)
+
+
+def _xlsx_cell(sheet, value: str):
+    # Excel refuses control characters; and text stays text: a leading '=' is no formula.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def target_export_xlsx(targets: QuerySet[Target], file: BinaryIO) -> None:
+    """The same columns as a workbook, written to file; openpyxl's write-only mode keeps
+    the rows on disk, not in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("targets")
+    sheet.append(EXPORT_COLUMNS)
+    for row in target_export_rows(targets):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(file)
