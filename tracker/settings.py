@@ -202,6 +202,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.TrackerModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttles.AnonymousThrottle"],
+    # Clients are told apart by address. Behind N reverse proxies, the Nth address from the
+    # right of X-Forwarded-For is the client's; with none, the header is the client's to forge.
+    "NUM_PROXIES": env.int("TRACKER_NUM_PROXIES", default=0),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PageOrCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -263,6 +263,7 @@ class StatsView(GenericAPIView):
     pagination_class = None
     serializer_class = serializers.StatsSerializer
 
+    @extend_schema(filters=True, summary="Counts for a dashboard")
     def get(self, request):
         filterset = validated_filterset(self)
         stats = selectors.recommendation_stats(

@@ -84,7 +84,7 @@ def test_the_spreadsheet_has_the_same_columns_and_rows(api_client, coi_recommend
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(api_client):
-    TargetFactory(recommendation__text="=HYPERLINK(\"http://example.org\")\x07")
+    TargetFactory(recommendation__text='=HYPERLINK("http://example.org")\x07')
 
     response = api_client.get("/api/targets/?format=xlsx")
 

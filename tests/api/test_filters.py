@@ -152,9 +152,7 @@ def test_target_filters_must_hold_for_one_and_the_same_target(api_client, world)
 
 
 def test_recommendation_and_target_filters_combine(api_client, world):
-    assert names(api_client.get("/api/recommendations/?theme=non-refoulement&state=CHN")) == {
-        "coi"
-    }
+    assert names(api_client.get("/api/recommendations/?theme=non-refoulement&state=CHN")) == {"coi"}
 
 
 @pytest.mark.parametrize(
@@ -259,9 +257,7 @@ def test_full_text_search_is_answered_from_the_gin_index():
     assert "recommendation_text_search" in plan
 
 
-def test_the_targets_list_takes_the_same_parameters_and_lists_matching_targets(
-    api_client, world
-):
+def test_the_targets_list_takes_the_same_parameters_and_lists_matching_targets(api_client, world):
     results = api_client.get("/api/targets/?theme=non-refoulement").json()["results"]
     assert {item["addressee"] for item in results} == {"CHN", "PRK", "UNHCR"}
 

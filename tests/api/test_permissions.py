@@ -1,8 +1,8 @@
 """Who may do what: anonymous, a logged-in non-editor, an editor and a superuser, on every
 resource, with reading public (the default) and private."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.test import override_settings
@@ -80,7 +80,11 @@ RESOURCES = {
     "bodies": Resource(
         Body,
         lambda: BodyFactory(acronym="WGAD").acronym,
-        lambda: {"acronym": "SR-TORTURE", "name": "Special Rapporteur", "kind": "special_procedure"},
+        lambda: {
+            "acronym": "SR-TORTURE",
+            "name": "Special Rapporteur",
+            "kind": "special_procedure",
+        },
         {"name": "Working Group on Arbitrary Detention"},
     ),
     "states": Resource(
@@ -167,7 +171,12 @@ def test_with_public_reading_each_role_gets_the_expected_answer(request, name, r
 
 @pytest.mark.parametrize(
     ("name", "role", "action"),
-    [(name, role, action) for name in RESOURCES for role in PRIVATE_READ for action in PRIVATE_READ[role]],
+    [
+        (name, role, action)
+        for name in RESOURCES
+        for role in PRIVATE_READ
+        for action in PRIVATE_READ[role]
+    ],
 )
 def test_with_private_reading_only_logged_in_users_read(request, name, role, action):
     client = client_for(role, request)

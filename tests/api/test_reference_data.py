@@ -160,7 +160,9 @@ def test_each_theme_filter(api_client, query, expected):
     assert codes(api_client.get(f"/api/themes/?{query}"), "slug") == expected
 
 
-@pytest.mark.parametrize(("query", "expected"), [("acronym=HRNK", ["HRNK"]), ("country=KOR", ["NKHR"])])
+@pytest.mark.parametrize(
+    ("query", "expected"), [("acronym=HRNK", ["HRNK"]), ("country=KOR", ["NKHR"])]
+)
 def test_each_organization_filter(api_client, query, expected):
     OrganizationFactory(acronym="HRNK", country=state("USA"))
     OrganizationFactory(acronym="NKHR", country=state("KOR"))

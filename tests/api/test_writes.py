@@ -167,9 +167,7 @@ def test_a_missing_required_field_is_named(editor_api):
 
 
 def test_a_malformed_body_is_a_400(editor_api):
-    response = editor_api.post(
-        "/api/responses/", data="{not json", content_type="application/json"
-    )
+    response = editor_api.post("/api/responses/", data="{not json", content_type="application/json")
 
     assert response.status_code == 400
     assert "JSON parse error" in response.json()["detail"]
