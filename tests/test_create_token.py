@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
@@ -6,8 +8,6 @@ pytestmark = pytest.mark.django_db
 
 
 def create_token(*args) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("create_token", *args, stdout=out)
     return out.getvalue().strip()
@@ -36,3 +36,14 @@ def test_asking_again_prints_the_same_token_and_reset_replaces_it(editor):
 def test_an_unknown_user_is_an_error_naming_it(db):
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         create_token("nobody")
+
+
+def test_a_superuser_issues_a_token_in_the_admin(client, superuser, editor):
+    client.force_login(superuser)
+
+    response = client.post("/admin/authtoken/tokenproxy/add/", {"user": editor.pk})
+
+    assert response.status_code == 302
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {editor.auth_token.key}")
+    assert api.post("/api/themes/", {"slug": "torture", "name": "Torture"}).status_code == 201

@@ -131,6 +131,12 @@ class ExportMixin:
 class TrackerViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
     lookup_value_regex = ID
 
+    def filter_queryset(self, queryset):
+        # Filters are the lists' (and documented there); an object is found by its id alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
 
 def written_as(write_serializer, read_serializer):
     """Schema of a viewset whose writes take one shape and answer with another."""
@@ -163,7 +169,7 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
         responses=serializers.RecommendationStatusSerializer,
         summary="Every target's status with its timeline",
     )
-    @action(detail=True, filter_backends=[], pagination_class=None)
+    @action(detail=True, pagination_class=None)
     def status(self, request, pk=None):
         recommendation = self.get_object()
         status = {

@@ -283,3 +283,9 @@ def test_a_recommendation_id_that_names_nothing_is_a_400(api_client, world):
 
     assert response.status_code == 400
     assert response.json() == {"recommendation": ["No recommendation with the pk 999999."]}
+
+
+def test_an_object_is_found_by_its_id_whatever_the_list_filters_say(api_client, world):
+    response = api_client.get(f"/api/recommendations/{world['cat'].pk}/?state=CHN")
+
+    assert response.status_code == 200
