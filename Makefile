@@ -10,7 +10,7 @@ PORT ?= 8000
 # e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
-.PHONY: install run test lint migrate demo clean
+.PHONY: install run test stack-test lint migrate demo clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The compose file's services as local processes, driven over HTTP and SMTP, with faults.
+stack-test: install
+	$(BIN)/pytest -m stack tests/stack -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

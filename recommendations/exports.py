@@ -7,12 +7,19 @@ from one database and imported into another exports again identically. Many-valu
 join their values with MULTI_VALUE_SEPARATOR.
 """
 
-from collections.abc import Iterator
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
+from typing import BinaryIO
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from recommendations.models import Assessment, Response, Target
+from recommendations.models import Assessment, Recommendation, Response, Target
 
 MULTI_VALUE_SEPARATOR = "; "
 
@@ -44,6 +51,13 @@ EXPORT_COLUMNS = [
 
 EXPORT_CHUNK = 2000
 
+# A recommendation's many-valued cells: its relation, the related field and the key shown.
+MANY_VALUED_COLUMNS = {
+    "recommending_states": ("state", "code"),
+    "organizations": ("organization", "name"),
+    "themes": ("theme", "slug"),
+}
+
 
 def _latest(model, field: str) -> Subquery:
     return Subquery(
@@ -52,15 +66,10 @@ def _latest(model, field: str) -> Subquery:
 
 
 def targets_for_export(targets: QuerySet[Target]) -> QuerySet[Target]:
-    """Everything a row reads, in a constant number of queries per chunk."""
+    """Everything a row reads but the many-valued cells (see many_valued_cells)."""
     return (
         targets.select_related(
             "recommendation__document", "recommendation__issued_by", "state", "body"
-        )
-        .prefetch_related(
-            "recommendation__recommending_states",
-            "recommendation__organizations",
-            "recommendation__themes",
         )
         .annotate(
             latest_position=_latest(Response, "position"),
@@ -86,7 +95,26 @@ def _joined(values) -> str:
     return MULTI_VALUE_SEPARATOR.join(values)
 
 
-def target_export_row(target: Target) -> list[str]:
+def many_valued_cells(recommendation_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """The states, organisations and themes cells of these recommendations, one query each.
+
+    Plain values, not prefetched objects: prefetching onto every row's own copy of its
+    recommendation costs more than the rest of the export.
+    """
+    cells: dict[int, dict[str, str]] = defaultdict(lambda: dict.fromkeys(MANY_VALUED_COLUMNS, ""))
+    for column, (related, key) in MANY_VALUED_COLUMNS.items():
+        values = defaultdict(list)
+        through = getattr(Recommendation, column).through.objects
+        for recommendation_id, value in through.filter(
+            recommendation_id__in=recommendation_ids
+        ).values_list("recommendation_id", f"{related}__{key}"):
+            values[recommendation_id].append(value)
+        for recommendation_id, joined in values.items():
+            cells[recommendation_id][column] = _joined(sorted(joined))
+    return cells
+
+
+def target_export_row(target: Target, many_valued: dict[str, str]) -> list[str]:
     recommendation = target.recommendation
     document = recommendation.document
     addressee_is_state = target.state_id is not None
@@ -99,13 +127,7 @@ def target_export_row(target: Target) -> list[str]:
         "paragraph": recommendation.paragraph,
         "text": recommendation.text,
         "issued_by": recommendation.issued_by.acronym if recommendation.issued_by else "",
-        "recommending_states": _joined(
-            sorted(state.code for state in recommendation.recommending_states.all())
-        ),
-        "organizations": _joined(
-            sorted(organization.name for organization in recommendation.organizations.all())
-        ),
-        "themes": _joined(sorted(theme.slug for theme in recommendation.themes.all())),
+        **many_valued,
         "issued_on": recommendation.issued_on,
         "addressee_type": "state" if addressee_is_state else "body",
         "addressee": target.state.code if addressee_is_state else target.body.acronym,
@@ -124,5 +146,41 @@ def target_export_row(target: Target) -> list[str]:
 
 def target_export_rows(targets: QuerySet[Target]) -> Iterator[list[str]]:
     """The rows of a queryset of targets, streamed in chunks: memory stays flat."""
-    for target in targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK):
-        yield target_export_row(target)
+    rows = targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        cells = many_valued_cells({target.recommendation_id for target in chunk})
+        for target in chunk:
+            yield target_export_row(target, cells[target.recommendation_id])
+
+
+class _Line:
+    """A file for csv.writer that hands each formatted line back instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def target_export_csv(targets: QuerySet[Target]) -> Iterator[str]:
+    """The CSV file, line by line: the header, then one line per target."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(EXPORT_COLUMNS)
+    for row in target_export_rows(targets):
+        yield writer.writerow(row)
+
+
+def _xlsx_cell(sheet, value: str):
+    # Excel refuses control characters; and text stays text: a leading '=' is no formula.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def target_export_xlsx(targets: QuerySet[Target], file: BinaryIO) -> None:
+    """The same columns as a workbook, written to file; openpyxl's write-only mode keeps
+    the rows on disk, not in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("targets")
+    sheet.append(EXPORT_COLUMNS)
+    for row in target_export_rows(targets):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(file)

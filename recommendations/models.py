@@ -2,6 +2,8 @@ import re
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -36,6 +38,15 @@ __all__ = [
     "Target",
     "Theme",
 ]
+
+
+# Recommendations are quoted in English; the full-text index and the API's `q` both stem
+# in this configuration, and must use the same expression for PostgreSQL to use the index.
+SEARCH_CONFIG = "english"
+
+
+def recommendation_search_vector() -> SearchVector:
+    return SearchVector("text", config=SEARCH_CONFIG)
 
 
 def normalize_name(name: str) -> str:
@@ -230,6 +241,10 @@ class Recommendation(models.Model):
         indexes = [
             models.Index(fields=["issued_on"], name="recommendation_issued_on"),
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
+            # The API's full-text search (`q`). A functional index rather than a stored
+            # tsvector column: nothing to keep in sync, and the migration creates it on
+            # PostgreSQL only, since SQLite has no to_tsvector (there `q` is a containment match).
+            GinIndex(recommendation_search_vector(), name="recommendation_text_search"),
         ]
 
     def __str__(self) -> str:

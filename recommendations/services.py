@@ -49,6 +49,36 @@ def recommendation_refresh_statuses(
 
 
 @transaction.atomic
+def row_save(*, row: ModelT, relations: dict[str, Iterable[models.Model]] | None = None) -> ModelT:
+    """Validate and save one row, then set the many-to-many relations given (others stay)."""
+    row.full_clean()
+    row.save()
+    for name, objects in (relations or {}).items():
+        getattr(row, name).set(objects)
+    return row
+
+
+@transaction.atomic
+def recommendation_save(
+    *, recommendation: Recommendation, relations: dict[str, Iterable[models.Model]] | None = None
+) -> Recommendation:
+    """Save a recommendation with its relations; it must keep an issuer."""
+    relations = relations or {}
+
+    def issuers(name: str) -> list:
+        if name in relations:
+            return list(relations[name])
+        return list(getattr(recommendation, name).all()) if recommendation.pk else []
+
+    Recommendation.validate_issuers(
+        issued_by=recommendation.issued_by,
+        recommending_states=issuers("recommending_states"),
+        organizations=issuers("organizations"),
+    )
+    return row_save(row=recommendation, relations=relations)
+
+
+@transaction.atomic
 def target_save(*, target: Target, today: date | None = None) -> Target:
     target.full_clean()
     target.save()

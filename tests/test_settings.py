@@ -52,3 +52,27 @@ def test_the_secret_key_comes_from_the_environment_or_a_file(tmp_path, secret_fr
     result = import_settings(DEBUG="false", **env)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_throttle_rate_that_is_not_a_rate_stops_startup():
+    result = import_settings(DEBUG="true", TRACKER_ANON_THROTTLE="lots")
+
+    assert result.returncode != 0
+    assert "TRACKER_ANON_THROTTLE='lots': expected a rate such as 120/min" in result.stderr
+
+
+def test_public_reading_is_on_unless_switched_off():
+    def public_read(**env: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", "import tracker.settings as s; print(s.TRACKER_PUBLIC_READ)"],
+            cwd=ROOT,
+            env={**os.environ, "DEBUG": "true", **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert public_read() == "True"
+    assert public_read(TRACKER_PUBLIC_READ="false") == "False"
+    assert "expected true or false" in public_read(TRACKER_PUBLIC_READ="nope")

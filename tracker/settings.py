@@ -4,6 +4,7 @@ Nothing set gives the embedded defaults (SQLite under var/, a Celery broker on t
 file system, e-mail to the console), so `make run` works on a machine with only Python.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -36,6 +37,17 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     if path:
         return Path(path).read_text().strip()
     return env.str(name, default=default)
+
+
+_THROTTLE_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_throttle_rate(name: str, default: str) -> str:
+    """A request rate such as 120/min; anything else is a startup error, not a silent default."""
+    raw = env.str(name, default="") or default
+    if not _THROTTLE_RATE.match(raw):
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a rate such as 120/min or 10/s")
+    return raw
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -75,6 +87,11 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "recommendations",
 ]
 
@@ -211,6 +228,70 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=5)
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)
+
+# The anonymous throttle counts requests in the cache: in Redis when REDIS_URL is set, so
+# every gunicorn process shares one count per client.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The REST API. These are public UN records: reading needs no login unless TRACKER_PUBLIC_READ
+# is false. Writing needs a token or a session of a user with the model permission.
+TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
+TRACKER_ANON_THROTTLE = env_throttle_rate("TRACKER_ANON_THROTTLE", "120/min")
+
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header is what turns an anonymous write into a 401.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.TrackerModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttles.AnonymousThrottle"],
+    # Clients are told apart by address. Behind N reverse proxies, the Nth address from the
+    # right of X-Forwarded-For is the client's; with none, the header is the client's to forge.
+    "NUM_PROXIES": env.int("TRACKER_NUM_PROXIES", default=0),
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PageOrCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "recommendations.api.schema.TrackerAutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api.exception_handlers.tracker_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UN recommendations tracker API",
+    "DESCRIPTION": (
+        "UN recommendations, who they are addressed to, what each addressee answered and how "
+        "far it was implemented. Reading is public unless the server sets "
+        "TRACKER_PUBLIC_READ=false; writing needs a token (`Authorization: Token <key>`) "
+        "of an editor."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: read-only fields stay out of request bodies.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from the sidecar package's static files: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Status shares its values with positions and implementations: name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "TargetStatusEnum": "recommendations.choices.TargetStatus",
+        "PositionEnum": "recommendations.choices.Position",
+        "ImplementationEnum": "recommendations.choices.Implementation",
+        "BodyKindEnum": "recommendations.choices.BodyKind",
+        "DocumentKindEnum": "recommendations.choices.DocumentKind",
+    },
+}
 
 # One JSON object per line on stdout: what log collectors read. LOG_FORMAT=text for humans.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")

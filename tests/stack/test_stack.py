@@ -226,7 +226,9 @@ def test_a_gunicorn_worker_killed(stack, api):
     victim = stack.gunicorn_worker_pids()[0]
     os.kill(victim, signal.SIGKILL)
     wait_until(
-        lambda: len(stack.gunicorn_worker_pids()) == 2 and victim not in stack.gunicorn_worker_pids(),
+        lambda: (
+            len(stack.gunicorn_worker_pids()) == 2 and victim not in stack.gunicorn_worker_pids()
+        ),
         timeout=30,
         what="gunicorn to replace its worker",
     )

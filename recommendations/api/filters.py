@@ -1,0 +1,433 @@
+"""The API's filters, one FilterSet per resource.
+
+A value that names nothing (`state=XXX`, `theme=no-such-theme`, `status=nonsense`) is a 400
+naming the parameter, never an empty list: a typo must not look like "no recommendations".
+
+The recommendations and targets lists share one vocabulary. Some parameters describe the
+recommendation (who issued it, its themes, its document), others a target (its addressee,
+status, latest response and assessment, due date): a recommendation matches when one of its
+targets meets all the target parameters at once, so `state=CHN&status=rejected` means
+"China rejected it", not "China is an addressee and somebody rejected it".
+"""
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import BaseCSVField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from recommendations import selectors
+from recommendations.choices import (
+    BodyKind,
+    DocumentKind,
+    Implementation,
+    Position,
+    TargetStatus,
+)
+from recommendations.models import (
+    Assessment,
+    Body,
+    Document,
+    Organization,
+    Recommendation,
+    Response,
+    State,
+    Target,
+    Theme,
+)
+
+ID_MAX = 2**63 - 1
+
+
+class NaturalKeysCSVField(BaseCSVField):
+    """Comma-separated natural keys (codes, acronyms, slugs), checked in one query.
+
+    Cleans to the primary keys of the rows named, or fails naming the keys that match none.
+    """
+
+    def __init__(
+        self, *, queryset, key_fields: tuple[str, ...], noun: str, normalize=None, **kwargs
+    ):
+        self.queryset = queryset
+        self.key_fields = key_fields
+        self.noun = noun
+        self.normalize = normalize
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        keys = [key for key in super().clean(value) or [] if key not in self.empty_values]
+        if not keys:
+            return None
+        if self.normalize:
+            keys = [self.normalize(key) for key in keys]
+        matches = Q()
+        for key_field in self.key_fields:
+            matches |= Q(**{f"{key_field}__in": keys})
+        rows = list(self.queryset.filter(matches).values_list("pk", *self.key_fields))
+        found = {str(key) for row in rows for key in row[1:]}
+        missing = [str(key) for key in keys if str(key) not in found]
+        if missing:
+            raise forms.ValidationError(
+                "No %(noun)s with the %(key)s %(missing)s.",
+                code="invalid_choice",
+                params={
+                    "noun": self.noun,
+                    "key": " or ".join(self.key_fields),
+                    "missing": ", ".join(missing),
+                },
+            )
+        return [row[0] for row in rows]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class NaturalKeysFilter(filters.BaseCSVFilter):
+    """Rows whose `field_name` is one of the named rows.
+
+    `many=True` for a many-to-many or reverse relation: matched through a subquery, so a
+    row matching twice is still listed once.
+    """
+
+    base_field_class = NaturalKeysCSVField
+    field_class = forms.CharField
+
+    def __init__(self, *args, many: bool = False, **kwargs):
+        self.many = many
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.many:
+            return qs.filter(
+                pk__in=qs.model.objects.filter(**{f"{self.field_name}__in": value}).values("pk")
+            )
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdsFilter(NaturalKeysFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        kwargs.setdefault("key_fields", ("pk",))
+        super().__init__(*args, **kwargs)
+
+
+class ChoicesFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """One or more of the choices, comma-separated; anything else is a 400."""
+
+
+class StrictBooleanField(forms.Field):
+    """true or false; forms' NullBooleanField would quietly read a typo as "not given"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if str(value).lower() in {"true", "1"}:
+            return True
+        if str(value).lower() in {"false", "0"}:
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # DRF's BooleanWidget turns anything but true/false into "not given" before cleaning.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+def states(**kwargs):
+    return NaturalKeysFilter(
+        queryset=State.objects.all(),
+        key_fields=("code",),
+        noun="state",
+        normalize=str.upper,
+        **kwargs,
+    )
+
+
+def bodies(**kwargs):
+    return NaturalKeysFilter(
+        queryset=Body.objects.all(), key_fields=("acronym",), noun="body", **kwargs
+    )
+
+
+def ids(model, noun: str, **kwargs):
+    return IdsFilter(queryset=model.objects.all(), noun=noun, **kwargs)
+
+
+class RecommendationFilterSet(filters.FilterSet):
+    # What the recommendation is: field names from Recommendation.
+    body = bodies(field_name="issued_by", help_text="Issuing body, by acronym (CAT, COI-DPRK).")
+    body_kind = ChoicesFilter(
+        field_name="issued_by__kind", choices=BodyKind.choices, help_text="Issuing body's kind."
+    )
+    theme = NaturalKeysFilter(
+        field_name="themes",
+        many=True,
+        queryset=Theme.objects.all(),
+        key_fields=("slug",),
+        noun="theme",
+        help_text="Theme slug (non-refoulement); several match any of them.",
+    )
+    recommending_state = states(
+        field_name="recommending_states",
+        many=True,
+        help_text="UPR recommending state, by ISO 3166-1 alpha-3 code.",
+    )
+    organization = NaturalKeysFilter(
+        field_name="organizations",
+        many=True,
+        queryset=Organization.objects.all(),
+        key_fields=("acronym", "name"),
+        noun="organization",
+        help_text="Issuing organisation, by acronym or name.",
+    )
+    document = NaturalKeysFilter(
+        field_name="document",
+        queryset=Document.objects.exclude(symbol=""),
+        key_fields=("symbol",),
+        noun="document",
+        help_text="Document symbol (A/HRC/25/CRP.1).",
+    )
+    issued_on_after = filters.DateFilter(
+        field_name="issued_on", lookup_expr="gte", help_text="Issued on or after (YYYY-MM-DD)."
+    )
+    issued_on_before = filters.DateFilter(
+        field_name="issued_on", lookup_expr="lte", help_text="Issued on or before (YYYY-MM-DD)."
+    )
+    q = filters.CharFilter(
+        method="filter_search",
+        help_text=(
+            "Full-text search of the text (PostgreSQL: stemmed, ranked, web-search syntax "
+            'such as "non-refoulement" -torture; SQLite: contains the words as typed).'
+        ),
+    )
+
+    # What one target is: field names from Target.
+    state = states(
+        field_name="state", help_text="Addressed to this state (ISO code: CHN); several: any."
+    )
+    addressee_body = bodies(field_name="body", help_text="Addressed to this body (UNHCR).")
+    status = ChoicesFilter(field_name="status", choices=TargetStatus.choices)
+    position = ChoicesFilter(
+        choices=Position.choices,
+        method="filter_position",
+        help_text="The latest response's position.",
+    )
+    implementation = ChoicesFilter(
+        choices=Implementation.choices,
+        method="filter_implementation",
+        help_text="The latest assessment's implementation.",
+    )
+    response_due_after = filters.DateFilter(
+        field_name="response_due", lookup_expr="gte", help_text="Response due on or after."
+    )
+    response_due_before = filters.DateFilter(
+        field_name="response_due", lookup_expr="lte", help_text="Response due on or before."
+    )
+    overdue = StrictBooleanFilter(
+        method="filter_overdue",
+        help_text="true: the response date has passed with no response; false: the others.",
+    )
+
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("issued_on", "issued_on"),
+            ("id", "id"),
+            ("document__symbol", "document"),
+            ("paragraph", "paragraph"),
+        ),
+        help_text="Sort order; '-' for descending. Default: newest first, or best match with q.",
+    )
+
+    TARGET_FILTERS = frozenset(
+        {
+            "state",
+            "addressee_body",
+            "status",
+            "position",
+            "implementation",
+            "response_due_after",
+            "response_due_before",
+            "overdue",
+        }
+    )
+    SORTING_FILTERS = frozenset({"ordering"})
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return selectors.recommendations_search(queryset, value)
+
+    def filter_position(self, queryset, name, value):
+        return selectors.targets_with_latest_in(queryset, Response, "position", value)
+
+    def filter_implementation(self, queryset, name, value):
+        return selectors.targets_with_latest_in(queryset, Assessment, "implementation", value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = selectors.targets_response_overdue(queryset, today=timezone.localdate())
+        if value:
+            return overdue
+        return queryset.exclude(pk__in=overdue.values("pk"))
+
+    def _given(self, names) -> list[str]:
+        return [name for name in names if self.form.cleaned_data.get(name) not in EMPTY_VALUES]
+
+    def _apply(self, queryset: QuerySet, names) -> QuerySet:
+        for name in names:
+            queryset = self.filters[name].filter(queryset, self.form.cleaned_data.get(name))
+        return queryset
+
+    def recommendation_filter_names(self) -> list[str]:
+        return self._given(set(self.filters) - self.TARGET_FILTERS - self.SORTING_FILTERS)
+
+    def target_filter_names(self) -> list[str]:
+        return self._given(self.TARGET_FILTERS)
+
+    def matching_recommendations(self, recommendations: QuerySet) -> QuerySet:
+        recommendations = self._apply(recommendations, self.recommendation_filter_names())
+        target_filters = self.target_filter_names()
+        if target_filters:
+            targets = self._apply(Target.objects.all(), target_filters)
+            recommendations = recommendations.filter(
+                Exists(targets.filter(recommendation=OuterRef("pk")))
+            )
+        return recommendations
+
+    def matching_targets(self, targets: QuerySet) -> QuerySet:
+        """The targets that meet the target parameters, of recommendations that match."""
+        targets = self._apply(targets, self.target_filter_names())
+        if self.recommendation_filter_names():
+            targets = targets.filter(
+                recommendation__in=self.matching_recommendations(Recommendation.objects.all())
+            )
+        return targets
+
+    def filter_queryset(self, queryset):
+        queryset = self.matching_recommendations(queryset)
+        if self.form.cleaned_data.get("ordering"):
+            return self.filters["ordering"].filter(queryset, self.form.cleaned_data["ordering"])
+        if "search_rank" in queryset.query.annotations:
+            return queryset.order_by("-search_rank", *Recommendation._meta.ordering)
+        return queryset
+
+
+class TargetFilterSet(RecommendationFilterSet):
+    """The recommendations' parameters, matching targets instead, and `recommendation` (id)."""
+
+    recommendation = ids(Recommendation, "recommendation", field_name="recommendation")
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("id", "id"),
+            ("response_due", "response_due"),
+            ("follow_up_due", "follow_up_due"),
+            ("status", "status"),
+            ("recommendation__issued_on", "issued_on"),
+        ),
+        help_text="Sort order; '-' for descending. Default: by recommendation, then id.",
+    )
+
+    TARGET_FILTERS = RecommendationFilterSet.TARGET_FILTERS | {"recommendation"}
+
+    class Meta:
+        model = Target
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        queryset = self.matching_targets(queryset)
+        if self.form.cleaned_data.get("ordering"):
+            return self.filters["ordering"].filter(queryset, self.form.cleaned_data["ordering"])
+        return queryset
+
+
+class DocumentFilterSet(filters.FilterSet):
+    symbol = filters.CharFilter(help_text="Exact symbol (A/HRC/25/CRP.1).")
+    kind = ChoicesFilter(choices=DocumentKind.choices)
+    body = bodies(field_name="body", help_text="Authoring body, by acronym.")
+    organization = NaturalKeysFilter(
+        field_name="organizations",
+        many=True,
+        queryset=Organization.objects.all(),
+        key_fields=("acronym", "name"),
+        noun="organization",
+        help_text="Authoring or signing organisation, by acronym or name.",
+    )
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+
+class BodyFilterSet(filters.FilterSet):
+    kind = ChoicesFilter(choices=BodyKind.choices)
+    parent = bodies(field_name="parent", help_text="Parent body, by acronym.")
+
+    class Meta:
+        model = Body
+        fields: list[str] = []
+
+
+class StateFilterSet(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
+
+    class Meta:
+        model = State
+        fields: list[str] = []
+
+
+class ThemeFilterSet(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
+    uhri_code = filters.CharFilter(help_text="Universal Human Rights Index code.")
+
+    class Meta:
+        model = Theme
+        fields: list[str] = []
+
+
+class OrganizationFilterSet(filters.FilterSet):
+    acronym = filters.CharFilter()
+    country = states(field_name="country", help_text="Country, by ISO code.")
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+
+class ResponseFilterSet(filters.FilterSet):
+    target = ids(Target, "target", field_name="target")
+    recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
+    state = states(field_name="target__state", help_text="The responding state, by ISO code.")
+    position = ChoicesFilter(choices=Position.choices)
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Response
+        fields: list[str] = []
+
+
+class AssessmentFilterSet(filters.FilterSet):
+    target = ids(Target, "target", field_name="target")
+    recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
+    state = states(field_name="target__state", help_text="The assessed state, by ISO code.")
+    implementation = ChoicesFilter(choices=Implementation.choices)
+    assessed_on_after = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
+    assessed_on_before = filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
+
+    class Meta:
+        model = Assessment
+        fields: list[str] = []

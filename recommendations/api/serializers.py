@@ -1,0 +1,542 @@
+"""Shapes of the API. Related rows are named by their natural keys where they have one
+(state codes, body acronyms, theme slugs, organisation names, usernames), by id otherwise.
+
+Serializers only parse and format: writes go through the services (see views.py), which run
+the model's validation and keep statuses current.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from recommendations.choices import Implementation, Position, TargetStatus
+from recommendations.models import (
+    Assessment,
+    Body,
+    Document,
+    Organization,
+    Recommendation,
+    Response,
+    State,
+    Target,
+    Theme,
+)
+from recommendations.selectors import StatusChange, status_summary
+
+User = get_user_model()
+
+SET_ON_CREATION = "Set on creation; cannot change."
+
+
+class NaturalKeyField(serializers.SlugRelatedField):
+    """A related row by its natural key; NUL characters are refused before the database."""
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "null_characters": "Null characters are not allowed.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
+class StaffOnlyFieldsMixin:
+    """Fields in `staff_only_fields` are left out of what non-staff users see."""
+
+    staff_only_fields: tuple[str, ...] = ()
+
+    @property
+    def _readable_fields(self):
+        request = self.context.get("request")
+        hidden = () if request and request.user.is_staff else self.staff_only_fields
+        for field in super()._readable_fields:
+            if field.field_name not in hidden:
+                yield field
+
+
+class CreateOnlyFieldsMixin:
+    """Fields in `create_only_fields` are read-only once the object exists.
+
+    Moving a response to another target would leave the first target's status stale.
+    """
+
+    create_only_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            for name in self.create_only_fields:
+                fields[name].read_only = True
+        return fields
+
+
+def natural_key(model, slug_field: str, **kwargs) -> NaturalKeyField:
+    return NaturalKeyField(slug_field=slug_field, queryset=model.objects.all(), **kwargs)
+
+
+def staff_users():
+    return User.objects.filter(is_staff=True)
+
+
+class StateSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:state-detail", lookup_field="code"
+    )
+    code = serializers.CharField(
+        max_length=3,
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", "An ISO 3166-1 alpha-3 code: three capital letters.")
+        ],
+    )
+    other_names = serializers.ListField(
+        child=serializers.CharField(max_length=255),
+        required=False,
+        help_text="Other names the state goes by, such as UN short names.",
+    )
+
+    class Meta:
+        model = State
+        fields = ["code", "api_url", "name", "official_name", "other_names"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:body-detail", lookup_field="acronym"
+    )
+    parent = natural_key(Body, "acronym", allow_null=True, required=False)
+
+    class Meta:
+        model = Body
+        fields = ["acronym", "api_url", "name", "kind", "parent"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:theme-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["slug", "api_url", "name", "uhri_code"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
+    country = natural_key(State, "code", allow_null=True, required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "api_url", "name", "acronym", "country"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+    body = natural_key(Body, "acronym", allow_null=True, required=False)
+    organizations = natural_key(Organization, "name", many=True, required=False)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "api_url",
+            "symbol",
+            "title",
+            "kind",
+            "body",
+            "organizations",
+            "date",
+            "url",
+        ]
+
+
+class DocumentSummarySerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:document-detail")
+
+    class Meta:
+        model = Document
+        fields = ["id", "api_url", "symbol", "title", "kind", "date", "url"]
+
+
+class LatestResponseSerializer(serializers.Serializer):
+    position = serializers.ChoiceField(choices=Position.choices)
+    date = serializers.DateField()
+    document = serializers.CharField(allow_null=True, help_text="The document's symbol.")
+
+
+class LatestAssessmentSerializer(serializers.Serializer):
+    implementation = serializers.ChoiceField(choices=Implementation.choices)
+    assessed_on = serializers.DateField()
+
+
+class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+    """One addressee of a recommendation, a state or a body, with its status."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:target-detail")
+    recommendation = serializers.PrimaryKeyRelatedField(
+        queryset=Recommendation.objects.all(), help_text=SET_ON_CREATION
+    )
+    state = natural_key(
+        State, "code", allow_null=True, required=False, help_text="Addressee state (ISO code)."
+    )
+    body = natural_key(
+        Body, "acronym", allow_null=True, required=False, help_text="Addressee body (acronym)."
+    )
+    addressee_type = serializers.SerializerMethodField()
+    addressee = serializers.SerializerMethodField()
+    addressee_name = serializers.SerializerMethodField()
+    latest_response = serializers.SerializerMethodField()
+    latest_assessment = serializers.SerializerMethodField()
+
+    create_only_fields = ("recommendation",)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "api_url",
+            "recommendation",
+            "state",
+            "body",
+            "addressee_type",
+            "addressee",
+            "addressee_name",
+            "status",
+            "response_due",
+            "follow_up_due",
+            "latest_response",
+            "latest_assessment",
+        ]
+        # The model's own validation (run by the service) checks the addressee and the
+        # unique constraints; DRF's would demand a state even of a target addressed to a body.
+        validators: list = []
+
+    @extend_schema_field({"type": "string", "enum": ["state", "body"]})
+    def get_addressee_type(self, target: Target) -> str:
+        return "state" if target.state_id else "body"
+
+    def get_addressee(self, target: Target) -> str:
+        return target.state.code if target.state_id else target.body.acronym
+
+    def get_addressee_name(self, target: Target) -> str:
+        return target.state.name if target.state_id else target.body.name
+
+    @extend_schema_field(LatestResponseSerializer(allow_null=True))
+    def get_latest_response(self, target: Target) -> dict | None:
+        if target.latest_position is None:
+            return None
+        return {
+            "position": target.latest_position,
+            "date": target.latest_response_date,
+            "document": target.latest_response_document,
+        }
+
+    @extend_schema_field(LatestAssessmentSerializer(allow_null=True))
+    def get_latest_assessment(self, target: Target) -> dict | None:
+        if target.latest_implementation is None:
+            return None
+        return {
+            "implementation": target.latest_implementation,
+            "assessed_on": target.latest_assessed_on,
+        }
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["username", "email"]
+
+
+STATUS_SUMMARY_SCHEMA = {
+    "type": "object",
+    "description": "How many of its targets have each status.",
+    "additionalProperties": {"type": "integer"},
+    "example": {"rejected": 1, "awaiting_response": 2},
+}
+
+
+class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
+    """A recommendation, verbatim, with every addressee's status."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:recommendation-detail")
+    status_url = serializers.HyperlinkedIdentityField(view_name="api:recommendation-status")
+    document = DocumentSummarySerializer(allow_null=True, read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="acronym", read_only=True, allow_null=True)
+    recommending_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    organizations = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    targets = TargetSerializer(many=True, read_only=True)
+    status_summary = serializers.SerializerMethodField()
+    owner = UserSummarySerializer(allow_null=True, read_only=True, help_text="Staff only.")
+    watchers = UserSummarySerializer(many=True, read_only=True, help_text="Staff only.")
+
+    staff_only_fields = ("owner", "watchers")
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "api_url",
+            "status_url",
+            "text",
+            "document",
+            "paragraph",
+            "issued_by",
+            "recommending_states",
+            "organizations",
+            "themes",
+            "issued_on",
+            "reiterates",
+            "targets",
+            "status_summary",
+            "owner",
+            "watchers",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(STATUS_SUMMARY_SCHEMA)
+    def get_status_summary(self, recommendation: Recommendation) -> dict[str, int]:
+        return status_summary(recommendation.targets.all())
+
+
+class RecommendationWriteSerializer(serializers.ModelSerializer):
+    """A recommendation as written: related rows by natural key, the document by id."""
+
+    issued_by = natural_key(
+        Body, "acronym", allow_null=True, required=False, help_text="Issuing body (acronym)."
+    )
+    recommending_states = natural_key(
+        State, "code", many=True, required=False, help_text="UPR recommending states (codes)."
+    )
+    organizations = natural_key(
+        Organization, "name", many=True, required=False, help_text="Issuing organisations."
+    )
+    themes = natural_key(Theme, "slug", many=True, required=False)
+    owner = NaturalKeyField(
+        slug_field="username", queryset=staff_users(), allow_null=True, required=False
+    )
+    watchers = NaturalKeyField(
+        slug_field="username", queryset=staff_users(), many=True, required=False
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "text",
+            "document",
+            "paragraph",
+            "issued_by",
+            "recommending_states",
+            "organizations",
+            "themes",
+            "issued_on",
+            "reiterates",
+            "owner",
+            "watchers",
+        ]
+
+
+class ResponseSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:response-detail")
+    target = serializers.PrimaryKeyRelatedField(
+        queryset=Target.objects.all(), help_text=SET_ON_CREATION
+    )
+
+    create_only_fields = ("target",)
+
+    class Meta:
+        model = Response
+        fields = ["id", "api_url", "target", "position", "date", "text", "document", "paragraph"]
+
+
+class AssessmentSerializer(
+    CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, serializers.ModelSerializer
+):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
+    target = serializers.PrimaryKeyRelatedField(
+        queryset=Target.objects.all(), help_text=SET_ON_CREATION
+    )
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="Who recorded it (the writer, set by the server). Staff only.",
+    )
+
+    create_only_fields = ("target",)
+    staff_only_fields = ("author",)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "api_url",
+            "target",
+            "implementation",
+            "assessed_on",
+            "summary",
+            "source_document",
+            "source_url",
+            "author",
+        ]
+
+
+class ResponseEventSerializer(serializers.ModelSerializer):
+    kind = serializers.SerializerMethodField()
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:response-detail")
+    document = serializers.SlugRelatedField(
+        slug_field="symbol", read_only=True, help_text="The document's symbol."
+    )
+
+    class Meta:
+        model = Response
+        fields = ["kind", "date", "id", "api_url", "position", "text", "document", "paragraph"]
+
+    @extend_schema_field({"type": "string", "enum": ["response"]})
+    def get_kind(self, response) -> str:
+        return "response"
+
+
+class AssessmentEventSerializer(serializers.ModelSerializer):
+    kind = serializers.SerializerMethodField()
+    date = serializers.DateField(source="assessed_on")
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
+    source_document = serializers.SlugRelatedField(
+        slug_field="symbol", read_only=True, help_text="The evidence's symbol."
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "kind",
+            "date",
+            "id",
+            "api_url",
+            "implementation",
+            "summary",
+            "source_document",
+            "source_url",
+        ]
+
+    @extend_schema_field({"type": "string", "enum": ["assessment"]})
+    def get_kind(self, assessment) -> str:
+        return "assessment"
+
+
+class StatusChangeEventSerializer(serializers.Serializer):
+    kind = serializers.SerializerMethodField()
+    date = serializers.DateField(help_text="The day the change was recorded.")
+    status = serializers.ChoiceField(choices=TargetStatus.choices)
+    previous_status = serializers.ChoiceField(
+        choices=TargetStatus.choices,
+        allow_null=True,
+        help_text="Null for the status the target was created with.",
+    )
+    recorded_at = serializers.DateTimeField()
+
+    @extend_schema_field({"type": "string", "enum": ["status_change"]})
+    def get_kind(self, change) -> str:
+        return "status_change"
+
+
+EVENT_SERIALIZERS = {
+    Response: ResponseEventSerializer,
+    Assessment: AssessmentEventSerializer,
+    StatusChange: StatusChangeEventSerializer,
+}
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="TimelineEvent",
+        serializers={
+            "response": ResponseEventSerializer,
+            "assessment": AssessmentEventSerializer,
+            "status_change": StatusChangeEventSerializer,
+        },
+        resource_type_field_name="kind",
+        many=True,
+    )
+)
+class TimelineField(serializers.Field):
+    """Responses, assessments and recorded status changes, in date order."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, events):
+        return [
+            EVENT_SERIALIZERS[type(event)](event, context=self.context).data for event in events
+        ]
+
+
+class TargetTimelineSerializer(TargetSerializer):
+    timeline = TimelineField()
+
+    class Meta(TargetSerializer.Meta):
+        fields = [*TargetSerializer.Meta.fields, "timeline"]
+
+
+class RecommendationStatusSerializer(serializers.Serializer):
+    """Every target's status, and how it got there."""
+
+    id = serializers.IntegerField(source="recommendation.pk")
+    api_url = serializers.HyperlinkedRelatedField(
+        source="recommendation", view_name="api:recommendation-detail", read_only=True
+    )
+    status_summary = serializers.SerializerMethodField()
+    targets = TargetTimelineSerializer(many=True)
+
+    @extend_schema_field(STATUS_SUMMARY_SCHEMA)
+    def get_status_summary(self, status) -> dict[str, int]:
+        return status_summary(status["targets"])
+
+
+class StatusCountSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TargetStatus.choices)
+    recommendations = serializers.IntegerField()
+    targets = serializers.IntegerField()
+
+
+class StateCountSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="ISO code.")
+    name = serializers.CharField()
+    recommendations = serializers.IntegerField()
+    targets = serializers.IntegerField()
+
+
+class BodyCountSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text="Acronym.")
+    name = serializers.CharField()
+    recommendations = serializers.IntegerField()
+    targets = serializers.IntegerField()
+
+
+class ThemeCountSerializer(serializers.Serializer):
+    theme = serializers.CharField(help_text="Slug.")
+    name = serializers.CharField()
+    recommendations = serializers.IntegerField()
+    targets = serializers.IntegerField()
+
+
+class YearCountSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="Year issued.")
+    recommendations = serializers.IntegerField()
+    targets = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    """Counts of what the filters matched. Each bucket counts recommendations and targets
+    (addressees); buckets without a key (no issuing body, no theme, no date) are left out."""
+
+    recommendations = serializers.IntegerField()
+    targets = serializers.IntegerField()
+    by_status = StatusCountSerializer(many=True)
+    by_state = StateCountSerializer(many=True, help_text="By addressee state.")
+    by_addressee_body = BodyCountSerializer(many=True, help_text="By addressee body.")
+    by_body = BodyCountSerializer(many=True, help_text="By issuing body.")
+    by_theme = ThemeCountSerializer(many=True)
+    by_year = YearCountSerializer(many=True)

@@ -1,0 +1,279 @@
+"""The API's endpoints: declarative viewsets (NetBox style) that parse, call a selector or a
+service, and format. No rule lives here."""
+
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response as APIResponse
+
+from recommendations import exports, selectors, services
+from recommendations.api import filters, serializers
+from recommendations.api.renderers import EXPORT_FORMATS, EXPORT_RENDERERS, CSVRenderer
+from recommendations.models import (
+    Assessment,
+    Body,
+    Document,
+    Organization,
+    Recommendation,
+    Response,
+    State,
+    Target,
+    Theme,
+)
+
+# Natural keys may hold slashes or dots (an acronym, a symbol): any character but NUL, which
+# PostgreSQL cannot store and would turn into a 500.
+NATURAL_KEY = r"[^\x00]+"
+ID = r"[0-9]+"
+
+
+def validated_filterset(view):
+    """The view's FilterSet for this request; a value that names nothing is a 400."""
+    filterset = DjangoFilterBackend().get_filterset(view.request, view.get_queryset(), view)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset
+
+
+def export_response(targets, file_format: str):
+    """The matching targets as a file, one row per target, never held whole in memory."""
+    name = f"recommendations-{timezone.localdate().isoformat()}.{file_format}"
+    if file_format == CSVRenderer.format:
+        response = StreamingHttpResponse(
+            exports.target_export_csv(targets), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    # A workbook is a zip, complete only at the end: build it in a temporary file, stream that.
+    spreadsheet = tempfile.TemporaryFile()
+    exports.target_export_xlsx(targets, spreadsheet)
+    spreadsheet.seek(0)
+    return FileResponse(spreadsheet, as_attachment=True, filename=name)
+
+
+class ServiceWriteMixin:
+    """Writes go through a service (validation, history, statuses refreshed in the same
+    transaction); the answer has the read shape, reloaded with everything it shows."""
+
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.write_serializer_class and self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def save_row(self, row, relations: dict):
+        return services.row_save(row=row, relations=relations)
+
+    def delete_row(self, row) -> None:
+        row.delete()
+
+    def creation_fields(self) -> dict:
+        return {}
+
+    @staticmethod
+    def _split(model, validated_data: dict) -> tuple[dict, dict]:
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        fields = {name: value for name, value in validated_data.items() if name not in many_to_many}
+        relations = {name: value for name, value in validated_data.items() if name in many_to_many}
+        return fields, relations
+
+    def _answer(self, row, **kwargs) -> APIResponse:
+        row = self.get_queryset().get(pk=row.pk)
+        return APIResponse(
+            self.serializer_class(row, context=self.get_serializer_context()).data, **kwargs
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        model = self.get_queryset().model
+        fields, relations = self._split(model, serializer.validated_data)
+        row = self.save_row(model(**fields, **self.creation_fields()), relations)
+        return self._answer(row, status=201)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        row = self.get_object()
+        serializer = self.get_serializer(row, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        fields, relations = self._split(type(row), serializer.validated_data)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        return self._answer(self.save_row(row, relations))
+
+    def perform_destroy(self, instance):
+        self.delete_row(instance)
+
+
+class ExportMixin:
+    """`?format=csv` or `?format=xlsx` on the list: the matching targets, one row each."""
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers += [renderer() for renderer in EXPORT_RENDERERS]
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            targets = validated_filterset(self).matching_targets(Target.objects.all())
+            return export_response(targets, request.accepted_renderer.format)
+        return super().list(request, *args, **kwargs)
+
+
+class TrackerViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+    lookup_value_regex = ID
+
+    def filter_queryset(self, queryset):
+        # Filters are the lists' (and documented there); an object is found by its id alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+def written_as(write_serializer, read_serializer):
+    """Schema of a viewset whose writes take one shape and answer with another."""
+    return extend_schema_view(
+        create=extend_schema(request=write_serializer, responses={201: read_serializer}),
+        update=extend_schema(request=write_serializer, responses=read_serializer),
+        partial_update=extend_schema(request=write_serializer, responses=read_serializer),
+    )
+
+
+@written_as(serializers.RecommendationWriteSerializer, serializers.RecommendationSerializer)
+class RecommendationViewSet(ExportMixin, TrackerViewSet):
+    """Recommendations with every addressee's status. Filters match recommendations; the
+    target filters (state, status, position, ...) must hold for one and the same target."""
+
+    queryset = Recommendation.objects.all()
+    serializer_class = serializers.RecommendationSerializer
+    write_serializer_class = serializers.RecommendationWriteSerializer
+    filterset_class = filters.RecommendationFilterSet
+
+    def get_queryset(self):
+        if self.action == "status":
+            return Recommendation.objects.all()
+        return selectors.recommendations_for_api(staff=self.request.user.is_staff)
+
+    def save_row(self, row, relations):
+        return services.recommendation_save(recommendation=row, relations=relations)
+
+    @extend_schema(
+        responses=serializers.RecommendationStatusSerializer,
+        summary="Every target's status with its timeline",
+    )
+    @action(detail=True, pagination_class=None)
+    def status(self, request, pk=None):
+        recommendation = self.get_object()
+        status = {
+            "recommendation": recommendation,
+            "targets": selectors.recommendation_timelines(recommendation),
+        }
+        return APIResponse(
+            serializers.RecommendationStatusSerializer(
+                status, context=self.get_serializer_context()
+            ).data
+        )
+
+
+class TargetViewSet(ExportMixin, TrackerViewSet):
+    """Addressees of recommendations, one per state or body, with their status."""
+
+    queryset = Target.objects.all()
+    serializer_class = serializers.TargetSerializer
+    filterset_class = filters.TargetFilterSet
+
+    def get_queryset(self):
+        return selectors.targets_with_latest(Target.objects.all())
+
+    def save_row(self, row, relations):
+        return services.target_save(target=row)
+
+
+class ResponseViewSet(TrackerViewSet):
+    queryset = Response.objects.all()
+    serializer_class = serializers.ResponseSerializer
+    filterset_class = filters.ResponseFilterSet
+
+    def save_row(self, row, relations):
+        return services.response_save(response=row)
+
+    def delete_row(self, row):
+        services.response_delete(response=row)
+
+
+class AssessmentViewSet(TrackerViewSet):
+    queryset = Assessment.objects.select_related("author", "source_document")
+    serializer_class = serializers.AssessmentSerializer
+    filterset_class = filters.AssessmentFilterSet
+
+    def creation_fields(self):
+        return {"author": self.request.user}
+
+    def save_row(self, row, relations):
+        return services.assessment_save(assessment=row)
+
+    def delete_row(self, row):
+        services.assessment_delete(assessment=row)
+
+
+class DocumentViewSet(TrackerViewSet):
+    queryset = Document.objects.select_related("body").prefetch_related("organizations")
+    serializer_class = serializers.DocumentSerializer
+    filterset_class = filters.DocumentFilterSet
+
+
+class BodyViewSet(TrackerViewSet):
+    queryset = Body.objects.select_related("parent")
+    serializer_class = serializers.BodySerializer
+    filterset_class = filters.BodyFilterSet
+    lookup_field = "acronym"
+    lookup_value_regex = NATURAL_KEY
+
+
+class StateViewSet(TrackerViewSet):
+    queryset = State.objects.all()
+    serializer_class = serializers.StateSerializer
+    filterset_class = filters.StateFilterSet
+    lookup_field = "code"
+    lookup_value_regex = NATURAL_KEY
+
+
+class ThemeViewSet(TrackerViewSet):
+    queryset = Theme.objects.all()
+    serializer_class = serializers.ThemeSerializer
+    filterset_class = filters.ThemeFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = NATURAL_KEY
+
+
+class OrganizationViewSet(TrackerViewSet):
+    queryset = Organization.objects.select_related("country")
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filters.OrganizationFilterSet
+
+
+class StatsView(GenericAPIView):
+    """Counts for a dashboard, by status, addressee, issuing body, theme and year, of what
+    the recommendation list's filters match."""
+
+    queryset = Recommendation.objects.all()
+    filterset_class = filters.RecommendationFilterSet
+    pagination_class = None
+    serializer_class = serializers.StatsSerializer
+
+    @extend_schema(filters=True, summary="Counts for a dashboard")
+    def get(self, request):
+        filterset = validated_filterset(self)
+        stats = selectors.recommendation_stats(
+            recommendations=filterset.qs,
+            targets=filterset.matching_targets(Target.objects.all()),
+        )
+        return APIResponse(self.get_serializer(stats).data)

@@ -1,0 +1,279 @@
+"""Reads shared by the API, the admin and the exports: each query in one findable place.
+
+Every selector here runs a fixed number of queries, whatever the number of rows, so lists
+and dashboards stay as fast for a thousand recommendations as for ten.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from recommendations.models import (
+    SEARCH_CONFIG,
+    Assessment,
+    Recommendation,
+    Response,
+    Target,
+    recommendation_search_vector,
+)
+
+
+def latest_value(model: type[models.Model], field_name: str) -> Subquery:
+    """One value of a target's latest response or assessment, as the status rule orders them."""
+    return Subquery(
+        model.objects.filter(target=OuterRef("pk"))
+        .order_by(*model.LATEST_FIRST)
+        .values(field_name)[:1]
+    )
+
+
+def targets_with_latest(targets: QuerySet[Target]) -> QuerySet[Target]:
+    """Targets with their addressee and the latest response's and assessment's values."""
+    return targets.select_related("state", "body").annotate(
+        latest_position=latest_value(Response, "position"),
+        latest_response_date=latest_value(Response, "date"),
+        latest_response_document=latest_value(Response, "document__symbol"),
+        latest_implementation=latest_value(Assessment, "implementation"),
+        latest_assessed_on=latest_value(Assessment, "assessed_on"),
+    )
+
+
+def targets_response_overdue(targets: QuerySet[Target], *, today: date) -> QuerySet[Target]:
+    """Targets whose response date has passed with no response recorded."""
+    return targets.filter(response_due__lt=today).exclude(
+        Exists(Response.objects.filter(target=OuterRef("pk")))
+    )
+
+
+def targets_with_latest_in(
+    targets: QuerySet[Target], model: type[models.Model], field_name: str, values: list[str]
+) -> QuerySet[Target]:
+    """Targets whose latest response (or assessment) has one of the values in field_name."""
+    alias = f"filter_latest_{field_name}"
+    return targets.alias(**{alias: latest_value(model, field_name)}).filter(
+        **{f"{alias}__in": values}
+    )
+
+
+def recommendations_search(
+    recommendations: QuerySet[Recommendation], terms: str
+) -> QuerySet[Recommendation]:
+    """Full-text search on PostgreSQL, annotated with `search_rank`; containment elsewhere.
+
+    The vector is the indexed expression itself, so PostgreSQL answers from the GIN index.
+    """
+    if connection.vendor != "postgresql":
+        return recommendations.filter(text__icontains=terms)
+    query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
+    vector = recommendation_search_vector()
+    return (
+        recommendations.alias(search_vector=vector)
+        .filter(search_vector=query)
+        .annotate(search_rank=SearchRank(vector, query))
+    )
+
+
+def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
+    """What a recommendation's API representation reads, in one query per relation."""
+    recommendations = Recommendation.objects.select_related(
+        "document", "issued_by"
+    ).prefetch_related(
+        "recommending_states",
+        "organizations",
+        "themes",
+        Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
+    )
+    if staff:
+        recommendations = recommendations.select_related("owner").prefetch_related("watchers")
+    return recommendations
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A change of a target's stored status, as its history recorded it."""
+
+    target_id: int
+    status: str
+    previous_status: str | None
+    recorded_at: datetime
+
+    @property
+    def date(self) -> date:
+        return timezone.localdate(self.recorded_at)
+
+
+# On one date: what was said, then how far it went, then the status that followed.
+_TIMELINE_ORDER = {Response: 0, Assessment: 1, StatusChange: 2}
+
+
+def _event_date(event) -> date:
+    if isinstance(event, Response):
+        return event.date
+    if isinstance(event, Assessment):
+        return event.assessed_on
+    return event.date
+
+
+def _status_changes(target_ids: list[int]) -> dict[int, list[StatusChange]]:
+    """Each target's recorded status changes, oldest first; saves that kept it are skipped."""
+    records = (
+        Target.history.filter(id__in=target_ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "status", "history_date")
+    )
+    changes: dict[int, list[StatusChange]] = defaultdict(list)
+    for target_id, status, recorded_at in records:
+        previous = changes[target_id][-1].status if changes[target_id] else None
+        if status != previous:
+            changes[target_id].append(
+                StatusChange(
+                    target_id=target_id,
+                    status=status,
+                    previous_status=previous,
+                    recorded_at=recorded_at,
+                )
+            )
+    return changes
+
+
+def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
+    """Every target, each with `timeline`: its responses, assessments and recorded status
+    changes in date order.
+
+    Four queries whatever the number of targets and events: targets, responses,
+    assessments, and the targets' history.
+    """
+    targets = list(
+        targets_with_latest(recommendation.targets.order_by("pk")).prefetch_related(
+            Prefetch("responses", queryset=Response.objects.select_related("document")),
+            Prefetch("assessments", queryset=Assessment.objects.select_related("source_document")),
+        )
+    )
+    changes = _status_changes([target.pk for target in targets])
+    for target in targets:
+        target.timeline = sorted(
+            [*target.responses.all(), *target.assessments.all(), *changes[target.pk]],
+            key=lambda event: (
+                _event_date(event),
+                _TIMELINE_ORDER[type(event)],
+                event.recorded_at if isinstance(event, StatusChange) else event.pk,
+            ),
+        )
+    return targets
+
+
+def status_summary(targets) -> dict[str, int]:
+    """How many targets have each status: the recommendation's status at a glance."""
+    return dict(Counter(target.status for target in targets))
+
+
+def _rows(queryset: QuerySet, key: str, name: str | None = None, **counts) -> list[dict]:
+    values = {"key": F(key), **({"name": F(name)} if name else {})}
+    return list(queryset.order_by().values(**values).annotate(**counts))
+
+
+def _breakdown(key_name: str, *row_sets: list[dict]) -> list[dict]:
+    """One bucket per key with both counts; rows without a key (no issuing body, no theme,
+    no date) are left out."""
+    buckets: dict = {}
+    for rows in row_sets:
+        for row in rows:
+            if row["key"] is None:
+                continue
+            bucket = buckets.setdefault(
+                row["key"], {key_name: row["key"], "recommendations": 0, "targets": 0}
+            )
+            bucket.update((name, value) for name, value in row.items() if name != "key")
+    return list(buckets.values())
+
+
+def _biggest_first(buckets: list[dict], key_name: str) -> list[dict]:
+    return sorted(
+        buckets,
+        key=lambda bucket: (-bucket["recommendations"], -bucket["targets"], bucket[key_name]),
+    )
+
+
+def recommendation_stats(
+    *, recommendations: QuerySet[Recommendation], targets: QuerySet[Target]
+) -> dict:
+    """Counts for a dashboard, by status, addressee, issuing body, theme and year.
+
+    `recommendations` and `targets` are what the list's filters matched: the recommendations,
+    and those of their targets that meet the target-level filters. Each bucket counts both.
+    Eleven queries, whatever the data.
+    """
+    recommendations = Recommendation.objects.filter(pk__in=recommendations.order_by().values("pk"))
+    targets = Target.objects.filter(pk__in=targets.order_by().values("pk"))
+    per_target = {
+        "recommendations": Count("recommendation", distinct=True),
+        "targets": Count("pk"),
+    }
+    return {
+        "recommendations": recommendations.count(),
+        "targets": targets.count(),
+        "by_status": _biggest_first(
+            _breakdown("status", _rows(targets, "status", **per_target)), "status"
+        ),
+        "by_state": _biggest_first(
+            _breakdown("state", _rows(targets, "state__code", "state__name", **per_target)),
+            "state",
+        ),
+        "by_addressee_body": _biggest_first(
+            _breakdown("body", _rows(targets, "body__acronym", "body__name", **per_target)),
+            "body",
+        ),
+        "by_body": _biggest_first(
+            _breakdown(
+                "body",
+                _rows(
+                    recommendations,
+                    "issued_by__acronym",
+                    "issued_by__name",
+                    recommendations=Count("pk"),
+                ),
+                _rows(
+                    targets,
+                    "recommendation__issued_by__acronym",
+                    "recommendation__issued_by__name",
+                    targets=Count("pk"),
+                ),
+            ),
+            "body",
+        ),
+        "by_theme": _biggest_first(
+            _breakdown(
+                "theme",
+                _rows(recommendations, "themes__slug", "themes__name", recommendations=Count("pk")),
+                _rows(
+                    targets,
+                    "recommendation__themes__slug",
+                    "recommendation__themes__name",
+                    targets=Count("pk"),
+                ),
+            ),
+            "theme",
+        ),
+        "by_year": sorted(
+            _breakdown(
+                "year",
+                _rows(
+                    recommendations.annotate(year=ExtractYear("issued_on")),
+                    "year",
+                    recommendations=Count("pk"),
+                ),
+                _rows(
+                    targets.annotate(year=ExtractYear("recommendation__issued_on")),
+                    "year",
+                    targets=Count("pk"),
+                ),
+            ),
+            key=lambda bucket: bucket["year"],
+        ),
+    }

@@ -1,0 +1,88 @@
+import pytest
+import yaml
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+RECOMMENDATION_FILTERS = {
+    "state",
+    "body",
+    "body_kind",
+    "theme",
+    "status",
+    "position",
+    "implementation",
+    "recommending_state",
+    "organization",
+    "document",
+    "issued_on_after",
+    "issued_on_before",
+    "response_due_after",
+    "response_due_before",
+    "overdue",
+    "q",
+    "ordering",
+}
+
+
+@pytest.fixture
+def schema(api_client):
+    response = api_client.get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_the_schema_validates_without_a_warning(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+
+
+def test_every_filter_of_the_list_stats_and_export_is_documented(schema):
+    for path in ("/api/recommendations/", "/api/stats/", "/api/targets/"):
+        parameters = {parameter["name"] for parameter in schema["paths"][path]["get"]["parameters"]}
+        assert parameters >= RECOMMENDATION_FILTERS, path
+
+
+def test_comma_separated_filters_are_documented_as_such(schema):
+    [state] = [
+        parameter
+        for parameter in schema["paths"]["/api/recommendations/"]["get"]["parameters"]
+        if parameter["name"] == "state"
+    ]
+
+    assert (state["schema"]["type"], state["style"], state["explode"]) == ("array", "form", False)
+
+
+def test_error_answers_are_documented(schema):
+    list_answers = schema["paths"]["/api/recommendations/"]["get"]["responses"]
+    delete_answers = schema["paths"]["/api/bodies/{acronym}/"]["delete"]["responses"]
+
+    assert {"200", "400", "401", "403", "404", "429"} <= set(list_answers)
+    assert {"204", "401", "403", "404", "409"} <= set(delete_answers)
+
+
+def test_exports_are_documented_as_files(schema):
+    content = schema["paths"]["/api/targets/"]["get"]["responses"]["200"]["content"]
+
+    assert content["text/csv"]["schema"] == {"type": "string", "format": "binary"}
+    assert set(content) == {
+        "application/json",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+
+
+def test_staff_only_fields_are_not_required(schema):
+    recommendation = schema["components"]["schemas"]["Recommendation"]
+
+    assert {"owner", "watchers"} <= set(recommendation["properties"])
+    assert not {"owner", "watchers"} & set(recommendation["required"])
+    assert "targets" in recommendation["required"]
+
+
+def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn" not in page.lower()

@@ -1,0 +1,123 @@
+from datetime import date
+
+import pytest
+
+from recommendations import services
+from tests.factories import (
+    BodyFactory,
+    RecommendationFactory,
+    TargetFactory,
+    ThemeFactory,
+    state,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dashboard_data():
+    cat = BodyFactory(acronym="CAT", name="Committee against Torture")
+    coi = BodyFactory(acronym="COI-DPRK", name="Commission of Inquiry")
+    torture = ThemeFactory(slug="torture", name="Torture")
+    refoulement = ThemeFactory(slug="non-refoulement", name="Non-refoulement")
+
+    first = RecommendationFactory(issued_by=coi, issued_on=date(2014, 2, 7))
+    first.themes.set([refoulement, torture])
+    china = TargetFactory(recommendation=first, state=state("CHN"))
+    services.response_create(target=china, position="rejected", date=date(2014, 3, 17))
+    TargetFactory(recommendation=first, state=state("PRK"))
+
+    second = RecommendationFactory(issued_by=cat, issued_on=date(2015, 12, 9))
+    second.themes.set([torture])
+    TargetFactory(recommendation=second, state=state("CHN"))
+
+    # A civil-society demand to UNHCR: no issuing body, no theme, no date.
+    TargetFactory(
+        recommendation=RecommendationFactory(issued_by=None, issued_on=None),
+        state=None,
+        body=BodyFactory(acronym="UNHCR", name="UNHCR"),
+    )
+
+
+def test_stats_count_recommendations_and_targets_by_status_addressee_body_theme_and_year(
+    api_client, dashboard_data
+):
+    stats = api_client.get("/api/stats/").json()
+
+    assert (stats["recommendations"], stats["targets"]) == (3, 4)
+    assert stats["by_status"] == [
+        {"status": "awaiting_response", "recommendations": 3, "targets": 3},
+        {"status": "rejected", "recommendations": 1, "targets": 1},
+    ]
+    assert stats["by_state"] == [
+        {"state": "CHN", "name": "China", "recommendations": 2, "targets": 2},
+        {
+            "state": "PRK",
+            "name": "Democratic People's Republic of Korea",
+            "recommendations": 1,
+            "targets": 1,
+        },
+    ]
+    assert stats["by_addressee_body"] == [
+        {"body": "UNHCR", "name": "UNHCR", "recommendations": 1, "targets": 1}
+    ]
+    assert stats["by_body"] == [
+        {"body": "COI-DPRK", "name": "Commission of Inquiry", "recommendations": 1, "targets": 2},
+        {"body": "CAT", "name": "Committee against Torture", "recommendations": 1, "targets": 1},
+    ]
+    assert stats["by_theme"] == [
+        {"theme": "torture", "name": "Torture", "recommendations": 2, "targets": 3},
+        {"theme": "non-refoulement", "name": "Non-refoulement", "recommendations": 1, "targets": 2},
+    ]
+    assert stats["by_year"] == [
+        {"year": 2014, "recommendations": 1, "targets": 2},
+        {"year": 2015, "recommendations": 1, "targets": 1},
+    ]
+
+
+def test_stats_accept_the_lists_filters_and_count_only_the_matching_targets(
+    api_client, dashboard_data
+):
+    stats = api_client.get("/api/stats/?state=CHN&theme=torture").json()
+
+    assert (stats["recommendations"], stats["targets"]) == (2, 2)
+    assert stats["by_state"] == [
+        {"state": "CHN", "name": "China", "recommendations": 2, "targets": 2}
+    ]
+    assert {bucket["status"]: bucket["targets"] for bucket in stats["by_status"]} == {
+        "rejected": 1,
+        "awaiting_response": 1,
+    }
+
+
+def test_stats_of_nothing_are_zeros(api_client, dashboard_data):
+    stats = api_client.get("/api/stats/?issued_on_after=2030-01-01").json()
+
+    assert stats == {
+        "recommendations": 0,
+        "targets": 0,
+        "by_status": [],
+        "by_state": [],
+        "by_addressee_body": [],
+        "by_body": [],
+        "by_theme": [],
+        "by_year": [],
+    }
+
+
+@pytest.mark.parametrize("recommendations", [5, 100])
+def test_stats_take_as_many_queries_for_100_recommendations_as_for_5(
+    django_assert_num_queries, api_client, recommendations
+):
+    themes = [ThemeFactory(slug="torture"), ThemeFactory(slug="non-refoulement")]
+    for number in range(recommendations):
+        recommendation = RecommendationFactory(issued_on=date(2000 + number % 20, 1, 1))
+        recommendation.themes.set(themes)
+        TargetFactory(recommendation=recommendation)
+
+    # Checking the theme exists, then eleven aggregates: two totals, one per target
+    # breakdown (status, state, addressee body), two each for body, theme and year.
+    with django_assert_num_queries(12):
+        response = api_client.get("/api/stats/?theme=torture")
+
+    assert response.json()["recommendations"] == recommendations
