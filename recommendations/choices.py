@@ -65,3 +65,21 @@ class TargetStatus(models.TextChoices):
     )
     IMPLEMENTED = Implementation.IMPLEMENTED.value, Implementation.IMPLEMENTED.label
     REGRESSED = Implementation.REGRESSED.value, Implementation.REGRESSED.label
+
+
+class ImportFormat(models.TextChoices):
+    """The files the importers read; the values are the command's --format names."""
+
+    UPR_INFO = "upr-info", "UPR Info database export (CSV)"
+    OHCHR_MATRIX = "ohchr-matrix", "OHCHR matrix of UPR recommendations (.docx)"
+    UHRI = "uhri", "Universal Human Rights Index export (.xlsx)"
+    CSV = "csv", "Tracker export (CSV)"
+    XLSX = "xlsx", "Tracker export (XLSX)"
+
+
+class ImportJobStatus(models.TextChoices):
+    CHECKING = "checking", "Checking (a dry run)"
+    CHECKED = "checked", "Checked: waiting for confirmation"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"

@@ -7,10 +7,15 @@ from one database and imported into another exports again identically. Many-valu
 join their values with MULTI_VALUE_SEPARATOR.
 """
 
-from collections.abc import Iterator
+import csv
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import BinaryIO, TextIO
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.models import Assessment, Response, Target
 
@@ -126,3 +131,33 @@ def target_export_rows(targets: QuerySet[Target]) -> Iterator[list[str]]:
     """The rows of a queryset of targets, streamed in chunks: memory stays flat."""
     for target in targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK):
         yield target_export_row(target)
+
+
+def export_csv(rows: Iterable[list[str]], stream: TextIO) -> None:
+    """Write the header and rows as CSV (RFC 4180, CRLF) to a text stream; the caller picks
+    the encoding (UTF-8, with a BOM for spreadsheets). Importing the file back is a no-op."""
+    writer = csv.writer(stream)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+
+
+def export_xlsx(rows: Iterable[list[str]], stream: BinaryIO) -> None:
+    """Write the header and rows as an Excel workbook to a binary stream.
+
+    openpyxl's write-only mode streams rows to the file, so memory stays flat however many
+    targets are exported. Cells are text, as in the CSV, so dates and codes come back as typed.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("targets")
+    sheet.append(EXPORT_COLUMNS)
+    for row in rows:
+        sheet.append([_text_cell(sheet, value) for value in row])
+    workbook.save(stream)
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    # Excel cannot hold control characters; and a text starting with "=" stays text, never
+    # a formula.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
