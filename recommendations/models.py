@@ -461,8 +461,6 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    # A file this small is checked and imported within the request; larger ones by a worker.
-    INLINE_MAX_BYTES = 256 * 1024
     MAX_BYTES = 50 * 2**20
     # The page lists this many bad rows; the command prints them all.
     ERRORS_SHOWN = 500
@@ -474,7 +472,8 @@ class ImportJob(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
     def runs_inline(self) -> bool:
-        return len(self.content) <= self.INLINE_MAX_BYTES
+        """Small files run within the request; larger ones go to a worker."""
+        return len(self.content) <= settings.IMPORT_INLINE_MAX_BYTES
 
     def is_running(self) -> bool:
         return self.status in (ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING)

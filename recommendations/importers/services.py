@@ -107,10 +107,13 @@ def import_job_check(*, job_id: int) -> None:
         return
     report = _job_run(job, dry_run=True)
     if report is not None:
+        # The dry run's own progress rolled back with it.
         ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.CHECKING).update(
             status=ImportJobStatus.CHECKED,
             format=report.format,
             preview=report.as_dict(),
+            rows_done=report.rows_read,
+            rows_total=report.rows_read,
         )
 
 

@@ -403,6 +403,8 @@ class Store:
                 elif (response.position, response.paragraph) != (item.position, item.paragraph):
                     response.position, response.paragraph = item.position, item.paragraph
                     changed.append(response)
+                else:
+                    self.report.count("responses", "unchanged")
         self._bulk_write(Response, new, changed, ["position", "paragraph"], "responses")
         return {response.target_id for response in new + changed}
 
@@ -427,6 +429,8 @@ class Store:
                 elif assessment.implementation != item.implementation:
                     assessment.implementation = item.implementation
                     changed.append(assessment)
+                else:
+                    self.report.count("assessments", "unchanged")
         self._bulk_write(Assessment, new, changed, ["implementation"], "assessments")
         return {assessment.target_id for assessment in new + changed}
 
