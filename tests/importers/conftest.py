@@ -65,7 +65,7 @@ def _quoted(cell: str) -> str:
 
 
 def matrix_file(path, *, header: str = "", rows: list[tuple[str, str, str]]) -> Path:
-    """An OHCHR matrix: its four columns, a \"Theme:\" row, then (text, position, themes) rows."""
+    """An OHCHR matrix: its four columns, a "Theme:" row, then (text, position, themes) rows."""
     document = docx.Document()
     if header:
         document.sections[0].header.paragraphs[0].text = header
