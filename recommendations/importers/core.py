@@ -8,6 +8,7 @@ header is row 1.
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections import Counter
@@ -82,7 +83,13 @@ class ThemeRef:
 
     @classmethod
     def named(cls, name: str, uhri_code: str = "") -> "ThemeRef":
-        return cls(name=name, slug=slugify(name)[:100], uhri_code=uhri_code)
+        return cls(name=name, slug=theme_slug(name), uhri_code=uhri_code)
+
+
+@functools.cache
+def theme_slug(name: str) -> str:
+    # Cached: a file repeats a few dozen theme names over thousands of rows.
+    return slugify(name)[:100] or "theme"
 
 
 @dataclass(frozen=True)
@@ -343,7 +350,7 @@ def text_encoding(lines: list[bytes], fallback: str) -> str:
     """UTF-8 if the file holds any UTF-8 beyond ASCII (its undecodable rows are then damaged
     rows), else the format's legacy encoding (UPR Info exports Mac Roman)."""
     for line in lines:
-        if any(byte > 127 for byte in line) and _decodes(line, "utf-8"):
+        if not line.isascii() and _decodes(line, "utf-8"):
             return "utf-8"
     if all(_decodes(line, "utf-8") for line in lines):
         return "utf-8"
