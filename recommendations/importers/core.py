@@ -434,11 +434,15 @@ class ImportReport:
         lines = [f"{head}: dry run, nothing written" if self.dry_run else head]
         lines.append(f"rows read: {self.rows_read}")
         for model, counter in self.counts.items():
-            if model in self.MODELS or counter["created"] or counter["updated"]:
+            if model in self.MODELS:
                 lines.append(
                     f"{model}: {counter['created']} created, {counter['updated']} updated, "
                     f"{counter['unchanged']} unchanged"
                 )
+            elif counter["created"] or counter["updated"]:
+                # Reference rows (documents, bodies, themes...) are counted only when written.
+                written = [f"{counter[outcome]} {outcome}" for outcome in ("created", "updated")]
+                lines.append(f"{model}: {', '.join(w for w in written if not w.startswith('0 '))}")
         if self.skipped:
             lines.append(f"rows skipped: {len(self.skipped)}")
             lines.extend(f"  {item}" for item in self.skipped)

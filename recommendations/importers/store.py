@@ -222,11 +222,12 @@ class Store:
             )
             recommendation = existing.get(key)
             if recommendation is None:
+                # Ids rather than instances: tens of thousands of rows, each relation set once.
                 recommendation = Recommendation(
                     text=record.text,
-                    document=document,
+                    document_id=document.pk if document else None,
                     paragraph=record.paragraph.strip(),
-                    issued_by=issued_by,
+                    issued_by_id=issued_by.pk if issued_by else None,
                     issued_on=record.issued_on,
                 )
                 self._provenance(recommendation, record)
@@ -337,9 +338,9 @@ class Store:
                 target = existing.get(key)
                 if target is None:
                     target = Target(
-                        recommendation=recommendation,
-                        state=state,
-                        body=body,
+                        recommendation_id=recommendation.pk,
+                        state_id=state.pk if state else None,
+                        body_id=body.pk if body else None,
                         response_due=row.response_due,
                         follow_up_due=row.follow_up_due,
                     )
@@ -392,10 +393,10 @@ class Store:
                 response = existing.get(key)
                 if response is None:
                     response = Response(
-                        target=target,
+                        target_id=target.pk,
                         position=item.position,
                         date=item.date,
-                        document=document,
+                        document_id=document.pk if document else None,
                         paragraph=item.paragraph,
                     )
                     existing[key] = response
@@ -420,7 +421,7 @@ class Store:
                 assessment = existing.get(key)
                 if assessment is None:
                     assessment = Assessment(
-                        target=target,
+                        target_id=target.pk,
                         implementation=item.implementation,
                         assessed_on=item.assessed_on,
                     )
