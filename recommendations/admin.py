@@ -419,6 +419,12 @@ class ImportJobAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
 
+    def get_form(self, request, obj=None, **kwargs):
+        # A job's page shows it; only the upload form takes a file.
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, **kwargs)
+
     def get_fields(self, request, obj=None):
         return self.readonly_fields if obj else ["upload", *ImportJobForm.Meta.fields]
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from contextlib import nullcontext
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from recommendations.choices import ImportJobStatus
@@ -44,7 +44,8 @@ def recommendations_import(
     parsed = PARSERS[format](content, options=options or ImportOptions(), states=StateNames())
     records, conflicts = records_merge(parsed.records)
     no_issuer = issuer_errors(records)
-    records = [record for record in records if record.row not in {e.row for e in no_issuer}]
+    without_issuer = {error.row for error in no_issuer}
+    records = [record for record in records if record.row not in without_issuer]
     report = ImportReport(
         file_name=file_name,
         format=format,
@@ -94,10 +95,18 @@ def _job_run(job: ImportJob, *, dry_run: bool) -> ImportReport | None:
             progress=progress,
         )
     except ImportFileError as error:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJobStatus.FAILED, error=str(error), finished_at=timezone.now()
-        )
+        _job_fail(job, str(error))
         return None
+    except DatabaseError as error:
+        # Recorded so the page stops waiting; raised again for the worker's log and retry.
+        _job_fail(job, f"the database refused a write: {error}")
+        raise
+
+
+def _job_fail(job: ImportJob, reason: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJobStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
 
 
 def import_job_check(*, job_id: int) -> None:

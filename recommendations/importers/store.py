@@ -1,5 +1,8 @@
 """Writing merged records by natural keys, in bulk and with history.
 
+Reference rows (bodies, themes, organisations, groups, documents) are created with
+`ignore_conflicts` and read back, so two imports creating the same one at once both use it.
+
 Per chunk of records, a constant number of queries: existing rows are read into maps keyed
 by their natural keys (a document's symbol or title; document + paragraph + normalised text
 for a recommendation; recommendation + addressee for a target; target + document + date for
@@ -99,14 +102,15 @@ class Store:
             ]:
                 if ref and ref.acronym not in self.bodies:
                     refs.setdefault(ref.acronym, ref)
-        created = Body.objects.bulk_create(
+        Body.objects.bulk_create(
             [
                 Body(acronym=ref.acronym, name=(ref.name or ref.acronym)[:255], kind=ref.kind)
                 for ref in refs.values()
-            ]
+            ],
+            ignore_conflicts=True,
         )
-        self.bodies.update({body.acronym: body for body in created})
-        self.report.count("bodies", "created", len(created))
+        self.bodies.update({body.acronym: body for body in Body.objects.filter(acronym__in=refs)})
+        self.report.count("bodies", "created", len(refs))
 
     def theme(self, ref: ThemeRef) -> Theme:
         if ref.uhri_code and ref.uhri_code in self.themes_by_code:
@@ -119,12 +123,14 @@ class Store:
             if ref.uhri_code in self.themes_by_code or ref.slug in self.themes_by_slug:
                 continue
             missing.setdefault(ref.slug, ref)
-        created = Theme.objects.bulk_create(
+        Theme.objects.bulk_create(
             [
                 Theme(name=ref.name[:255], slug=ref.slug, uhri_code=ref.uhri_code)
                 for ref in missing.values()
-            ]
+            ],
+            ignore_conflicts=True,
         )
+        created = list(Theme.objects.filter(slug__in=missing)) if missing else []
         for theme in created:
             self.themes_by_slug[theme.slug] = theme
             if theme.uhri_code:
@@ -139,22 +145,30 @@ class Store:
         self.organizations.update(
             {org.name: org for org in Organization.objects.filter(name__in=names)}
         )
-        created = Organization.objects.bulk_create(
-            [Organization(name=name[:255]) for name in sorted(names - self.organizations.keys())]
+        missing = sorted(names - self.organizations.keys())
+        Organization.objects.bulk_create(
+            [Organization(name=name[:255]) for name in missing], ignore_conflicts=True
         )
-        self.organizations.update({org.name: org for org in created})
-        self.report.count("organizations", "created", len(created))
+        self.organizations.update(
+            {org.name: org for org in Organization.objects.filter(name__in=missing)}
+        )
+        self.report.count("organizations", "created", len(missing))
 
     def _groups(self, records: list[RecommendationRow]) -> None:
         missing = {}
         for name in (name for record in records for name in record.affected_groups):
             if name.casefold() not in self.groups:
                 missing.setdefault(name.casefold(), name[:255])
-        created = AffectedGroup.objects.bulk_create(
-            [AffectedGroup(name=name) for name in missing.values()]
+        AffectedGroup.objects.bulk_create(
+            [AffectedGroup(name=name) for name in missing.values()], ignore_conflicts=True
         )
-        self.groups.update({group.name.casefold(): group for group in created})
-        self.report.count("affected groups", "created", len(created))
+        self.groups.update(
+            {
+                group.name.casefold(): group
+                for group in AffectedGroup.objects.filter(name__in=missing.values())
+            }
+        )
+        self.report.count("affected groups", "created", len(missing))
 
     def _documents(self, records: list[RecommendationRow]) -> None:
         refs: dict[tuple, DocumentRef] = {}
@@ -189,8 +203,17 @@ class Store:
                 document.title, document.kind = ref.title[:500], ref.kind
                 document.date, document.url = ref.date, ref.url
                 changed.append(document)
-        for document in Document.objects.bulk_create(new):
-            self.documents[_document_key(document)] = document
+        # Another import may have created a symbol meanwhile: keep its row, read it back.
+        Document.objects.bulk_create(new, ignore_conflicts=True)
+        for document in (
+            Document.objects.filter(
+                Q(symbol__in=[d.symbol for d in new if d.symbol])
+                | Q(symbol="", title__in=[d.title for d in new if not d.symbol])
+            )
+            if new
+            else []
+        ):
+            self.documents.setdefault(_document_key(document), document)
         Document.objects.bulk_update(changed, ["title", "kind", "date", "url"])
         self.report.count("documents", "created", len(new))
         self.report.count("documents", "updated", len(changed))

@@ -44,6 +44,7 @@ def test_an_editor_uploads_sees_the_preview_confirms_and_the_good_rows_are_impor
     assert "<th>recommendations</th><td>2</td><td>0</td><td>0</td>" in page
     assert "unknown state &#x27;Atlantis&#x27;" in page
     assert "Confirm import" in page
+    assert 'name="upload"' not in page
 
     response = editor_client.post(reverse("admin:recommendations_importjob_confirm", args=[job.pk]))
 
