@@ -210,20 +210,20 @@ def records_merge(records: list[RecommendationRow]) -> tuple[list[Recommendation
     return list(merged.values()), errors
 
 
+def _response_key(target: TargetRow, response: ResponseRow) -> tuple:
+    document = response.document.key() if response.document else None
+    return (target.addressee(), document, response.date)
+
+
 def _responses_conflict(first: RecommendationRow, record: RecommendationRow) -> str:
     given = {
-        (
-            target.addressee(),
-            response.document.key() if response.document else None,
-            response.date,
-        ): (response.position)
+        _response_key(target, response): response.position
         for target in first.targets
         for response in target.responses
     }
     for target in record.targets:
         for response in target.responses:
-            key = (target.addressee(), response.document.key() if response.document else None)
-            position = given.get((*key, response.date))
+            position = given.get(_response_key(target, response))
             if position and position != response.position:
                 return (
                     f"'{response.position}' contradicts '{position}' given on row {first.row} "

@@ -1,8 +1,5 @@
 """Writing merged records by natural keys, in bulk and with history.
 
-Reference rows (bodies, themes, organisations, groups, documents) are created with
-`ignore_conflicts` and read back, so two imports creating the same one at once both use it.
-
 Per chunk of records, a constant number of queries: existing rows are read into maps keyed
 by their natural keys (a document's symbol or title; document + paragraph + normalised text
 for a recommendation; recommendation + addressee for a target; target + document + date for
@@ -10,6 +7,9 @@ a response; target + date for an assessment), then new rows are bulk-created and
 bulk-updated with their history records. What is already there and equal is not written, so
 importing a file twice writes nothing the second time. Imports add to many-to-many relations
 and never remove from them: what editors added stays.
+
+Reference rows (bodies, themes, organisations, groups, documents) are created with
+`ignore_conflicts` and read back, so two imports creating the same one at once both use it.
 """
 
 from dataclasses import dataclass
@@ -255,11 +255,15 @@ class Store:
                 )
                 self._provenance(recommendation, record)
                 new.append(recommendation)
-            elif (
-                recommendation.issued_by_id != (issued_by.pk if issued_by else None)
-                or recommendation.issued_on != record.issued_on
+            # A value the file gives replaces the stored one; a missing value is unknown, not
+            # empty, and keeps what is there.
+            elif (issued_by and recommendation.issued_by_id != issued_by.pk) or (
+                record.issued_on and recommendation.issued_on != record.issued_on
             ):
-                recommendation.issued_by, recommendation.issued_on = issued_by, record.issued_on
+                recommendation.issued_by_id = (
+                    issued_by.pk if issued_by else recommendation.issued_by_id
+                )
+                recommendation.issued_on = record.issued_on or recommendation.issued_on
                 changed.add(recommendation.pk)
             recommendations.append(recommendation)
         bulk_create_with_history(
@@ -424,8 +428,12 @@ class Store:
                     )
                     existing[key] = response
                     new.append(response)
-                elif (response.position, response.paragraph) != (item.position, item.paragraph):
-                    response.position, response.paragraph = item.position, item.paragraph
+                # Our own export carries no paragraph: an empty one keeps the stored paragraph.
+                elif response.position != item.position or (
+                    item.paragraph and response.paragraph != item.paragraph
+                ):
+                    response.position = item.position
+                    response.paragraph = item.paragraph or response.paragraph
                     changed.append(response)
                 else:
                     self.report.count("responses", "unchanged")

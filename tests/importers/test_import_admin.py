@@ -32,6 +32,9 @@ def upload(client, content: bytes, name: str = "upr-info.csv", **fields):
 def test_an_editor_uploads_sees_the_preview_confirms_and_the_good_rows_are_imported(
     editor_client,
 ):
+    form = editor_client.get(reverse("admin:recommendations_importjob_add")).content.decode()
+    assert 'name="upload"' in form
+
     response = upload(editor_client, upr_info_csv(ROWS))
 
     job = ImportJob.objects.get()

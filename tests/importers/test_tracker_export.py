@@ -63,7 +63,10 @@ def tracker_data() -> None:
     recommendation.themes.set([ThemeFactory(slug="unhcr-access-rt")])
     china = TargetFactory(recommendation=recommendation, response_due=date(2021, 3, 1))
     body = TargetFactory(recommendation=recommendation, state=None, body=unhcr)
-    services.response_create(target=china, position="noted", date=date(2020, 6, 1))
+    # The export carries neither the response's paragraph nor its text: both stay.
+    services.response_create(
+        target=china, position="noted", date=date(2020, 6, 1), paragraph="7", text="Noted."
+    )
     services.assessment_create(
         target=china, implementation="not_implemented", assessed_on=date(2022, 1, 5)
     )

@@ -283,3 +283,24 @@ def test_a_session_without_known_dates_is_a_bad_row(tmp_path):
         run_import(path)
 
     assert not Recommendation.objects.exists()
+
+
+def test_rows_of_one_recommendation_giving_contradicting_responses_report_the_later(tmp_path):
+    path = tmp_path / "contradiction.csv"
+    path.write_bytes(
+        upr_info_csv(
+            [
+                ["China", "Ratify the ICCPR", "Canada", "Noted", "", "4"],
+                ["China", "Ratify the ICCPR", "Mexico", "Accepted", "", "4"],
+            ]
+        )
+    )
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_recommendations", str(path), stdout=out)
+
+    assert "row 3, Response: 'supported' contradicts 'noted' given on row 2" in out.getvalue()
+    recommendation = Recommendation.objects.get()
+    assert list(recommendation.recommending_states.values_list("code", flat=True)) == ["CAN"]
+    assert Target.objects.get().status == TargetStatus.NOTED
