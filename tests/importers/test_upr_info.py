@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from recommendations.choices import Position, TargetStatus
 from recommendations.models import Document, Recommendation, Response, Target
@@ -304,3 +306,33 @@ def test_rows_of_one_recommendation_giving_contradicting_responses_report_the_la
     recommendation = Recommendation.objects.get()
     assert list(recommendation.recommending_states.values_list("code", flat=True)) == ["CAN"]
     assert Target.objects.get().status == TargetStatus.NOTED
+
+
+def test_a_hundred_times_the_rows_takes_a_few_more_queries_not_one_per_row(tmp_path):
+    def queries_to_import(count: int, session: str) -> int:
+        path = tmp_path / f"{count}.csv"
+        path.write_bytes(
+            upr_info_csv(
+                [
+                    [
+                        "Chad",
+                        f"Recommendation {n}",
+                        "France",
+                        "Accepted",
+                        "Justice,Torture",
+                        session,
+                    ]
+                    for n in range(count)
+                ]
+            )
+        )
+        with CaptureQueriesContext(connection) as queries:
+            run_import(path)
+        return len(queries)
+
+    queries_to_import(1, "4")  # creates the UPR body and the themes, which both files use
+
+    few, many = queries_to_import(5, "5"), queries_to_import(500, "6")
+
+    # Bulk writes are split only by the database's limit on parameters per query.
+    assert many - few < 50, (few, many)
