@@ -416,6 +416,10 @@ class ImportJobAdmin(admin.ModelAdmin):
         "error",
     ]
 
+    def get_queryset(self, request):
+        # The uploaded file stays in the database until a worker reads it, not in lists.
+        return super().get_queryset(request).defer("content").select_related("created_by")
+
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
 
