@@ -1,18 +1,32 @@
 """The editors' workplace. Saving goes through the services, so statuses stay current."""
 
+import io
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import reminders, services
-from recommendations.choices import BodyKind
+from recommendations.choices import BodyKind, ImportJobStatus
+from recommendations.exports import export_csv, export_xlsx, target_export_rows
+from recommendations.importers import services as import_services
+from recommendations.importers.core import ImportReport
+from recommendations.importers.tasks import import_job_check_task, import_job_run_task
 from recommendations.models import (
+    AffectedGroup,
     Assessment,
     Body,
     Document,
     Event,
+    ImportJob,
     Organization,
     Recommendation,
     Reminder,
@@ -23,6 +37,42 @@ from recommendations.models import (
     Target,
     Theme,
 )
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def targets_export_response(targets: QuerySet[Target], file_format: str) -> HttpResponse:
+    """The export file of our columns as a download: CSV (UTF-8 with a BOM, so spreadsheets
+    read accents right) or XLSX."""
+    rows = target_export_rows(targets)
+    stamp = timezone.localdate().isoformat()
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        export_xlsx(rows, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        export_csv(rows, response)
+    response["Content-Disposition"] = f'attachment; filename="targets-{stamp}.{file_format}"'
+    return response
+
+
+class ExportActions:
+    """ "Export selected as CSV / XLSX": one row per target, the columns of exports.py."""
+
+    actions = ["export_selected_csv", "export_selected_xlsx"]
+
+    def export_targets(self, queryset) -> QuerySet[Target]:
+        raise NotImplementedError
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_selected_csv(self, request, queryset):
+        return targets_export_response(self.export_targets(queryset), "csv")
+
+    @admin.action(description="Export selected as XLSX", permissions=["view"])
+    def export_selected_xlsx(self, request, queryset):
+        return targets_export_response(self.export_targets(queryset), "xlsx")
 
 
 @admin.register(Body)
@@ -76,6 +126,7 @@ class RecommendationForm(forms.ModelForm):
             "recommending_states",
             "organizations",
             "themes",
+            "affected_groups",
             "issued_on",
             "reiterates",
             "owner",
@@ -101,8 +152,14 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
 
+@admin.register(AffectedGroup)
+class AffectedGroupAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ExportActions, SimpleHistoryAdmin):
     form = RecommendationForm
     inlines = [TargetInline]
     list_display = [
@@ -119,6 +176,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         "themes",
         "targets__status",
         "targets__responses__position",
+        "source_format",
     ]
     search_fields = ["text", "document__symbol", "paragraph"]
     autocomplete_fields = [
@@ -127,13 +185,24 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         "recommending_states",
         "organizations",
         "themes",
+        "affected_groups",
         "reiterates",
         "owner",
         "watchers",
     ]
     list_select_related = ["document", "issued_by"]
     date_hierarchy = "issued_on"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "source_file",
+        "source_format",
+        "source_row",
+        "imported_at",
+    ]
+
+    def export_targets(self, queryset):
+        return Target.objects.filter(recommendation__in=queryset.values("pk"))
 
     def get_queryset(self, request):
         targets = Target.objects.select_related("state", "body").order_by("pk")
@@ -188,7 +257,7 @@ class AssessmentInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ExportActions, SimpleHistoryAdmin):
     inlines = [ResponseInline, AssessmentInline]
     fields = [
         "recommendation",
@@ -224,6 +293,9 @@ class TargetAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
         return queryset, True
+
+    def export_targets(self, queryset):
+        return Target.objects.filter(pk__in=queryset.values("pk"))
 
     @admin.display(description="Recommendation")
     def recommendation_excerpt(self, obj: Target) -> str:
@@ -474,3 +546,123 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
         if not self._manages_all(request, "change"):
             obj.user = request.user
         super().save_model(request, obj, form, change)
+
+
+class ImportJobForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="File",
+        help_text="A UPR Info CSV, an OHCHR matrix (.docx), a UHRI export (.xlsx) or a tracker "
+        "export (CSV or XLSX).",
+    )
+
+    class Meta:
+        model = ImportJob
+        fields = ["format", "state_under_review", "report_symbol", "upr_session"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        if upload.size > ImportJob.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 2**20} MB; files up to "
+                f"{ImportJob.MAX_BYTES // 2**20} MB can be imported."
+            )
+        return upload
+
+
+def _start(task, service, job: ImportJob) -> None:
+    """Small files run in the request; a large one goes to a worker once the job is saved."""
+    if job.runs_inline():
+        service(job_id=job.pk)
+    else:
+        transaction.on_commit(partial(task.delay, job.pk))
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Upload, preview (a dry run's counts and bad rows), confirm, import."""
+
+    form = ImportJobForm
+    list_display = ["file_name", "format", "status", "progress", "created_by", "created_at"]
+    list_filter = ["status", "format"]
+    search_fields = ["file_name"]
+    autocomplete_fields = ["state_under_review"]
+    change_form_template = "admin/recommendations/importjob/change_form.html"
+    readonly_fields = [
+        "file_name",
+        "format",
+        "state_under_review",
+        "report_symbol",
+        "upr_session",
+        "status",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "error",
+    ]
+
+    def get_queryset(self, request):
+        # The uploaded file stays in the database until a worker reads it, not in lists.
+        return super().get_queryset(request).defer("content").select_related("created_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        # A job's page shows it; only the upload form takes a file.
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ["upload", *ImportJobForm.Meta.fields]
+
+    @admin.display(description="Rows")
+    def progress(self, job: ImportJob) -> str:
+        return f"{job.rows_done} / {job.rows_total}" if job.rows_total else ""
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["upload"]
+        obj.file_name = upload.name
+        obj.content = upload.read()
+        obj.created_by = request.user
+        obj.save()
+        _start(import_job_check_task, import_services.import_job_check, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_importjob_change", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        confirm = path(
+            "<int:job_id>/confirm/",
+            self.admin_site.admin_view(self.confirm_view),
+            name="recommendations_importjob_confirm",
+        )
+        return [confirm, *super().get_urls()]
+
+    def confirm_view(self, request, job_id: int):
+        job = get_object_or_404(ImportJob, pk=job_id)
+        if request.method != "POST" or not self.has_change_permission(request, job):
+            raise PermissionDenied
+        if import_services.import_job_confirm(job_id=job.pk):
+            _start(import_job_run_task, import_services.import_job_run, job)
+        else:
+            messages.warning(request, "This import is not waiting for confirmation.")
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_importjob_change", args=[job.pk])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "job": job,
+            "preview": ImportReport.from_dict(job.preview) if job and job.preview else None,
+            "report": ImportReport.from_dict(job.report) if job and job.report else None,
+            "waiting": job is not None and job.status == ImportJobStatus.CHECKED,
+            "running": job is not None and job.is_running(),
+            "errors_shown": ImportJob.ERRORS_SHOWN,
+            "errors_slice": f":{ImportJob.ERRORS_SHOWN}",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

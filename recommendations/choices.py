@@ -93,3 +93,21 @@ class ReminderStatus(models.TextChoices):
 class Digest(models.TextChoices):
     DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly (Mondays)"
+
+
+class ImportFormat(models.TextChoices):
+    """The files the importers read; the values are the command's --format names."""
+
+    UPR_INFO = "upr-info", "UPR Info database export (CSV)"
+    OHCHR_MATRIX = "ohchr-matrix", "OHCHR matrix of UPR recommendations (.docx)"
+    UHRI = "uhri", "Universal Human Rights Index export (.xlsx)"
+    CSV = "csv", "Tracker export (CSV)"
+    XLSX = "xlsx", "Tracker export (XLSX)"
+
+
+class ImportJobStatus(models.TextChoices):
+    CHECKING = "checking", "Checking (a dry run)"
+    CHECKED = "checked", "Checked: waiting for confirmation"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"

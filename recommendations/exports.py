@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from openpyxl import Workbook
@@ -168,19 +168,35 @@ def target_export_csv(targets: QuerySet[Target]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def _xlsx_cell(sheet, value: str):
-    # Excel refuses control characters; and text stays text: a leading '=' is no formula.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
-    return cell
-
-
 def target_export_xlsx(targets: QuerySet[Target], file: BinaryIO) -> None:
-    """The same columns as a workbook, written to file; openpyxl's write-only mode keeps
-    the rows on disk, not in memory."""
+    export_xlsx(target_export_rows(targets), file)
+
+
+def export_csv(rows: Iterable[list[str]], stream: TextIO) -> None:
+    """Write the header and rows as CSV (RFC 4180, CRLF) to a text stream; the caller picks
+    the encoding (UTF-8, with a BOM for spreadsheets). Importing the file back is a no-op."""
+    writer = csv.writer(stream)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+
+
+def export_xlsx(rows: Iterable[list[str]], stream: BinaryIO) -> None:
+    """Write the header and rows as an Excel workbook to a binary stream.
+
+    openpyxl's write-only mode streams rows to the file, so memory stays flat however many
+    targets are exported. Cells are text, as in the CSV, so dates and codes come back as typed.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("targets")
     sheet.append(EXPORT_COLUMNS)
-    for row in target_export_rows(targets):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(file)
+    for row in rows:
+        sheet.append([_text_cell(sheet, value) for value in row])
+    workbook.save(stream)
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    # Excel cannot hold control characters; and a text starting with "=" stays text, never
+    # a formula.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell

@@ -2,7 +2,6 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,6 +16,8 @@ from recommendations.choices import (
     DocumentKind,
     EventKind,
     Implementation,
+    ImportFormat,
+    ImportJobStatus,
     Position,
     ReminderStatus,
     ReminderTrigger,
@@ -24,10 +25,12 @@ from recommendations.choices import (
 )
 
 __all__ = [
+    "AffectedGroup",
     "Assessment",
     "Body",
     "Document",
     "Event",
+    "ImportJob",
     "Organization",
     "Recommendation",
     "Reminder",
@@ -50,8 +53,13 @@ def recommendation_search_vector() -> SearchVector:
 
 
 def normalize_name(name: str) -> str:
-    """The form names are compared in: case, spacing and '&' do not tell two names apart."""
-    return " ".join(name.replace("&", " and ").casefold().split())
+    """The form names are compared in: case, spacing, '&', typographic apostrophes and a
+    leading 'the' do not tell two names apart ('the Gambia', 'Côte d’Ivoire')."""
+    words = name.replace("&", " and ").replace("\u2019", "'").replace("\u2018", "'")
+    words = words.casefold().split()
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
 
 
 class Body(models.Model):
@@ -179,6 +187,18 @@ class Theme(models.Model):
         return self.name
 
 
+class AffectedGroup(models.Model):
+    """People a recommendation concerns, as UHRI and OHCHR name them ('children', 'migrants')."""
+
+    name = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Recommendation(models.Model):
     """One recommendation or demand, quoted verbatim, from a body, states or organisations."""
 
@@ -212,6 +232,12 @@ class Recommendation(models.Model):
         help_text="Organisations that issued it (civil-society demands).",
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    affected_groups = models.ManyToManyField(
+        AffectedGroup,
+        blank=True,
+        related_name="recommendations",
+        help_text="The people it concerns ('affected persons' in UHRI and OHCHR matrices).",
+    )
     issued_on = models.DateField(null=True, blank=True)
     reiterates = models.ForeignKey(
         "self",
@@ -233,6 +259,15 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Provenance: the import that created it or last changed it; blank when typed in.
+    source_file = models.CharField(max_length=255, blank=True, editable=False)
+    source_format = models.CharField(
+        max_length=20, choices=ImportFormat.choices, blank=True, editable=False
+    )
+    source_row = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Its first row in the file (header: 1)."
+    )
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -241,10 +276,10 @@ class Recommendation(models.Model):
         indexes = [
             models.Index(fields=["issued_on"], name="recommendation_issued_on"),
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
-            # The API's full-text search (`q`). A functional index rather than a stored
-            # tsvector column: nothing to keep in sync, and the migration creates it on
-            # PostgreSQL only, since SQLite has no to_tsvector (there `q` is a containment match).
-            GinIndex(recommendation_search_vector(), name="recommendation_text_search"),
+            # The API's full-text search (`q`) has a functional GIN index on
+            # recommendation_search_vector(), created by migration 0008 on PostgreSQL only
+            # (SQLite has no to_tsvector; there `q` is a containment match). A functional
+            # index rather than a stored tsvector column: nothing to keep in sync.
         ]
 
     def __str__(self) -> str:
@@ -636,3 +671,73 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_digest_display() if self.reminders_enabled else 'off'}"
+
+
+class ImportJob(models.Model):
+    """A file uploaded in the admin: checked by a dry run, then imported once confirmed.
+
+    The file itself is stored here, not on a disk, so whichever worker runs the job reads it;
+    the page polls `status`, `rows_done` and the reports.
+    """
+
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    format = models.CharField(
+        max_length=20,
+        choices=ImportFormat.choices,
+        blank=True,
+        help_text="Leave blank to recognise it from the file.",
+    )
+    state_under_review = models.ForeignKey(
+        State,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="OHCHR matrices: the state under review, when the file does not say.",
+    )
+    report_symbol = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="OHCHR matrices: the Working Group report's symbol, e.g. A/HRC/40/6.",
+    )
+    upr_session = models.PositiveSmallIntegerField(
+        "UPR session",
+        null=True,
+        blank=True,
+        help_text="OHCHR matrices: the UPR session, when the file does not say.",
+    )
+    status = models.CharField(
+        max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.CHECKING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(null=True, blank=True, help_text="The dry run's report.")
+    report = models.JSONField(null=True, blank=True, help_text="The import's report.")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    MAX_BYTES = 50 * 2**20
+    # The page lists this many bad rows; the command prints them all.
+    ERRORS_SHOWN = 500
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def runs_inline(self) -> bool:
+        """Small files run within the request; larger ones go to a worker."""
+        return len(self.content) <= settings.IMPORT_INLINE_MAX_BYTES
+
+    def is_running(self) -> bool:
+        return self.status in (ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TypeVar
 
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -130,14 +130,17 @@ def _latest(model: type[models.Model], field: str) -> Subquery:
     )
 
 
-def target_status_drift(*, today: date) -> dict[str, list[int]]:
+def target_status_drift(
+    *, today: date, targets: QuerySet[Target] | None = None
+) -> dict[str, list[int]]:
     """Targets whose stored status differs from the rule's, as {new status: [target ids]}.
 
-    One query streams every target with its latest response and assessment; the rule runs
-    in Python so that it stays the one function in status.py.
+    One query streams every target (or those of `targets`) with its latest response and
+    assessment; the rule runs in Python so that it stays the one function in status.py.
     """
+    targets = Target.objects.all() if targets is None else targets
     rows = (
-        Target.objects.annotate(
+        targets.annotate(
             latest_position=_latest(Response, "position"),
             latest_implementation=_latest(Assessment, "implementation"),
         )
@@ -159,29 +162,55 @@ def target_status_drift(*, today: date) -> dict[str, list[int]]:
     return drift
 
 
-def target_statuses_recompute(*, today: date | None = None, dry_run: bool = False) -> int:
-    """Recompute every stored status set-based; returns how many differ (fixed unless dry_run).
+def target_statuses_recompute(
+    *,
+    today: date | None = None,
+    dry_run: bool = False,
+    targets: QuerySet[Target] | None = None,
+    change_reason: str = "Status recomputed",
+    user=None,
+) -> int:
+    """Recompute stored statuses set-based: every target's, or those of `targets` (an import's).
 
-    Changed rows are written in batches with their history, so a status that changes because
-    a date passed shows in the target's history like any other change.
+    Returns how many differ (fixed unless dry_run). Changed rows are written in batches with
+    their history, so a status that changes because a date passed shows in the target's
+    history like any other change.
     """
-    drift = target_status_drift(today=today or timezone.localdate())
+    drift = target_status_drift(today=today or timezone.localdate(), targets=targets)
     changed = sum(len(ids) for ids in drift.values())
     if dry_run or not changed:
         return changed
     for status, ids in drift.items():
         for start in range(0, len(ids), RECOMPUTE_BATCH):
             with transaction.atomic():
-                targets = list(Target.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]))
-                for target in targets:
+                batch = list(Target.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]))
+                for target in batch:
                     target.status = status
                 bulk_update_with_history(
-                    targets,
+                    batch,
                     Target,
                     ["status"],
-                    default_change_reason="Status recomputed",
+                    default_change_reason=change_reason,
+                    default_user=user,
                 )
     return changed
+
+
+def target_statuses_initialize(*, targets: QuerySet[Target], today: date | None = None) -> None:
+    """Derive the status of targets created in the running transaction, set-based.
+
+    For bulk creation (imports): the targets and their responses and assessments are written
+    first, then one UPDATE per status sets the targets and their creation history records, so
+    a new target's history starts with its derived status rather than "awaiting response"
+    followed by a change nobody made.
+    """
+    drift = target_status_drift(today=today or timezone.localdate(), targets=targets)
+    history = Target.history.model
+    for status, ids in drift.items():
+        for start in range(0, len(ids), RECOMPUTE_BATCH):
+            batch = ids[start : start + RECOMPUTE_BATCH]
+            Target.objects.filter(pk__in=batch).update(status=status)
+            history.objects.filter(id__in=batch, history_type="+").update(status=status)
 
 
 def row_upsert(model: type[ModelT], *, lookup: dict, values: dict) -> tuple[ModelT, str]:

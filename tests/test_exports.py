@@ -1,10 +1,13 @@
+import csv
+import io
 from datetime import date
 
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from recommendations import services
-from recommendations.exports import EXPORT_COLUMNS, target_export_rows
+from recommendations.exports import EXPORT_COLUMNS, export_csv, export_xlsx, target_export_rows
 from recommendations.models import Target
 from tests.factories import TargetFactory
 
@@ -52,3 +55,28 @@ def test_export_queries_do_not_grow_with_rows(django_assert_max_num_queries):
         rows = list(target_export_rows(Target.objects.all()))
 
     assert len(rows) == 40
+
+
+def test_the_csv_writer_writes_the_header_then_one_line_per_target():
+    TargetFactory(recommendation__text='Respect "non-refoulement", always')
+    stream = io.StringIO(newline="")
+
+    export_csv(target_export_rows(Target.objects.all()), stream)
+
+    rows = list(csv.reader(io.StringIO(stream.getvalue())))
+    assert rows[0] == EXPORT_COLUMNS
+    assert rows[1][EXPORT_COLUMNS.index("text")] == 'Respect "non-refoulement", always'
+    assert stream.getvalue().endswith("\r\n")
+
+
+def test_the_xlsx_writer_keeps_every_cell_text_even_one_that_looks_like_a_formula():
+    TargetFactory(recommendation__text='=HYPERLINK("http://example.org")')
+    stream = io.BytesIO()
+
+    export_xlsx(target_export_rows(Target.objects.all()), stream)
+
+    sheet = load_workbook(io.BytesIO(stream.getvalue())).active
+    assert [cell.value for cell in sheet[1]] == EXPORT_COLUMNS
+    text = sheet.cell(row=2, column=EXPORT_COLUMNS.index("text") + 1)
+    assert text.value == '=HYPERLINK("http://example.org")'
+    assert text.data_type == "s"

@@ -86,3 +86,22 @@ def test_one_recommending_state_is_issuer_enough():
     Recommendation.validate_issuers(
         issued_by=None, recommending_states=[state("KOR")], organizations=[]
     )
+
+
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("Côte d’Ivoire", "CIV"),
+        ("the Gambia", "GMB"),
+        ("The Netherlands", "NLD"),
+        ("Democratic People’s Republic of Korea", "PRK"),
+        ("St Kitts & Nevis", "KNA"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Venezuela (Bolivarian Republic of)", "VEN"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("Libyan Arab Jamahiriya", "LBY"),
+        ("Guinea Bissau", "GNB"),
+    ],
+)
+def test_names_as_un_documents_and_upr_info_write_them_find_their_state(written, code):
+    assert State.objects.by_name()[normalize_name(written)].code == code

@@ -55,3 +55,33 @@ def test_recompute_uses_a_constant_number_of_queries_to_find_drift(django_assert
         drift = services.target_status_drift(today=date(2026, 11, 23))
 
     assert drift == {}
+
+
+def test_a_recompute_limited_to_some_targets_leaves_the_others_alone():
+    imported, other = TargetFactory.create_batch(2)
+    Target.objects.update(status=TargetStatus.REJECTED)
+
+    changed = services.target_statuses_recompute(
+        targets=Target.objects.filter(pk=imported.pk), change_reason="Imported from a.csv"
+    )
+
+    imported.refresh_from_db()
+    other.refresh_from_db()
+    assert changed == 1
+    assert imported.status == TargetStatus.AWAITING_RESPONSE
+    assert other.status == TargetStatus.REJECTED
+    assert imported.history.latest().history_change_reason == "Imported from a.csv"
+
+
+def test_initializing_new_targets_sets_their_status_and_their_creation_history():
+    target = TargetFactory(response_due=date(2020, 1, 1))
+    services.response_create(target=target, position="noted", date=date(2020, 3, 1))
+    # A bulk import writes targets before their responses: the stored status lags.
+    Target.objects.filter(pk=target.pk).update(status=TargetStatus.AWAITING_RESPONSE)
+    target.history.filter(history_type="~").delete()
+
+    services.target_statuses_initialize(targets=Target.objects.filter(pk=target.pk))
+
+    target.refresh_from_db()
+    assert target.status == TargetStatus.NOTED
+    assert list(target.history.values_list("history_type", "status")) == [("+", "noted")]

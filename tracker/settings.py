@@ -295,6 +295,10 @@ SPECTACULAR_SETTINGS = {
 
 # One JSON object per line on stdout: what log collectors read. LOG_FORMAT=text for humans.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+# Imports uploaded in the admin: a file up to this size is checked and imported within the
+# request; a larger one by a Celery worker while the page shows its progress.
+IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,77 @@
+"""Import rate of the UPR Info export (../shared/data/upr-info, 23,484 rows), in rows per second.
+
+    .venv/bin/python bench/import_rate.py            # SQLite, a file under var/
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench \
+        .venv/bin/python bench/import_rate.py        # PostgreSQL
+
+It creates a database of its own (SQLite: var/bench.sqlite3; PostgreSQL: test_<name>, dropped
+and created), migrates it, then per round: empties the imported tables, imports the three
+files (every row written with its history), and imports them again (nothing to write). It
+prints each round and the best, with the importing process's own CPU time: on a shared
+machine the wall-clock rate falls with other load, the CPU time much less.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data" / "upr-info"
+FILES = ["sessions-1-5.csv", "sessions-6-9.csv", "sessions-10-13.csv"]
+
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # A file, not the in-memory database tests use: the rate of a real deployment.
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(ROOT / "var" / "bench.sqlite3")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+
+    from recommendations.importers.services import recommendations_import
+    from recommendations.models import Document, Recommendation, Response, Target, Theme
+
+    contents = [(name, (DATA / name).read_bytes()) for name in FILES]
+    rows = None
+    print(f"{connection.vendor}: {len(FILES)} UPR Info files")
+    best_first, best_again = 0.0, 0.0
+    for round_number in range(1, args.rounds + 1):
+        Recommendation.objects.all().delete()
+        for model in (Recommendation, Target, Response):
+            model.history.all().delete()
+        Document.objects.all().delete()
+        Theme.objects.all().delete()
+        (first, first_cpu), rows = _timed(recommendations_import, contents)
+        (again, again_cpu), _ = _timed(recommendations_import, contents)
+        best_first, best_again = max(best_first, rows / first), max(best_again, rows / again)
+        print(
+            f"round {round_number}: {rows} rows imported in {first:.1f} s "
+            f"({rows / first:,.0f} rows/s; {first_cpu:.1f} s CPU in this process), "
+            f"imported again in {again:.1f} s ({rows / again:,.0f} rows/s; "
+            f"{again_cpu:.1f} s CPU)"
+        )
+    print(f"best: {best_first:,.0f} rows/s importing, {best_again:,.0f} rows/s importing again")
+
+
+def _timed(run, contents) -> tuple[tuple[float, float], int]:
+    start, start_cpu = time.perf_counter(), time.process_time()
+    rows = sum(run(file_name=name, content=content).rows_read for name, content in contents)
+    return (time.perf_counter() - start, time.process_time() - start_cpu), rows
+
+
+if __name__ == "__main__":
+    main()

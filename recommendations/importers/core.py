@@ -1,0 +1,474 @@
+"""What every importer shares: the records a file is read into, bad rows, the report, and the
+vocabularies (state names, positions, dates) every format maps its cells through.
+
+A parser turns a file into `RecommendationRow`s and `RowError`s and writes nothing; `store`
+writes the merged rows by natural keys. Row numbers are the ones a spreadsheet shows: the
+header is row 1.
+"""
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+from openpyxl.utils.datetime import from_excel
+
+from recommendations.choices import BodyKind, DocumentKind, Position
+from recommendations.models import State, normalize_name
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (unknown format, missing columns): nothing is imported."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.reason}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What a file may not say about itself (OHCHR matrices): given on the command line or form."""
+
+    state_under_review: str = ""
+    report_symbol: str = ""
+    upr_session: int | None = None
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    acronym: str
+    name: str = ""
+    kind: str = BodyKind.OTHER
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A document by its natural key: the symbol, or title and kind when it has no symbol.
+
+    Its fields are written when the import creates the document; an existing document keeps
+    what editors gave it, unless the ref is `authoritative`: our own export carries every
+    field of the document, and importing it writes the fields that differ.
+    """
+
+    symbol: str = ""
+    title: str = ""
+    kind: str = DocumentKind.OTHER
+    body: BodyRef | None = None
+    date: dt.date | None = None
+    url: str = ""
+    authoritative: bool = False
+
+    def key(self) -> tuple:
+        return ("symbol", self.symbol) if self.symbol else ("title", self.title, self.kind)
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    name: str
+    slug: str
+    uhri_code: str = ""
+
+    @classmethod
+    def named(cls, name: str, uhri_code: str = "") -> "ThemeRef":
+        return cls(name=name, slug=theme_slug(name), uhri_code=uhri_code)
+
+
+@functools.cache
+def theme_slug(name: str) -> str:
+    # Cached: a file repeats a few dozen theme names over thousands of rows.
+    return slugify(name)[:100] or "theme"
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    position: str
+    date: dt.date
+    document: DocumentRef | None = None
+    paragraph: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    implementation: str
+    assessed_on: dt.date
+
+
+@dataclass
+class TargetRow:
+    """One addressee: a state (ISO code) or a body. Due dates are written only when the format
+    carries them (`due_dates_given`), so importing a UPR file keeps the dates editors typed."""
+
+    state: str = ""
+    body: BodyRef | None = None
+    response_due: dt.date | None = None
+    follow_up_due: dt.date | None = None
+    due_dates_given: bool = False
+    responses: list[ResponseRow] = field(default_factory=list)
+    assessments: list[AssessmentRow] = field(default_factory=list)
+
+    def addressee(self) -> tuple[str, str]:
+        return ("state", self.state) if self.state else ("body", self.body.acronym)
+
+
+@dataclass
+class RecommendationRow:
+    """One recommendation as a file gives it; `rows` are the file rows merged into it."""
+
+    row: int
+    text: str
+    document: DocumentRef | None
+    paragraph: str = ""
+    issued_by: BodyRef | None = None
+    issued_on: dt.date | None = None
+    recommending_states: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    themes: list[ThemeRef] = field(default_factory=list)
+    affected_groups: list[str] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.rows:
+            self.rows = [self.row]
+
+    def key(self) -> tuple:
+        return recommendation_key(
+            self.document.key() if self.document else None, self.paragraph, self.text
+        )
+
+
+@dataclass
+class ParsedFile:
+    format: str
+    rows_read: int = 0
+    records: list[RecommendationRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    # Rows deliberately left out (a UHRI observation is not a recommendation): not errors.
+    skipped: list[RowError] = field(default_factory=list)
+
+
+def text_key(text: str) -> str:
+    """Texts that differ only in spacing or case are the same recommendation (UPR Info repeats
+    a joint recommendation once per state, sometimes with a trailing space)."""
+    return " ".join(text.split()).casefold()
+
+
+def recommendation_key(document_key, paragraph: str, text: str) -> tuple:
+    return (document_key, paragraph.strip(), text_key(text))
+
+
+def _union(into: list, values: list) -> None:
+    for value in values:
+        if value not in into:
+            into.append(value)
+
+
+def records_merge(records: list[RecommendationRow]) -> tuple[list[RecommendationRow], list]:
+    """Rows with one natural key become one recommendation: states, themes, targets united.
+
+    Two rows giving one addressee different positions in one document on one date contradict
+    each other: the later row is reported, never resolved by guessing.
+    """
+    merged: dict[tuple, RecommendationRow] = {}
+    errors: list[RowError] = []
+    for record in records:
+        first = merged.get(record.key())
+        if first is None:
+            merged[record.key()] = record
+            continue
+        conflict = _responses_conflict(first, record)
+        if conflict:
+            errors.append(RowError(record.row, "Response", conflict))
+            continue
+        first.rows.extend(record.rows)
+        first.issued_on = first.issued_on or record.issued_on
+        first.issued_by = first.issued_by or record.issued_by
+        for name in ("recommending_states", "organizations", "themes", "affected_groups"):
+            _union(getattr(first, name), getattr(record, name))
+        targets = {target.addressee(): target for target in first.targets}
+        for target in record.targets:
+            existing = targets.get(target.addressee())
+            if existing is None:
+                first.targets.append(target)
+                targets[target.addressee()] = target
+            else:
+                _union(existing.responses, target.responses)
+                _union(existing.assessments, target.assessments)
+    return list(merged.values()), errors
+
+
+def _response_key(target: TargetRow, response: ResponseRow) -> tuple:
+    document = response.document.key() if response.document else None
+    return (target.addressee(), document, response.date)
+
+
+def _responses_conflict(first: RecommendationRow, record: RecommendationRow) -> str:
+    given = {
+        _response_key(target, response): response.position
+        for target in first.targets
+        for response in target.responses
+    }
+    for target in record.targets:
+        for response in target.responses:
+            position = given.get(_response_key(target, response))
+            if position and position != response.position:
+                return (
+                    f"'{response.position}' contradicts '{position}' given on row {first.row} "
+                    "for the same recommendation"
+                )
+    return ""
+
+
+def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
+    """A recommendation comes from somebody (the same rule as `Recommendation.validate_issuers`)."""
+    return [
+        RowError(
+            record.row,
+            "issued_by",
+            "a recommendation needs an issuer: a body, a state or an organisation",
+        )
+        for record in records
+        if not record.issued_by and not record.recommending_states and not record.organizations
+    ]
+
+
+class StateNames:
+    """Every state under each name it goes by; an unknown name is a bad row, never a new state."""
+
+    def __init__(self):
+        self.by_name = State.objects.by_name()
+        self.by_code = {state.code: state for state in self.by_name.values()}
+
+    def find(self, name: str) -> State | None:
+        return self.by_name.get(normalize_name(name)) if name.strip() else None
+
+
+# The words UPR sources write for a state's position. "No response" is not a position: the
+# target stays awaiting response.
+POSITION_WORDS = {
+    "accepted": Position.SUPPORTED,
+    "supported": Position.SUPPORTED,
+    "partially accepted": Position.PARTIALLY_SUPPORTED,
+    "partially supported": Position.PARTIALLY_SUPPORTED,
+    "noted": Position.NOTED,
+    "rejected": Position.REJECTED,
+    "general response": Position.OTHER,
+}
+NO_RESPONSE_WORDS = {"", "pending", "no response"}
+
+
+class UnknownPosition(ValueError):
+    pass
+
+
+def position_from_word(word: str) -> str | None:
+    """A source's word for a position: the position, None for no response; else UnknownPosition."""
+    normalized = " ".join(word.casefold().split())
+    if normalized in NO_RESPONSE_WORDS:
+        return None
+    try:
+        return POSITION_WORDS[normalized]
+    except KeyError:
+        known = ", ".join(sorted(word.capitalize() for word in POSITION_WORDS))
+        raise UnknownPosition(f"unknown response '{word.strip()}' (known: {known})") from None
+
+
+def date_from_cell(value) -> dt.date | None:
+    """A date as spreadsheets store it: a date, an Excel serial number, or ISO text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return from_excel(value).date()
+    text = str(value).strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return from_excel(float(text)).date()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == dt.datetime.min.time()
+            else value.isoformat()
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class TextRows:
+    """A delimited text file read row by row, with each row's undecodable bytes by column."""
+
+    encoding: str
+    header: list[str]
+    # (row number, cells, [(column index, reason)])
+    rows: list[tuple[int, list[str], list[tuple[int, str]]]]
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_MARK = re.compile(r"[\udc80-\udcff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def text_encoding(lines: list[bytes], fallback: str) -> str:
+    """UTF-8 if the file holds any UTF-8 beyond ASCII (its undecodable rows are then damaged
+    rows), else the format's legacy encoding (UPR Info exports Mac Roman)."""
+    for line in lines:
+        if not line.isascii() and _decodes(line, "utf-8"):
+            return "utf-8"
+    if all(_decodes(line, "utf-8") for line in lines):
+        return "utf-8"
+    return fallback
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "mac_roman": "Mac Roman", "cp1252": "Windows-1252"}
+
+
+def text_rows_read(content: bytes, *, fallback_encoding: str) -> TextRows:
+    """Split a CSV into rows under CR, LF or CRLF line endings, decoding line by line so a few
+    bytes in a wrong encoding spoil their row only, and report which column holds them."""
+    if content.startswith(_UTF8_BOM):
+        content = content[len(_UTF8_BOM) :]
+    lines = _LINE_END.split(content)
+    encoding = text_encoding(lines, fallback_encoding)
+    decoded = [
+        line.decode(encoding, errors="surrogateescape" if encoding == "utf-8" else "strict")
+        for line in lines
+    ]
+    reader = csv.reader(io.StringIO("\n".join(decoded), newline=""))
+    rows: list[tuple[int, list[str], list[tuple[int, str]]]] = []
+    header: list[str] | None = None
+    for number, cells in enumerate(reader, start=1):
+        bad = [
+            (index, _bad_bytes_reason(cell, encoding))
+            for index, cell in enumerate(cells)
+            if _MARK.search(cell)
+        ]
+        cells = [_MARK.sub("\ufffd", cell) for cell in cells]
+        if header is None:
+            header = [cell.strip() for cell in cells]
+            continue
+        if any(cell.strip() for cell in cells) or bad:
+            rows.append((number, cells, bad))
+    if header is None:
+        raise ImportFileError("the file is empty")
+    return TextRows(encoding=_ENCODING_NAMES.get(encoding, encoding), header=header, rows=rows)
+
+
+def _bad_bytes_reason(cell: str, encoding: str) -> str:
+    found = _MARK.findall(cell)
+    codes = ", ".join(
+        f"0x{ord(char) - 0xDC00:02X}" if ord(char) >= 0xDC80 else f"0x{ord(char):02X}"
+        for char in found[:3]
+    )
+    return f"bytes that are not {_ENCODING_NAMES.get(encoding, encoding)} text: {codes}"
+
+
+def columns_required(header: list[str], required: list[str]) -> dict[str, int]:
+    """The position of each column by name; a missing column stops the whole file."""
+    positions = {name: index for index, name in enumerate(header) if name}
+    missing = [name for name in required if name not in positions]
+    if missing:
+        raise ImportFileError(f"row 1: missing column(s) {', '.join(missing)}")
+    return positions
+
+
+@dataclass
+class ImportReport:
+    """What an import did, as the command prints it and the admin shows it."""
+
+    file_name: str
+    format: str
+    dry_run: bool = False
+    rows_read: int = 0
+    counts: dict[str, Counter] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list[RowError] = field(default_factory=list)
+
+    MODELS = ("recommendations", "targets", "responses", "assessments")
+
+    def count(self, model: str, outcome: str, n: int = 1) -> None:
+        self.counts.setdefault(model, Counter())[outcome] += n
+
+    def total(self, outcome: str) -> int:
+        return sum(counter[outcome] for counter in self.counts.values())
+
+    def lines(self) -> list[str]:
+        head = f"{self.file_name} ({self.format})"
+        lines = [f"{head}: dry run, nothing written" if self.dry_run else head]
+        lines.append(f"rows read: {self.rows_read}")
+        for model, counter in self.counts.items():
+            if model in self.MODELS:
+                lines.append(
+                    f"{model}: {counter['created']} created, {counter['updated']} updated, "
+                    f"{counter['unchanged']} unchanged"
+                )
+            elif counter["created"] or counter["updated"]:
+                # Reference rows (documents, bodies, themes...) are counted only when written.
+                written = [f"{counter[outcome]} {outcome}" for outcome in ("created", "updated")]
+                lines.append(f"{model}: {', '.join(w for w in written if not w.startswith('0 '))}")
+        if self.skipped:
+            lines.append(f"rows skipped: {len(self.skipped)}")
+            lines.extend(f"  {item}" for item in self.skipped)
+        lines.append(f"bad rows: {len({error.row for error in self.errors})}")
+        lines.extend(f"  {error}" for error in sorted(self.errors, key=lambda e: e.row))
+        return lines
+
+    def as_dict(self) -> dict:
+        return {
+            "file_name": self.file_name,
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "rows_read": self.rows_read,
+            "counts": {model: dict(counter) for model, counter in self.counts.items()},
+            "errors": [error.as_dict() for error in self.errors],
+            "skipped": [item.as_dict() for item in self.skipped],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportReport":
+        return cls(
+            file_name=data["file_name"],
+            format=data["format"],
+            dry_run=data["dry_run"],
+            rows_read=data["rows_read"],
+            counts={model: Counter(counts) for model, counts in data["counts"].items()},
+            errors=[RowError(**error) for error in data["errors"]],
+            skipped=[RowError(**item) for item in data["skipped"]],
+        )

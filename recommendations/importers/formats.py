@@ -1,0 +1,44 @@
+"""Which parser reads a file: the one named, or the one its contents show."""
+
+import csv
+import io
+import zipfile
+
+from recommendations.choices import ImportFormat
+from recommendations.exports import EXPORT_COLUMNS
+from recommendations.importers import ohchr_matrix, tracker_export, uhri, upr_info
+from recommendations.importers.core import ImportFileError, cell_text
+
+PARSERS = {
+    ImportFormat.UPR_INFO: upr_info.parse,
+    ImportFormat.OHCHR_MATRIX: ohchr_matrix.parse,
+    ImportFormat.UHRI: uhri.parse,
+    ImportFormat.CSV: tracker_export.parse_csv,
+    ImportFormat.XLSX: tracker_export.parse_xlsx,
+}
+
+
+def format_detect(content: bytes) -> str:
+    """Word and Excel files are zip archives told apart by their parts; CSVs by their header."""
+    if zipfile.is_zipfile(io.BytesIO(content)):
+        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        if "word/document.xml" in names:
+            return ImportFormat.OHCHR_MATRIX
+        if any(name.startswith("xl/") for name in names):
+            header = {cell_text(cell) for cell in next(uhri.sheet_rows(content), ())}
+            return _by_header(header, ImportFormat.UHRI, ImportFormat.XLSX)
+        raise ImportFileError("a zip archive that is neither a Word nor an Excel file")
+    first_line = content.lstrip(b"\xef\xbb\xbf").splitlines()[0] if content.strip() else b""
+    header = next(csv.reader([first_line.decode("latin-1")]), [])
+    return _by_header({cell.strip() for cell in header}, ImportFormat.UPR_INFO, ImportFormat.CSV)
+
+
+def _by_header(header: set[str], theirs: str, ours: str) -> str:
+    if set(EXPORT_COLUMNS) <= header:
+        return ours
+    expected = set(uhri.REQUIRED if theirs == ImportFormat.UHRI else upr_info.COLUMNS)
+    if expected <= header:
+        return theirs
+    raise ImportFileError(
+        "unknown format: the first row is neither a UPR Info, a UHRI nor a tracker export header"
+    )

@@ -1,0 +1,147 @@
+"""The import as the command, the admin and the task run it: parse, merge, write, report."""
+
+from collections.abc import Callable
+from contextlib import nullcontext
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from recommendations.choices import ImportJobStatus
+from recommendations.importers.core import (
+    ImportFileError,
+    ImportOptions,
+    ImportReport,
+    StateNames,
+    issuer_errors,
+    records_merge,
+)
+from recommendations.importers.formats import PARSERS, format_detect
+from recommendations.importers.store import Source, Store, records_by_chunk
+from recommendations.models import ImportJob
+
+Progress = Callable[[int, int], None]
+
+
+def recommendations_import(
+    *,
+    file_name: str,
+    content: bytes,
+    format: str = "",
+    options: ImportOptions | None = None,
+    dry_run: bool = False,
+    user=None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a file's good rows and report every bad one; raises ImportFileError when the file
+    as a whole cannot be read.
+
+    Written chunk by chunk, each in its own transaction, so progress shows and a large file
+    does not hold one long transaction; an interrupted import is completed by running it again
+    (it is idempotent). A dry run writes inside one transaction and rolls it back, so its
+    report counts what the import would create and update.
+    """
+    format = format or format_detect(content)
+    parsed = PARSERS[format](content, options=options or ImportOptions(), states=StateNames())
+    records, conflicts = records_merge(parsed.records)
+    no_issuer = issuer_errors(records)
+    without_issuer = {error.row for error in no_issuer}
+    records = [record for record in records if record.row not in without_issuer]
+    report = ImportReport(
+        file_name=file_name,
+        format=format,
+        dry_run=dry_run,
+        rows_read=parsed.rows_read,
+        errors=parsed.errors + conflicts + no_issuer,
+        skipped=parsed.skipped,
+    )
+    for model in ImportReport.MODELS:
+        report.count(model, "created", 0)
+    source = Source(file_name=file_name, format=format, imported_at=timezone.now(), user=user)
+    total = sum(len(record.rows) for record in records)
+    done = 0
+    with transaction.atomic() if dry_run else nullcontext():
+        store = Store(source=source, report=report)
+        for chunk in records_by_chunk(records):
+            with transaction.atomic():
+                store.write(chunk)
+            done += sum(len(record.rows) for record in chunk)
+            if progress:
+                progress(done, total)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def import_job_options(job: ImportJob) -> ImportOptions:
+    return ImportOptions(
+        state_under_review=job.state_under_review.code if job.state_under_review else "",
+        report_symbol=job.report_symbol,
+        upr_session=job.upr_session,
+    )
+
+
+def _job_run(job: ImportJob, *, dry_run: bool) -> ImportReport | None:
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        return recommendations_import(
+            file_name=job.file_name,
+            content=bytes(job.content),
+            format=job.format,
+            options=import_job_options(job),
+            dry_run=dry_run,
+            user=job.created_by,
+            progress=progress,
+        )
+    except ImportFileError as error:
+        _job_fail(job, str(error))
+        return None
+    except DatabaseError as error:
+        # Recorded so the page stops waiting; raised again for the worker's log and retry.
+        _job_fail(job, f"the database refused a write: {error}")
+        raise
+
+
+def _job_fail(job: ImportJob, reason: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJobStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+
+
+def import_job_check(*, job_id: int) -> None:
+    """The preview: a dry run whose report the page shows before the editor confirms."""
+    job = ImportJob.objects.select_related("state_under_review", "created_by").get(pk=job_id)
+    if job.status != ImportJobStatus.CHECKING:
+        return
+    report = _job_run(job, dry_run=True)
+    if report is not None:
+        # The dry run's own progress rolled back with it.
+        ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.CHECKING).update(
+            status=ImportJobStatus.CHECKED,
+            format=report.format,
+            preview=report.as_dict(),
+            rows_done=report.rows_read,
+            rows_total=report.rows_read,
+        )
+
+
+def import_job_confirm(*, job_id: int) -> bool:
+    """Claim a checked job for importing; False when it was not waiting (confirmed twice)."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.CHECKED).update(
+            status=ImportJobStatus.IMPORTING, rows_done=0
+        )
+    )
+
+
+def import_job_run(*, job_id: int) -> None:
+    """The import itself, once confirmed. Safe to run again: the import is idempotent."""
+    job = ImportJob.objects.select_related("state_under_review", "created_by").get(pk=job_id)
+    if job.status != ImportJobStatus.IMPORTING:
+        return
+    report = _job_run(job, dry_run=False)
+    if report is not None:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJobStatus.DONE, report=report.as_dict(), finished_at=timezone.now()
+        )

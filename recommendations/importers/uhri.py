@@ -1,0 +1,198 @@
+"""The Universal Human Rights Index's Excel export (uhri.ohchr.org, "Export to Excel").
+
+Columns as UHRI writes them, its spelling kept ("Reccomending Body"). A multi-valued cell
+holds one value per line, each starting "- "; dates may be Excel serial numbers. Each
+country concerned is one target. UPR rows carry the recommending states and the position;
+a paragraph number opening the text ("28.5 Ratify ...") becomes the paragraph, so a UHRI
+export and the OHCHR matrix of one review meet on the same natural keys. Rows UHRI types as
+something other than a recommendation (concerns, observations) are skipped, and counted.
+"""
+
+import io
+import re
+import zipfile
+
+from openpyxl import load_workbook
+
+from recommendations.choices import BodyKind, DocumentKind, ImportFormat
+from recommendations.importers.core import (
+    BodyRef,
+    DocumentRef,
+    ImportFileError,
+    ImportOptions,
+    ParsedFile,
+    RecommendationRow,
+    ResponseRow,
+    RowError,
+    StateNames,
+    TargetRow,
+    ThemeRef,
+    UnknownPosition,
+    cell_text,
+    columns_required,
+    date_from_cell,
+    position_from_word,
+)
+from recommendations.importers.sessions import upr_session_last_day
+
+COLUMNS = [
+    "Text",
+    "Countries Concerned",
+    "Reccomending Body",
+    "Document Symbol",
+    "Themes",
+    "Affected Persons",
+    "Sdgs",
+    "Document Publication Date",
+    "UPR Reccomending States",
+    "UPR Position",
+    "Type",
+    "OHCHR Annotation Id",
+    "UPR Session",
+    "Regions Concerned",
+    "Recommending Regions",
+    "Date of publication on UHRI",
+]
+REQUIRED = ["Text", "Countries Concerned", "Reccomending Body", "Document Symbol"]
+TREATY_BODIES = {
+    "CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CMW", "CRC", "CRC-OP-AC", "CRC-OP-SC",
+    "CRPD", "SPT",
+}  # fmt: skip
+# Special procedures: "SR ...", "IE ...", "WG ..." mandates, or UHRI's umbrella entry.
+SPECIAL_PROCEDURE = re.compile(r"^(SR|IE|WG)\b|^Special Procedures$", re.IGNORECASE)
+PARAGRAPH = re.compile(r"(?P<number>\d+(?:\.\d+)+)\.?\s+(?P<text>.*)", re.DOTALL)
+
+
+def body_ref(name: str) -> BodyRef:
+    if name.upper() == "UPR":
+        return BodyRef(acronym="UPR", name="Universal Periodic Review", kind=BodyKind.UPR)
+    if name.upper() in TREATY_BODIES:
+        return BodyRef(acronym=name.upper(), name=name.upper(), kind=BodyKind.TREATY_BODY)
+    if SPECIAL_PROCEDURE.search(name):
+        return BodyRef(acronym=name[:50], name=name, kind=BodyKind.SPECIAL_PROCEDURE)
+    return BodyRef(acronym=name[:50], name=name, kind=BodyKind.OTHER)
+
+
+DOCUMENT_KINDS = {
+    BodyKind.UPR: DocumentKind.UPR_REPORT,
+    BodyKind.TREATY_BODY: DocumentKind.CONCLUDING_OBSERVATIONS,
+}
+
+
+def values(cell) -> list[str]:
+    """A multi-valued cell's values: one per line, the "- " prefix taken off."""
+    return [
+        line.strip().removeprefix("-").strip()
+        for line in cell_text(cell).splitlines()
+        if line.strip().removeprefix("-").strip()
+    ]
+
+
+def value(cell) -> str:
+    found = values(cell)
+    return found[0] if found else ""
+
+
+def sheet_rows(content: bytes):
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ImportFileError(f"not an Excel (.xlsx) file: {error}") from None
+    return workbook.active.iter_rows(values_only=True)
+
+
+def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+    rows = sheet_rows(content)
+    header = [cell_text(cell) for cell in next(rows, ())]
+    columns = columns_required(header, REQUIRED)
+    parsed = ParsedFile(format=ImportFormat.UHRI)
+    for number, cells in enumerate(rows, start=2):
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+        parsed.rows_read += 1
+        row = {
+            name: cells[index] if index < len(cells) else None for name, index in columns.items()
+        }
+        kind = value(row.get("Type"))
+        if kind and "recommendation" not in kind.casefold():
+            parsed.skipped.append(RowError(number, "Type", f"'{kind}' is not a recommendation"))
+            continue
+        record = _record(number, row, states)
+        if isinstance(record, list):
+            parsed.errors.extend(record)
+        else:
+            parsed.records.append(record)
+    return parsed
+
+
+def _record(number: int, row: dict, states: StateNames) -> RecommendationRow | list:
+    errors = []
+
+    def bad(column: str, reason: str) -> None:
+        errors.append(RowError(number, column, reason))
+
+    def codes(column: str) -> list[str]:
+        found = []
+        for name in values(row.get(column)):
+            state = states.find(name)
+            if state is None:
+                bad(column, f"unknown state '{name}'")
+            elif state.code not in found:
+                found.append(state.code)
+        return found
+
+    text = cell_text(row["Text"])
+    paragraph = ""
+    numbered = PARAGRAPH.fullmatch(text)
+    if numbered:
+        paragraph, text = numbered["number"], numbered["text"].strip()
+    if not text:
+        bad("Text", "empty text")
+    countries = codes("Countries Concerned")
+    if not countries and not values(row["Countries Concerned"]):
+        bad("Countries Concerned", "empty: no country concerned")
+    recommending = codes("UPR Reccomending States")
+    body_name = value(row["Reccomending Body"])
+    if not body_name:
+        bad("Reccomending Body", "empty: the body that issued it")
+    symbol = value(row["Document Symbol"])
+    if not symbol:
+        bad("Document Symbol", "empty: the document it is in")
+    try:
+        published = date_from_cell(row.get("Document Publication Date"))
+    except ValueError as error:
+        bad("Document Publication Date", str(error))
+        published = None
+    try:
+        position = position_from_word(value(row.get("UPR Position")))
+    except UnknownPosition as error:
+        bad("UPR Position", str(error).replace("response", "position"))
+        position = None
+    session = re.search(r"\d+", value(row.get("UPR Session")))
+    responded_on = published or (upr_session_last_day(int(session[0])) if session else None)
+    if position and responded_on is None:
+        bad("UPR Position", "no date for the position: Document Publication Date is empty")
+    if errors:
+        return errors
+
+    body = body_ref(body_name)
+    document = DocumentRef(
+        symbol=symbol,
+        title=symbol,
+        kind=DOCUMENT_KINDS.get(body.kind, DocumentKind.REPORT),
+        body=body,
+        date=published,
+    )
+    responses = [ResponseRow(position=position, date=responded_on)] if position else []
+    return RecommendationRow(
+        row=number,
+        text=text,
+        document=document,
+        paragraph=paragraph,
+        issued_by=body,
+        issued_on=published,
+        recommending_states=recommending,
+        themes=[ThemeRef.named(name) for name in values(row.get("Themes"))],
+        affected_groups=values(row.get("Affected Persons")),
+        targets=[TargetRow(state=code, responses=list(responses)) for code in countries],
+    )

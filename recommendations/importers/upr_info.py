@@ -1,0 +1,115 @@
+"""UPR Info's database export: one row per recommending state, Mac Roman or UTF-8.
+
+To is the state under review (the target), From the recommending state, Issue the themes,
+Session the UPR session: the review's document is the state's review in that session, dated
+by the session table. A joint recommendation repeats on one row per state; `records_merge`
+makes it one recommendation with several recommending states.
+"""
+
+import html
+
+from recommendations.choices import BodyKind, DocumentKind, ImportFormat
+from recommendations.importers.core import (
+    BodyRef,
+    DocumentRef,
+    ImportOptions,
+    ParsedFile,
+    RecommendationRow,
+    ResponseRow,
+    RowError,
+    StateNames,
+    TargetRow,
+    ThemeRef,
+    UnknownPosition,
+    columns_required,
+    position_from_word,
+    text_rows_read,
+)
+from recommendations.importers.sessions import upr_session_last_day
+
+COLUMNS = ["To", "Text", "From", "Response", "Issue", "Session"]
+UPR = BodyRef(acronym="UPR", name="Universal Periodic Review", kind=BodyKind.UPR)
+# UPR Info's marker for a recommendation whose recommending state it could not tell.
+UNKNOWN_STATE = "(Unknown)"
+
+
+def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+    text = text_rows_read(content, fallback_encoding="mac_roman")
+    columns = columns_required(text.header, COLUMNS)
+    parsed = ParsedFile(format=ImportFormat.UPR_INFO)
+    for number, cells, bad_bytes in text.rows:
+        parsed.rows_read += 1
+        errors = [RowError(number, text.header[index], reason) for index, reason in bad_bytes]
+        if errors:
+            parsed.errors.extend(errors)
+            continue
+        cells = cells + [""] * (len(text.header) - len(cells))
+        record = _record(number, {name: cells[index] for name, index in columns.items()}, states)
+        if isinstance(record, list):
+            parsed.errors.extend(record)
+        else:
+            parsed.records.append(record)
+    return parsed
+
+
+def _record(number: int, row: dict[str, str], states: StateNames) -> RecommendationRow | list:
+    value = {name: html.unescape(cell).strip() for name, cell in row.items()}
+    errors = []
+
+    def bad(column: str, reason: str) -> None:
+        errors.append(RowError(number, column, reason))
+
+    state_under_review = states.find(value["To"])
+    if state_under_review is None:
+        bad(
+            "To",
+            f"unknown state '{value['To']}'" if value["To"] else "empty: the state under review",
+        )
+    recommending = []
+    if value["From"] != UNKNOWN_STATE:
+        state = states.find(value["From"])
+        if state is None:
+            bad(
+                "From",
+                f"unknown state '{value['From']}'"
+                if value["From"]
+                else "empty: the recommending state",
+            )
+        else:
+            recommending.append(state.code)
+    if not value["Text"]:
+        bad("Text", "empty text")
+    try:
+        position = position_from_word(value["Response"])
+    except UnknownPosition as error:
+        bad("Response", str(error))
+        position = None
+    session = int(value["Session"]) if value["Session"].isdigit() else None
+    last_day = upr_session_last_day(session) if session else None
+    if session is None:
+        bad("Session", f"'{value['Session']}' is not a UPR session number")
+    elif last_day is None:
+        bad("Session", f"no dates known for UPR session {session}")
+    if errors:
+        return errors
+
+    document = DocumentRef(
+        title=f"UPR of {state_under_review.name} ({state_under_review.code}), session {session}",
+        kind=DocumentKind.UPR_REPORT,
+        body=UPR,
+        date=last_day,
+    )
+    # UPR Info does not date a response: the session's last day stands for it.
+    responses = [ResponseRow(position=position, date=last_day)] if position else []
+    return RecommendationRow(
+        row=number,
+        text=value["Text"],
+        document=document,
+        issued_by=UPR,
+        issued_on=last_day,
+        recommending_states=recommending,
+        themes=[
+            ThemeRef.named(issue.strip()) for issue in value["Issue"].split(",") if issue.strip()
+        ],
+        targets=[TargetRow(state=state_under_review.code, responses=responses)],
+    )
