@@ -7,7 +7,9 @@ import pytest
 from recommendations.models import Recommendation, Target
 from tests.factories import BodyFactory, DocumentFactory, EditorFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test must not take the migrations' rows (states,
+# the Editors group) from the transactional tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "correct horse battery staple"
 
