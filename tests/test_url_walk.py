@@ -1,0 +1,287 @@
+"""Every URL of the urlconf, as anonymous, a staff user outside the Editors group, and an
+editor: who may read, who may write, and what never reaches an anonymous client.
+
+The walk is built from the resolver itself, so a URL added later is walked too (or the test
+that checks coverage fails until it is).
+"""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from recommendations import services
+from recommendations.models import (
+    Assessment,
+    Body,
+    ImportJob,
+    Recommendation,
+    Response,
+    State,
+    Target,
+    Theme,
+)
+from tests.factories import EditorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "staff_non_editor", "editor"]
+STAFF_ONLY_KEYS = ("owner", "watchers", "author", "email")
+
+
+def every_route(resolver=None, prefix: str = ""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from every_route(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+@pytest.fixture
+def world():
+    call_command("load_demo")
+    target = Target.objects.filter(state__code="CHN").first()
+    services.response_create(target=target, position="rejected", date=date(2014, 3, 17))
+    services.assessment_create(
+        target=target, implementation="not_implemented", assessed_on=date(2023, 8, 11)
+    )
+    owner = UserFactory(username="owner", email="owner@example.org", is_staff=True)
+    recommendation = target.recommendation
+    recommendation.owner = owner
+    recommendation.save()
+    recommendation.watchers.add(owner)
+    ImportJob.objects.create(file_name="empty.csv", content=b"", format="csv")
+    Token.objects.create(user=owner)
+    return {"target": target, "recommendation": recommendation}
+
+
+def object_id(model) -> str:
+    row = model.objects.order_by("pk").first()
+    return str(row.pk) if row else "0"
+
+
+def concrete(route: str) -> str | None:
+    """A URL to request for a route, with its parameters filled from the world's rows."""
+    route = route.replace("^", "").replace("$", "")
+    if route == "admin/autocomplete/":
+        return (
+            "/admin/autocomplete/?app_label=recommendations&model_name=recommendation"
+            "&field_name=document&term=A"
+        )
+    if route.startswith("admin/") and "(?P<url>" in route:
+        return "/admin/no-such-page/"
+    if "(?P<app_label>" in route:
+        return "/admin/recommendations/"
+    if route.startswith("admin/r/"):
+        content_type = ContentType.objects.get_for_model(Recommendation)
+        return f"/admin/r/{content_type.pk}/{object_id(Recommendation)}/"
+    admin_model = re.match(r"admin/(\w+)/(\w+)/", route)
+    if admin_model and re.search(r"<path:object_id>|<int:job_id>|<id>|\(\[/\]\+\)", route):
+        model = apps.get_model(admin_model.group(1), admin_model.group(2))
+        row = model.objects.order_by("pk").first()
+        pk = str(row.pk) if row else "0"
+        for parameter in ("<path:object_id>", "<int:job_id>", "<id>"):
+            route = route.replace(parameter, pk)
+        if "/history/([/]+)" in route:  # simple_history's view of one past version
+            version = row.history.order_by("pk").first().pk if row else 0
+            route = route.replace("([/]+)/history/([/]+)", f"{pk}/history/{version}")
+    values = {
+        "pk": lambda: object_id(_api_model(route)),
+        "acronym": lambda: "UNHCR",
+        "code": lambda: "CHN",
+        "slug": lambda: "non-refoulement",
+        "format": lambda: "json",
+    }
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)](), route)
+    route = route.replace("\\.", ".").replace("/?", "/")
+    return "/" + route
+
+
+def _api_model(route: str):
+    resource = route.split("/")[1]
+    return {
+        "recommendations": Recommendation,
+        "targets": Target,
+        "responses": Response,
+        "assessments": Assessment,
+        "documents": apps.get_model("recommendations", "Document"),
+        "organizations": apps.get_model("recommendations", "Organization"),
+        "bodies": Body,
+        "states": State,
+        "themes": Theme,
+    }[resource]
+
+
+def client_for(role: str) -> Client:
+    client = Client()
+    if role == "editor":
+        client.force_login(EditorFactory(username="walker-editor"))
+    elif role == "staff_non_editor":
+        client.force_login(UserFactory(username="walker-staff", is_staff=True))
+    return client, client.session.get("_auth_user_id")
+
+
+def user_of(client_and_id):
+    from django.contrib.auth.models import User
+
+    _, user_id = client_and_id
+    return User.objects.get(pk=user_id) if user_id else None
+
+
+# Pages the admin refuses to everyone, whatever the permissions, and why.
+REFUSED_TO_ALL = {
+    r"/admin/recommendations/reminder/add/": "reminders are recorded by the sweep, never typed",
+    r"/admin/recommendations/importjob/\d+/confirm/": "a confirmation is a POST from the preview",
+}
+
+ADMIN_ACTIONS = {
+    "add": "add",
+    "delete": "delete",
+    "history": "view",
+    "change": "view",
+    "password": "change",
+}
+
+
+def admin_permission(url: str) -> str | None:
+    """The permission an admin URL needs, or None for pages every staff user may open."""
+    if url.startswith("/admin/autocomplete/"):
+        return "recommendations.view_document"
+    if url.startswith("/admin/recommendations/reminderpreference/") and "/delete/" not in url:
+        return None  # every staff user keeps their own reminder preference
+    if re.fullmatch(r"/admin/\w+/\w+/\d+/", url):
+        return None  # the old form of a change URL: a redirect to it, for anyone on staff
+    match = re.match(r"/admin/(\w+)/(\w+)/(?:(\w+|\d+)/)?(?:(\w+)/)?", url)
+    if not match:
+        return None
+    app_label, model_name, first, second = match.groups()
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    action = second or first or "changelist"
+    if action.isdigit() or action in {"change", "changelist"}:
+        return f"{app_label}.view_{model_name}|{app_label}.change_{model_name}"
+    if action == "confirm":
+        return f"{app_label}.add_{model_name}"
+    return f"{app_label}.{ADMIN_ACTIONS.get(action, 'view')}_{model_name}"
+
+
+def may(user, permission: str) -> bool:
+    return any(user.has_perm(p) for p in permission.split("|"))
+
+
+def test_every_route_is_walked(world):
+    urls = [concrete(route) for route in every_route()]
+    assert all(urls)
+    assert len(urls) > 150
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_pages_answer_each_role_by_its_permissions(world, role):
+    client_and_id = client_for(role)
+    client, _ = client_and_id
+    user = user_of(client_and_id)
+    wrong = []
+    for route in every_route():
+        url = concrete(route)
+        if not url.startswith("/admin/") or url.startswith(("/admin/login/", "/admin/logout/")):
+            continue
+        response = client.get(url)
+        to_login = response.status_code == 302 and "/admin/login/" in response["Location"]
+        if user is None:
+            ok = to_login
+        else:
+            permission = admin_permission(url)
+            refused = any(re.fullmatch(pattern, url) for pattern in REFUSED_TO_ALL)
+            allowed = not refused and (permission is None or may(user, permission))
+            # A missing row (id 0: that model has none here) redirects before any check.
+            denied = (403, 302) if "/0/" in url else (403,)
+            ok = response.status_code in ((200, 302, 404) if allowed else denied)
+            ok = ok and not to_login
+        if not ok:
+            wrong.append((url, response.status_code))
+    assert wrong == [], wrong
+
+
+def test_an_editor_may_view_the_domain_but_never_delete(world):
+    editor = EditorFactory(username="walker-editor")
+    for model in ["recommendation", "target", "response", "assessment", "document", "body"]:
+        assert editor.has_perm(f"recommendations.change_{model}")
+        assert not editor.has_perm(f"recommendations.delete_{model}")
+    client = Client()
+    client.force_login(editor)
+    pk = world["recommendation"].pk
+    assert client.get(f"/admin/recommendations/recommendation/{pk}/delete/").status_code == 403
+    assert client.get("/admin/django_celery_beat/periodictask/add/").status_code == 403
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
+    client, _ = client_for(role)
+    wrong = []
+    for route in every_route():
+        url = concrete(route)
+        if not url.startswith("/api/"):
+            continue
+        read = client.get(url)
+        if read.status_code != 200:
+            wrong.append(("GET", url, read.status_code))
+        if role == "anonymous" and read["Content-Type"].startswith("application/json"):
+            body = read.content.decode()
+            leaked = [key for key in STAFF_ONLY_KEYS if f'"{key}"' in body]
+            if leaked or "@example.org" in body:
+                wrong.append(("leak", url, leaked))
+        if url == "/api/" or url.endswith(
+            ("/schema/", "/docs/", "/redoc/", "/stats/", "/status/", ".json")
+        ):
+            continue
+        is_detail = url.rstrip("/").split("/")[-1] not in {
+            "recommendations", "targets", "responses", "assessments", "documents",
+            "organizations", "bodies", "states", "themes",
+        }  # fmt: skip
+        method, delete = ("patch", True) if is_detail else ("post", False)
+        write = getattr(client, method)(url, {}, content_type="application/json")
+        expected = {"anonymous": {401}, "staff_non_editor": {403}, "editor": {200, 201, 400, 405}}
+        if write.status_code not in expected[role]:
+            wrong.append((method.upper(), url, write.status_code))
+        if delete:
+            gone = client.delete(url)
+            if gone.status_code not in ({401} if role == "anonymous" else {403, 405}):
+                wrong.append(("DELETE", url, gone.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+@pytest.mark.parametrize("role", ROLES)
+def test_health_answers_everyone_and_shows_nothing_secret(world, role, url, settings):
+    client, _ = client_for(role)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert set(json.loads(response.content)) <= {"status", "components"}
+    assert settings.SECRET_KEY not in response.content.decode()
+
+
+def test_session_writes_need_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(EditorFactory(username="walker-editor"))
+
+    api = client.post(
+        "/api/themes/", {"slug": "csrf", "name": "CSRF"}, content_type="application/json"
+    )
+    admin = client.post("/admin/recommendations/theme/add/", {"slug": "csrf", "name": "CSRF"})
+
+    assert api.status_code == 403
+    assert "CSRF" in api.json()["detail"]
+    assert admin.status_code == 403
+    assert not Theme.objects.filter(slug="csrf").exists()
