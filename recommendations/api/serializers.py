@@ -363,6 +363,7 @@ class AssessmentSerializer(
     author = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
+        allow_null=True,
         help_text="Who recorded it (the writer, set by the server). Staff only.",
     )
 
@@ -388,7 +389,7 @@ class ResponseEventSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField()
     api_url = serializers.HyperlinkedIdentityField(view_name="api:response-detail")
     document = serializers.SlugRelatedField(
-        slug_field="symbol", read_only=True, help_text="The document's symbol."
+        slug_field="symbol", read_only=True, allow_null=True, help_text="The document's symbol."
     )
 
     class Meta:
@@ -405,7 +406,7 @@ class AssessmentEventSerializer(serializers.ModelSerializer):
     date = serializers.DateField(source="assessed_on")
     api_url = serializers.HyperlinkedIdentityField(view_name="api:assessment-detail")
     source_document = serializers.SlugRelatedField(
-        slug_field="symbol", read_only=True, help_text="The evidence's symbol."
+        slug_field="symbol", read_only=True, allow_null=True, help_text="The evidence's symbol."
     )
 
     class Meta:
