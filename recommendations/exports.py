@@ -14,12 +14,13 @@ from datetime import date
 from itertools import islice
 from typing import BinaryIO, TextIO
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.models import Assessment, Recommendation, Response, Target
+from recommendations.selectors import latest_value
 
 MULTI_VALUE_SEPARATOR = "; "
 
@@ -59,12 +60,6 @@ MANY_VALUED_COLUMNS = {
 }
 
 
-def _latest(model, field: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(target=OuterRef("pk")).order_by(*model.LATEST_FIRST).values(field)[:1]
-    )
-
-
 def targets_for_export(targets: QuerySet[Target]) -> QuerySet[Target]:
     """Everything a row reads but the many-valued cells (see many_valued_cells)."""
     return (
@@ -72,11 +67,11 @@ def targets_for_export(targets: QuerySet[Target]) -> QuerySet[Target]:
             "recommendation__document", "recommendation__issued_by", "state", "body"
         )
         .annotate(
-            latest_position=_latest(Response, "position"),
-            latest_response_date=_latest(Response, "date"),
-            latest_response_document=_latest(Response, "document__symbol"),
-            latest_implementation=_latest(Assessment, "implementation"),
-            latest_assessed_on=_latest(Assessment, "assessed_on"),
+            latest_position=latest_value(Response, "position"),
+            latest_response_date=latest_value(Response, "date"),
+            latest_response_document=latest_value(Response, "document__symbol"),
+            latest_implementation=latest_value(Assessment, "implementation"),
+            latest_assessed_on=latest_value(Assessment, "assessed_on"),
         )
         # Creation order: an import keeps file order, so a re-export comes out the same.
         .order_by("recommendation_id", "pk")

@@ -21,8 +21,8 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -43,6 +43,7 @@ from recommendations.models import (
     Response,
     Target,
 )
+from recommendations.selectors import latest_value
 
 INSERT_BATCH = 2000
 READ_CHUNK = 5000
@@ -79,12 +80,6 @@ def _day(value: date) -> str:
     return dateformat.format(value, "j F Y")
 
 
-def _latest(model: type[models.Model], value: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(target=OuterRef("pk")).order_by(*model.LATEST_FIRST).values(value)[:1]
-    )
-
-
 def _unanswered(targets: QuerySet[Target]) -> QuerySet[Target]:
     """Targets still waiting for a response, as the status rule sees it: no response, and no
     assessment that says how far it is implemented."""
@@ -99,7 +94,9 @@ def _unanswered(targets: QuerySet[Target]) -> QuerySet[Target]:
 
 def _not_implemented(targets: QuerySet[Target]) -> QuerySet[Target]:
     """Targets whose latest assessment, if any, does not say implemented: still worth raising."""
-    return targets.annotate(latest_implementation=_latest(Assessment, "implementation")).filter(
+    return targets.annotate(
+        latest_implementation=latest_value(Assessment, "implementation")
+    ).filter(
         Q(latest_implementation__isnull=True) | ~Q(latest_implementation=Implementation.IMPLEMENTED)
     )
 
@@ -140,9 +137,9 @@ def no_assessment(targets, rule: ReminderRule, today: date, columns: list[str]) 
     due = (
         _not_implemented(targets)
         .annotate(
-            latest_position=_latest(Response, "position"),
-            latest_response_on=_latest(Response, "date"),
-            latest_assessed_on=_latest(Assessment, "assessed_on"),
+            latest_position=latest_value(Response, "position"),
+            latest_response_on=latest_value(Response, "date"),
+            latest_assessed_on=latest_value(Assessment, "assessed_on"),
         )
         .filter(latest_position__in=SUPPORTING_POSITIONS, latest_response_on__lte=cutoff)
         .filter(Q(latest_assessed_on__isnull=True) | Q(latest_assessed_on__lte=cutoff))

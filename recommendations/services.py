@@ -7,11 +7,12 @@ from datetime import date
 from typing import TypeVar
 
 from django.db import models, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from recommendations.models import Assessment, Recommendation, Response, Target
+from recommendations.selectors import latest_value
 from recommendations.status import derive_status
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -124,12 +125,6 @@ def assessment_delete(*, assessment: Assessment, today: date | None = None) -> N
     target_refresh_status(target=target, today=today)
 
 
-def _latest(model: type[models.Model], field: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(target=OuterRef("pk")).order_by(*model.LATEST_FIRST).values(field)[:1]
-    )
-
-
 def target_status_drift(
     *, today: date, targets: QuerySet[Target] | None = None
 ) -> dict[str, list[int]]:
@@ -141,8 +136,8 @@ def target_status_drift(
     targets = Target.objects.all() if targets is None else targets
     rows = (
         targets.annotate(
-            latest_position=_latest(Response, "position"),
-            latest_implementation=_latest(Assessment, "implementation"),
+            latest_position=latest_value(Response, "position"),
+            latest_implementation=latest_value(Assessment, "implementation"),
         )
         .order_by()
         .values_list("pk", "status", "response_due", "latest_position", "latest_implementation")
