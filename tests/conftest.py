@@ -1,7 +1,10 @@
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
+from django.db.migrations import RunPython
 
 from tests.factories import EditorFactory, UserFactory
 from tests.smtp import SMTPServer
@@ -18,6 +21,37 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# The data migrations: the states, the Editors group and its permissions, the default reminder
+# rules, beat's schedule. Their rows are part of every installation.
+DATA_MIGRATIONS = [
+    "0002_load_states",
+    "0003_editors_group",
+    "0005_default_reminder_rules",
+    "0006_editors_reminder_permissions",
+    "0007_reminder_periodic_tasks",
+    "0009_upr_info_state_names",
+    "0013_editors_import_permissions",
+]
+
+
+@pytest.fixture(autouse=True)
+def migration_rows_after_a_flush(request):
+    """A transactional test ends by emptying every table, the data migrations' rows too, and on
+    PostgreSQL the serialized copy does not always bring them back for the next one (a live
+    server's test before it is enough to lose them): rerun the data migrations when so."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    if django_apps.get_model("recommendations", "State").objects.exists():
+        return
+    for name in DATA_MIGRATIONS:
+        migration = importlib.import_module(f"recommendations.migrations.{name}").Migration
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(django_apps, None)
 
 
 @pytest.fixture
