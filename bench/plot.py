@@ -61,7 +61,7 @@ def table(runs: list[dict]) -> str:
             row = run["endpoints"].get(name)
             cells.append(
                 f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f} / {row['p99_ms']:.0f} "
-                f"({row['requests_per_s']:.0f}/s; {row['p50_to_sql_floor']}×)"
+                f"({row['requests_per_s']:.2g}/s; {row['p50_to_sql_floor']}×)"
                 if row
                 else "–"
             )
