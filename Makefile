@@ -10,7 +10,7 @@ PORT ?= 8000
 # e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
-.PHONY: install run test stack-test lint migrate demo clean
+.PHONY: install run test stack-test lint migrate demo clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,22 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# `make bench SCALE=10000`: a fresh PostgreSQL database, SCALE generated recommendations, then
+# gunicorn measured with wrk (bench/run.py); results in bench/results/.
+SCALE ?= 100000
+BENCH_DB ?= tracker_bench_$(SCALE)
+BENCH_PORT ?= 8501
+BENCH_SECONDS ?= 10
+PG_HOST ?= 127.0.0.1
+BENCH_URL := postgres://postgres@$(PG_HOST):5432/$(BENCH_DB)
+BENCH_ENV := DATABASE_URL=$(BENCH_URL) SECRET_KEY=bench-only
+
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	dropdb -h $(PG_HOST) -U postgres --if-exists $(BENCH_DB)
+	createdb -h $(PG_HOST) -U postgres $(BENCH_DB)
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(BENCH_ENV) $(BIN)/python bench/generate.py --scale $(SCALE)
+	$(BENCH_ENV) $(BIN)/python bench/run.py --scale $(SCALE) --port $(BENCH_PORT) --seconds $(BENCH_SECONDS)
+	$(BIN)/python bench/plot.py

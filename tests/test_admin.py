@@ -226,3 +226,20 @@ def _one_row_world():
 def _more_rows_world(count: int):
     for _ in range(count):
         _one_row_world()
+
+
+@pytest.mark.parametrize(
+    "admin_url",
+    ["admin:recommendations_recommendation_changelist", "admin:recommendations_target_changelist"],
+)
+def test_a_filtered_changelist_counts_only_the_rows_that_match(editor_client, admin_url):
+    _more_rows_world(3)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(reverse(admin_url), {"q": "non-refoulement"})
+
+    assert response.status_code == 200
+    assert "total" not in response.content.decode()
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert counts
+    assert all("WHERE" in sql for sql in counts)

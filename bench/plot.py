@@ -1,0 +1,98 @@
+"""Draw p95 per endpoint against scale from bench/results/latest-*.json; print the table.
+
+    .venv/bin/python bench/plot.py      # writes bench/results/p95-by-scale.png
+
+One line per endpoint, one point per scale measured (10k, 100k, 1M: whichever files exist),
+both axes logarithmic, so a cost that grows with the data shows as a slope. The Markdown
+table it prints is the README's.
+"""
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+OUTPUT = RESULTS / "p95-by-scale.png"
+
+
+def results() -> list[dict]:
+    found = [json.loads(path.read_text()) for path in RESULTS.glob("latest-*.json")]
+    return sorted(found, key=lambda result: result["scale"])
+
+
+def plot(runs: list[dict]) -> None:
+    figure, axes = plt.subplots(figsize=(9, 6))
+    names = dict.fromkeys(name for run in runs for name in run["endpoints"])
+    for name in names:
+        points = [
+            (run["scale"], run["endpoints"][name]["p95_ms"])
+            for run in runs
+            if name in run["endpoints"]
+        ]
+        axes.plot(*zip(*points, strict=True), marker="o", label=name)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xticks([run["scale"] for run in runs], [f"{run['scale']:,}" for run in runs])
+    axes.set_xlabel("recommendations")
+    axes.set_ylabel("p95 latency (ms), wrk, 4 connections, 2 gunicorn workers")
+    machine = runs[-1]["machine"]
+    axes.set_title(f"p95 by scale ({machine['cores']} cores, {machine['memory_gb']} GB)")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(OUTPUT, dpi=100)
+
+
+def table(runs: list[dict]) -> str:
+    scales = " | ".join(f"{run['scale']:,}" for run in runs)
+    lines = [
+        f"| p50 / p95 / p99 ms (requests/s; p50 ÷ SQL floor) at | {scales} |",
+        "|---" * (len(runs) + 1) + "|",
+    ]
+    names = dict.fromkeys(name for run in runs for name in run["endpoints"])
+    for name in names:
+        cells = []
+        for run in runs:
+            row = run["endpoints"].get(name)
+            cells.append(
+                f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f} / {row['p99_ms']:.0f} "
+                f"({row['requests_per_s']:.2g}/s; {row['p50_to_sql_floor']}×)"
+                if row
+                else "–"
+            )
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    rows = {
+        "CSV export: rows, seconds, worker peak RSS (growth)": lambda run: (
+            f"{run['csv_export']['rows']:,} in {run['csv_export']['seconds']} s, "
+            f"{run['csv_export']['worker_peak_rss_mb']} MB "
+            f"(+{run['csv_export']['worker_rss_growth_mb']} MB)"
+        ),
+        "Reminder sweep over every target": lambda run: (
+            f"{run['reminder_sweep']['targets']:,} targets in "
+            f"{run['reminder_sweep']['seconds']} s ({run['reminder_sweep']['queries']} queries)"
+        ),
+        "Import (rows/s, new / again)": lambda run: (
+            f"{run['import']['rows_per_s']:,.0f} / {run['import']['rows_per_s_again']:,.0f}"
+        ),
+    }
+    for label, cell in rows.items():
+        lines.append(f"| {label} | {' | '.join(cell(run) for run in runs)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    runs = results()
+    if not runs:
+        raise SystemExit(f"No results in {RESULTS}: run `make bench` first.")
+    plot(runs)
+    print(table(runs))
+    print(f"Written to {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

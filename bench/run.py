@@ -1,0 +1,391 @@
+"""Measure a generated database through gunicorn and wrk, against PostgreSQL's own floor.
+
+    make bench SCALE=10000        # a fresh database, generated data, then this script
+
+or, on a database bench/generate.py already filled:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench_10000 \\
+        .venv/bin/python bench/run.py --scale 10000
+
+It starts gunicorn (2 workers, DEBUG off) on loopback and, per endpoint, runs wrk for a fixed
+time (4 connections) for p50 / p95 / p99 and requests/s. The SQL floor of an endpoint is the
+SQL it runs (captured in-process on one request) run bare through psycopg with EXPLAIN
+ANALYZE: the sum of the execution times; the ratio says how much the API adds on top.
+Then the CSV export (time, the worker's peak RSS), the reminder sweep over every target and
+the import rate (bench/import_rate.py, in a database of its own). The results go to
+bench/results/<scale>-<timestamp>.json and bench/results/latest-<scale>.json.
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_COOKIES": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "TRACKER_ANON_THROTTLE": "100000000/min",
+}
+# The generated data's "today": statuses and due dates were derived for it.
+TODAY = date(2026, 11, 23)
+CSV_ROWS = 100_000
+
+sys.path.insert(0, str(ROOT))
+os.environ.update(SERVER_ENV)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from recommendations import reminders  # noqa: E402
+from recommendations.models import Recommendation, Target, Theme  # noqa: E402
+from tracker.celery import app as celery_app  # noqa: E402
+
+
+def editor_client() -> Client:
+    """A staff editor logged in; the session is in the database, so gunicorn accepts it."""
+    user, _ = User.objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "email": "bench@example.org"}
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def endpoints() -> dict[str, str]:
+    """The URLs measured, with values the generated data holds."""
+    state = (
+        Target.objects.exclude(state=None)
+        .values("state__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["state__code"]
+    )
+    theme = Theme.objects.annotate(n=Count("recommendations")).order_by("-n")[0].slug
+    count = Recommendation.objects.count()
+    pks = Recommendation.objects.order_by("pk").values_list("pk", flat=True)
+    middle, deep = pks[count // 2], pks[count * 9 // 10]
+    cursor = base64.b64encode(f"p={deep}".encode()).decode()
+    deep_page = max(1, count // 50 * 9 // 10)
+    return {
+        "list filtered (state+theme+status)": (
+            f"/api/recommendations/?state={state}&theme={theme}&status=supported"
+        ),
+        "detail": f"/api/recommendations/{middle}/",
+        "status": f"/api/recommendations/{middle}/status/",
+        "stats": "/api/stats/",
+        "full-text q=": "/api/recommendations/?q=torture",
+        "deep page (page number)": f"/api/recommendations/?page={deep_page}",
+        "deep page (cursor)": f"/api/recommendations/?cursor={cursor}",
+        "admin changelist (filter+search)": (
+            "/admin/recommendations/recommendation/?targets__status__exact=supported&q=torture"
+        ),
+    }
+
+
+def csv_export_url() -> str:
+    """The targets' CSV, cut by issue date at about CSV_ROWS rows (all of them below that)."""
+    dates = Target.objects.order_by("recommendation__issued_on").values_list(
+        "recommendation__issued_on", flat=True
+    )
+    if Target.objects.count() <= CSV_ROWS:
+        return "/api/targets/?format=csv"
+    return f"/api/targets/?format=csv&issued_on_before={dates[CSV_ROWS - 1].isoformat()}"
+
+
+def sql_floor(client: Client, url: str, *, warm: bool = True) -> dict:
+    """The endpoint's SQL, captured on one request, run bare with EXPLAIN ANALYZE.
+
+    `warm` makes one request first, so the captured one runs no first-time lookups.
+    """
+    if warm:
+        _read(client.get(url))
+    with CaptureQueriesContext(connection) as captured:
+        response = _read(client.get(url))
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: {response.status_code}")
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    execution = planning = 0.0
+    with psycopg.connect(_dsn()) as bare:
+        for sql in statements:
+            # The best of three: the floor, with the pages in PostgreSQL's cache as under load.
+            plans = [
+                bare.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}").fetchone()[0][0]
+                for _ in range(3)
+            ]
+            best = min(plans, key=lambda plan: plan["Execution Time"])
+            execution += best["Execution Time"]
+            planning += best["Planning Time"]
+    return {
+        "queries": len(captured.captured_queries),
+        "sql_floor_ms": round(execution, 2),
+        "sql_planning_ms": round(planning, 2),
+    }
+
+
+def _read(response):
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def _dsn() -> str:
+    database = settings.DATABASES["default"]
+    return psycopg.conninfo.make_conninfo(
+        dbname=database["NAME"],
+        user=database["USER"],
+        host=database["HOST"],
+        port=str(database["PORT"] or 5432),
+        password=database["PASSWORD"] or None,
+    )
+
+
+class Server:
+    """gunicorn with two workers on loopback, for as long as the `with` lasts."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process = None
+        # The access log of every request wrk makes: kept out of the report, in var/.
+        (ROOT / "var").mkdir(exist_ok=True)
+        self.log = (ROOT / "var" / "bench-gunicorn.log").open("w")
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "tracker.wsgi",
+                "--workers=2",
+                f"--bind=127.0.0.1:{self.port}",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=os.environ,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/healthz")[0] == 200 and len(self.workers()) == 2:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def memory_kb(self, field: str) -> dict[int, int]:
+        """VmRSS (now) or VmHWM (the peak so far) of each worker, in kB."""
+        found = {}
+        for pid in self.workers():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(f"{field}:"):
+                    found[pid] = int(line.split()[1])
+        return found
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, int]:
+        """Status and body lines of one GET, the body read as it streams."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        lines = 0
+        while chunk := response.read(1 << 16):
+            lines += chunk.count(b"\n")
+        conn.close()
+        return response.status, lines
+
+
+def wrk(port: int, path: str, cookie: str, seconds: int) -> dict:
+    """wrk's figures for `path` under 4 connections for `seconds` (latency.lua's JSON)."""
+    output = subprocess.run(
+        [
+            "wrk",
+            "--threads=2",
+            "--connections=4",
+            f"--duration={seconds}s",
+            "--timeout=30s",
+            f"--script={ROOT / 'bench' / 'latency.lua'}",
+            *([f"--header=Cookie: {cookie}"] if cookie else []),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def csv_export(server: Server, path: str) -> dict:
+    before = server.memory_kb("VmRSS")
+    started = time.perf_counter()
+    status, lines = server.get(path)
+    seconds = time.perf_counter() - started
+    peak = server.memory_kb("VmHWM")
+    if status != 200:
+        raise SystemExit(f"{path}: {status}")
+    return {
+        "url": path,
+        "rows": lines - 1,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round((lines - 1) / seconds),
+        "worker_rss_before_mb": round(max(before.values()) / 1024, 1),
+        "worker_peak_rss_mb": round(max(peak.values()) / 1024, 1),
+        "worker_rss_growth_mb": round(max(peak[pid] - before[pid] for pid in peak) / 1024, 1),
+    }
+
+
+def reminder_sweep() -> dict:
+    """One sweep over every target, each recommendation owned by one of 50 staff users."""
+    User.objects.bulk_create(
+        [User(username=f"bench-owner-{n}", email=f"owner{n}@example.org") for n in range(50)],
+        ignore_conflicts=True,
+    )
+    owner_ids = list(
+        User.objects.filter(username__startswith="bench-owner-").values_list("pk", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE recommendations_recommendation SET owner_id = (%s::bigint[])[1 + id %% %s]",
+            [owner_ids, len(owner_ids)],
+        )
+    # Deliveries are queued on an in-memory broker: the sweep is what is measured.
+    celery_app.conf.broker_url = "memory://"
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        report = reminders.reminders_sweep(today=TODAY)
+        seconds = time.perf_counter() - started
+    return {
+        "targets": Target.objects.count(),
+        "seconds": round(seconds, 2),
+        "queries": len(captured.captured_queries),
+        "due": report.due,
+        "recorded": report.recorded,
+        "digests": len(report.digests),
+    }
+
+
+def import_rate() -> dict:
+    """bench/import_rate.py, one round, in a database of its own (test_tracker_bench_import)."""
+    database = settings.DATABASES["default"]
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "import_rate.py"), "--rounds=1"],
+        env={**os.environ, "DATABASE_URL": f"{url}/tracker_bench_import"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    best = output.strip().splitlines()[-1]
+    first, again = (float(part.split()[0].replace(",", "")) for part in best[6:].split(", "))
+    return {"rows_per_s": first, "rows_per_s_again": again, "output": output.strip()}
+
+
+def machine() -> dict:
+    meminfo = dict(
+        line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if line
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(meminfo["MemTotal"].split()[0]) / 1024**2, 1),
+        "load_average": os.getloadavg(),
+        "postgresql": postgres,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, required=True)
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's time per endpoint")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The bench runs on PostgreSQL: set DATABASE_URL=postgres://...")
+
+    editor = editor_client()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={editor.cookies[settings.SESSION_COOKIE_NAME].value}"
+    results = {
+        "scale": args.scale,
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "data": {
+            "recommendations": Recommendation.objects.count(),
+            "targets": Target.objects.count(),
+        },
+        "wrk": {"connections": 4, "threads": 2, "seconds": args.seconds},
+        "endpoints": {},
+    }
+    urls = endpoints()
+    export_url = csv_export_url()
+    connection.close()
+    with Server(args.port) as server:
+        # The export first, while the workers' peak RSS is still their resting size.
+        results["csv_export"] = csv_export(server, export_url)
+        results["csv_export"].update(sql_floor(Client(), export_url, warm=False))
+        print(f"CSV export: {results['csv_export']}", flush=True)
+        for name, url in urls.items():
+            # The API as the public reads it; the admin as a logged-in editor.
+            staff = url.startswith("/admin/")
+            measured = wrk(args.port, url, cookie if staff else "", args.seconds)
+            if measured["non_2xx"] or measured["socket_errors"]:
+                raise SystemExit(f"{name}: {url} answered errors under load: {measured}")
+            floor = sql_floor(editor if staff else Client(), url)
+            ratio = measured["p50_ms"] / floor["sql_floor_ms"] if floor["sql_floor_ms"] else None
+            results["endpoints"][name] = {
+                "url": url,
+                **measured,
+                **floor,
+                "p50_to_sql_floor": round(ratio, 1) if ratio else None,
+            }
+            print(f"{name}: {results['endpoints'][name]}", flush=True)
+    results["reminder_sweep"] = reminder_sweep()
+    print(f"Reminder sweep: {results['reminder_sweep']}", flush=True)
+    results["import"] = import_rate()
+    print(f"Import: {results['import']['output']}", flush=True)
+
+    RESULTS.mkdir(exist_ok=True)
+    stamp = results["timestamp"].replace(":", "").replace("+0000", "")
+    text = json.dumps(results, indent=2) + "\n"
+    (RESULTS / f"{args.scale}-{stamp}.json").write_text(text)
+    (RESULTS / f"latest-{args.scale}.json").write_text(text)
+    print(f"Written to {RESULTS / f'latest-{args.scale}.json'}")
+
+
+if __name__ == "__main__":
+    main()
