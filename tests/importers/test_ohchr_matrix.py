@@ -53,7 +53,7 @@ def test_the_2018_china_matrix_imports_346_recommendations_284_supported_62_note
 
 
 def test_the_2018_china_matrix_finds_the_republic_of_koreas_recommendations_by_recommending_state(
-    shared_data,
+    shared_data, client
 ):
     expected = {
         row[0].split()[0]
@@ -66,6 +66,9 @@ def test_the_2018_china_matrix_finds_the_republic_of_koreas_recommendations_by_r
     found = Recommendation.objects.filter(recommending_states__code="KOR")
     assert expected
     assert set(found.values_list("paragraph", flat=True)) == expected
+    answer = client.get("/api/recommendations/", {"recommending_state": "KOR", "page_size": 200})
+    assert answer.status_code == 200
+    assert {row["paragraph"] for row in answer.json()["results"]} == expected
 
 
 def test_a_matrix_cell_holding_several_recommendations_keeps_every_recommending_state(
