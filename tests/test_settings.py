@@ -76,3 +76,34 @@ def test_public_reading_is_on_unless_switched_off():
     assert public_read() == "True"
     assert public_read(TRACKER_PUBLIC_READ="false") == "False"
     assert "expected true or false" in public_read(TRACKER_PUBLIC_READ="nope")
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_manage_py_with_nothing_configured_runs_on_the_development_defaults():
+    result = manage("makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_with_a_secret_key_keeps_debug_off():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", SECRET_KEY="x"
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "False"
