@@ -54,7 +54,9 @@ BENCH_PORT ?= 8501
 BENCH_SECONDS ?= 10
 PG_HOST ?= 127.0.0.1
 BENCH_URL := postgres://postgres@$(PG_HOST):5432/$(BENCH_DB)
-BENCH_ENV := DATABASE_URL=$(BENCH_URL) SECRET_KEY=bench-only
+# The cache (cached counts, stats) in the local Redis, as in production: shared by the workers.
+BENCH_REDIS ?= redis://127.0.0.1:6379/13
+BENCH_ENV := DATABASE_URL=$(BENCH_URL) REDIS_URL=$(BENCH_REDIS) SECRET_KEY=bench-only
 
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

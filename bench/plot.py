@@ -8,6 +8,7 @@ table it prints is the README's.
 """
 
 import json
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -32,14 +33,15 @@ def plot(runs: list[dict]) -> None:
         points = [
             (run["scale"], run["endpoints"][name]["p95_ms"])
             for run in runs
-            if name in run["endpoints"]
+            if run["endpoints"].get(name, {}).get("requests")
         ]
         axes.plot(*zip(*points, strict=True), marker="o", label=name)
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xticks([run["scale"] for run in runs], [f"{run['scale']:,}" for run in runs])
     axes.set_xlabel("recommendations")
-    axes.set_ylabel("p95 latency (ms), wrk, 4 connections, 2 gunicorn workers")
+    connections = runs[-1]["wrk"]["connections"]
+    axes.set_ylabel(f"p95 latency (ms), wrk, {connections} connections, 2 gunicorn workers")
     machine = runs[-1]["machine"]
     axes.set_title(f"p95 by scale ({machine['cores']} cores, {machine['memory_gb']} GB)")
     axes.grid(True, which="both", alpha=0.3)
@@ -58,15 +60,11 @@ def table(runs: list[dict]) -> str:
     for name in names:
         cells = []
         for run in runs:
-            row = run["endpoints"].get(name)
-            cells.append(
-                f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f} / {row['p99_ms']:.0f} "
-                f"({row['requests_per_s']:.2g}/s; {row['p50_to_sql_floor']}×)"
-                if row
-                else "–"
-            )
+            cells.append(_latencies(run["endpoints"].get(name)))
         lines.append(f"| {name} | {' | '.join(cells)} |")
     rows = {
+        "stats just after a write (ms; ÷ SQL floor)": partial(_after_a_write, "stats"),
+        "admin changelist just after a write (ms; ÷ SQL floor)": partial(_after_a_write, "admin"),
         "CSV export: rows, seconds, worker peak RSS (growth)": lambda run: (
             f"{run['csv_export']['rows']:,} in {run['csv_export']['seconds']} s, "
             f"{run['csv_export']['worker_peak_rss_mb']} MB "
@@ -83,6 +81,28 @@ def table(runs: list[dict]) -> str:
     for label, cell in rows.items():
         lines.append(f"| {label} | {' | '.join(cell(run) for run in runs)} |")
     return "\n".join(lines)
+
+
+def _after_a_write(name: str, run: dict) -> str:
+    measured = run.get(f"{name}_after_a_write")
+    if measured is None:
+        return "–"
+    return f"{measured['ms']:,.0f} ({measured['ms_to_sql_floor']}×)"
+
+
+def _latencies(row: dict | None) -> str:
+    if row is None:
+        return "–"
+    if not row["requests"]:
+        return f"none answered within wrk's run (SQL floor {row['sql_floor_ms']:,.0f} ms)"
+    return (
+        f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f} / {row['p99_ms']:.0f} "
+        f"({row['requests_per_s']:.2g}/s; {_ratio(row['p50_to_sql_floor'])})"
+    )
+
+
+def _ratio(value: float | None) -> str:
+    return f"{value}×" if value is not None else "no SQL floor"
 
 
 def main() -> None:

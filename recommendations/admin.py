@@ -5,17 +5,18 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ALL_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import reminders, services
-from recommendations.choices import BodyKind, ImportJobStatus
+from recommendations import reminders, selectors, services
+from recommendations.choices import BodyKind, ImportJobStatus, Position, TargetStatus
 from recommendations.exports import export_csv, export_xlsx, target_export_rows
 from recommendations.importers import services as import_services
 from recommendations.importers.core import ImportReport
@@ -37,6 +38,7 @@ from recommendations.models import (
     Target,
     Theme,
 )
+from recommendations.paginators import CachedCountPaginator
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,6 +75,25 @@ class ExportActions:
     @admin.action(description="Export selected as XLSX", permissions=["view"])
     def export_selected_xlsx(self, request, queryset):
         return targets_export_response(self.export_targets(queryset), "xlsx")
+
+
+class CachedCountAdmin(admin.ModelAdmin):
+    """A changelist of a table that grows to millions of rows: the count of what a filter or
+    a search matches is cached until the next write, and the whole table is never counted
+    ("N of M total" would be a sequential scan on every page; "Show all" still gives it)."""
+
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return CachedCountPaginator(
+            queryset,
+            per_page,
+            name="admin",
+            params=request.GET,
+            paging=(PAGE_VAR, ORDER_VAR, ALL_VAR, IS_POPUP_VAR),
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+        )
 
 
 @admin.register(Body)
@@ -158,8 +179,73 @@ class AffectedGroupAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class AddresseeFilter(admin.SimpleListFilter):
+    """Recommendations with at least one target that matches, by EXISTS. A join would repeat a
+    recommendation once per target, and the changelist would need a DISTINCT over the whole
+    table to show it once."""
+
+    lookup = ""
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        matching = {"recommendation": OuterRef("pk"), self.lookup: self.value()}
+        return queryset.filter(Exists(Target.objects.filter(**matching)))
+
+
+class AddresseeStateFilter(AddresseeFilter):
+    title = "addressee state"
+    parameter_name = "addressee_state"
+    lookup = "state_id"
+
+    def lookups(self, request, model_admin):
+        return State.objects.order_by("name").values_list("pk", "name")
+
+
+class AddresseeStatusFilter(AddresseeFilter):
+    title = "status of an addressee"
+    parameter_name = "addressee_status"
+    lookup = "status"
+
+    def lookups(self, request, model_admin):
+        return TargetStatus.choices
+
+
+class AddresseePositionFilter(AddresseeFilter):
+    title = "position in a response"
+    parameter_name = "position"
+    lookup = "responses__position"
+
+    def lookups(self, request, model_admin):
+        return Position.choices
+
+
+class IssuedInFilter(admin.SimpleListFilter):
+    """The year a recommendation was issued: every year from the first to the last, newest
+    first. Instead of the date hierarchy, which reads the range and the years of what the page
+    matches, three passes over the matches on every filtered view (1.7 s of SQL for a search
+    at a million recommendations); the whole table's range comes from the date index."""
+
+    title = "issued in"
+    parameter_name = "issued_in"
+
+    def lookups(self, request, model_admin):
+        span = Recommendation.objects.aggregate(first=Min("issued_on"), last=Max("issued_on"))
+        if span["first"] is None:
+            return []
+        years = range(span["last"].year, span["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(issued_on__year=int(self.value()))
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(ExportActions, SimpleHistoryAdmin):
+class RecommendationAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
     form = RecommendationForm
     inlines = [TargetInline]
     list_display = [
@@ -170,12 +256,15 @@ class RecommendationAdmin(ExportActions, SimpleHistoryAdmin):
         "issued_on",
         "statuses",
     ]
+    # Every body and state is offered, not only those in use: finding those in use takes a
+    # DISTINCT over every recommendation or target on each page view.
     list_filter = [
-        ("issued_by", admin.RelatedOnlyFieldListFilter),
-        ("targets__state", admin.RelatedOnlyFieldListFilter),
+        IssuedInFilter,
+        "issued_by",
+        AddresseeStateFilter,
         "themes",
-        "targets__status",
-        "targets__responses__position",
+        AddresseeStatusFilter,
+        AddresseePositionFilter,
         "source_format",
     ]
     search_fields = ["text", "document__symbol", "paragraph"]
@@ -191,10 +280,6 @@ class RecommendationAdmin(ExportActions, SimpleHistoryAdmin):
         "watchers",
     ]
     list_select_related = ["document", "issued_by"]
-    # "N of M total" would count the whole table on every filtered page: a sequential scan
-    # of a million rows (bench/ measures the changelist); "Show all" still gives the total.
-    show_full_result_count = False
-    date_hierarchy = "issued_on"
     readonly_fields = [
         "created_at",
         "updated_at",
@@ -212,9 +297,9 @@ class RecommendationAdmin(ExportActions, SimpleHistoryAdmin):
         return super().get_queryset(request).prefetch_related(Prefetch("targets", queryset=targets))
 
     def get_search_results(self, request, queryset, search_term):
-        # Filtering on targets can repeat a recommendation once per target; show it once.
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset, True
+        if not search_term.strip():
+            return queryset, False
+        return selectors.recommendations_admin_search(queryset, search_term), False
 
     @admin.display(description="Text")
     def excerpt(self, obj: Recommendation) -> str:
@@ -260,7 +345,7 @@ class AssessmentInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ExportActions, SimpleHistoryAdmin):
+class TargetAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
     inlines = [ResponseInline, AssessmentInline]
     fields = [
         "recommendation",
@@ -292,8 +377,6 @@ class TargetAdmin(ExportActions, SimpleHistoryAdmin):
     ]
     autocomplete_fields = ["recommendation", "state", "body"]
     list_select_related = ["state", "body", "recommendation__document"]
-    # As on the recommendations' changelist: no count of the whole table on filtered pages.
-    show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
@@ -317,7 +400,7 @@ class TargetAdmin(ExportActions, SimpleHistoryAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(CachedCountAdmin, SimpleHistoryAdmin):
     list_display = ["target", "position", "date", "document"]
     list_filter = ["position"]
     search_fields = ["text", "target__recommendation__document__symbol"]
@@ -342,7 +425,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(CachedCountAdmin, SimpleHistoryAdmin):
     list_display = ["target", "implementation", "assessed_on", "author"]
     list_filter = ["implementation"]
     search_fields = ["summary", "target__recommendation__document__symbol"]

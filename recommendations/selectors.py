@@ -10,17 +10,17 @@ from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from recommendations.models import (
     SEARCH_CONFIG,
     Assessment,
+    Document,
     Recommendation,
     Response,
     Target,
-    recommendation_search_vector,
 )
 
 
@@ -61,36 +61,62 @@ def targets_with_latest_in(
     )
 
 
+def _text_search_query(terms: str) -> SearchQuery:
+    return SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def _text_matches(terms: str) -> Q:
+    """Full-text on PostgreSQL, from the GIN index on the stored vector; containment elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(search_vector=_text_search_query(terms))
+    return Q(text__icontains=terms)
+
+
 def recommendations_search(
     recommendations: QuerySet[Recommendation], terms: str
 ) -> QuerySet[Recommendation]:
-    """Full-text search on PostgreSQL, annotated with `search_rank`; containment elsewhere.
-
-    The vector is the indexed expression itself, so PostgreSQL answers from the GIN index.
-    """
+    """The API's `q`: the text matches; on PostgreSQL annotated with `search_rank`."""
+    recommendations = recommendations.filter(_text_matches(terms))
     if connection.vendor != "postgresql":
-        return recommendations.filter(text__icontains=terms)
-    query = SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
-    vector = recommendation_search_vector()
-    return (
-        recommendations.alias(search_vector=vector)
-        .filter(search_vector=query)
-        .annotate(search_rank=SearchRank(vector, query))
+        return recommendations
+    return recommendations.annotate(
+        search_rank=SearchRank(F("search_vector"), _text_search_query(terms))
+    )
+
+
+def recommendations_admin_search(
+    recommendations: QuerySet[Recommendation], terms: str
+) -> QuerySet[Recommendation]:
+    """The admin's search: the text matches, or the document's symbol, or the paragraph.
+
+    The documents are looked up first, so that on PostgreSQL each alternative is an index
+    scan of the recommendations and none needs a join.
+    """
+    terms = terms.strip()
+    documents = list(
+        Document.objects.filter(symbol__icontains=terms).order_by().values_list("pk", flat=True)
+    )
+    return recommendations.filter(
+        _text_matches(terms) | Q(document__in=documents) | Q(paragraph=terms)
     )
 
 
 def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
-    """What a recommendation's API representation reads, in one query per relation."""
-    recommendations = Recommendation.objects.select_related(
-        "document", "issued_by"
-    ).prefetch_related(
+    """What a recommendation's API representation reads, in one query per relation.
+
+    Documents and bodies are prefetched, not joined: a join comes before the sort, so a
+    search would join every match to its document to keep fifty.
+    """
+    recommendations = Recommendation.objects.prefetch_related(
+        "document",
+        "issued_by",
         "recommending_states",
         "organizations",
         "themes",
         Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
     )
     if staff:
-        recommendations = recommendations.select_related("owner").prefetch_related("watchers")
+        recommendations = recommendations.prefetch_related("owner", "watchers")
     return recommendations
 
 
@@ -209,8 +235,14 @@ def recommendation_stats(
     and those of their targets that meet the target-level filters. Each bucket counts both.
     Eleven queries, whatever the data.
     """
-    recommendations = Recommendation.objects.filter(pk__in=recommendations.order_by().values("pk"))
-    targets = Target.objects.filter(pk__in=targets.order_by().values("pk"))
+    # Filters may join many-valued relations and repeat rows: count each row once by id. With
+    # no filter there is nothing to repeat, and the whole tables are counted as they are.
+    if recommendations.query.has_filters():
+        recommendations = Recommendation.objects.filter(
+            pk__in=recommendations.order_by().values("pk")
+        )
+    if targets.query.has_filters():
+        targets = Target.objects.filter(pk__in=targets.order_by().values("pk"))
     per_target = {
         "recommendations": Count("recommendation", distinct=True),
         "targets": Count("pk"),

@@ -8,9 +8,12 @@ from typing import TypeVar
 
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from recommendations import data_version, selectors
+from recommendations.data_version import data_changed
 from recommendations.models import Assessment, Recommendation, Response, Target
 from recommendations.selectors import latest_value
 from recommendations.status import derive_status
@@ -188,6 +191,7 @@ def target_statuses_recompute(
                     default_change_reason=change_reason,
                     default_user=user,
                 )
+                data_changed()
     return changed
 
 
@@ -237,3 +241,15 @@ def m2m_set(manager, objects: Iterable[models.Model]) -> bool:
         return False
     manager.set(wanted)
     return True
+
+
+def dashboard_stats_warm() -> None:
+    """Compute the unfiltered dashboard counts if the last write made them stale, so the
+    next visitor does not wait for eleven aggregates over every row."""
+    data_version.cached_read(
+        "stats",
+        QueryDict(),
+        lambda: selectors.recommendation_stats(
+            recommendations=Recommendation.objects.all(), targets=Target.objects.all()
+        ),
+    )

@@ -40,3 +40,8 @@ def deliver_digest(self, recipient: str, reminder_ids: list[int]) -> int:
 @shared_task
 def recompute_statuses() -> int:
     return services.target_statuses_recompute()
+
+
+@shared_task
+def dashboard_stats_warm() -> None:
+    services.dashboard_stats_warm()

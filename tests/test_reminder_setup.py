@@ -43,7 +43,7 @@ def test_editors_add_change_and_view_events_rules_and_reminders_but_never_delete
         assert f"delete_{model}" not in codenames
 
 
-def test_beat_runs_the_sweep_and_the_status_recompute_daily_at_editable_times():
+def test_beat_runs_the_sweep_and_the_status_recompute_daily_and_warms_the_stats_each_minute():
     schedule = {
         task.name: (task.task, task.crontab.hour, task.crontab.minute, task.enabled)
         for task in PeriodicTask.objects.select_related("crontab")
@@ -52,6 +52,7 @@ def test_beat_runs_the_sweep_and_the_status_recompute_daily_at_editable_times():
     assert schedule == {
         "Reminder sweep": ("recommendations.tasks.reminders_sweep", "7", "0", True),
         "Recompute target statuses": ("recommendations.tasks.recompute_statuses", "0", "5", True),
+        "Dashboard counts": ("recommendations.tasks.dashboard_stats_warm", "*", "*", True),
     }
     assert {task for task, *_ in schedule.values()} <= set(celery_app.tasks)
 

@@ -274,7 +274,7 @@ def test_owner_watchers_and_listed_addresses_each_get_one_reminder(alice, only_c
         [UserFactory(username="bob"), UserFactory(username="carol"), alice]
     )
 
-    sweep_on(date(2026, 2, 1))
+    report = sweep_on(date(2026, 2, 1))
 
     assert sorted(recipient for recipient, _, _ in recorded()) == [
         "alice@example.org",
@@ -283,6 +283,7 @@ def test_owner_watchers_and_listed_addresses_each_get_one_reminder(alice, only_c
         "carol@example.org",
         "desk@example.org",
     ]
+    assert (report.due, report.recorded) == (5, 5)
 
 
 def test_a_rule_reaches_only_the_recipients_it_names(alice, only_custom_rules):
@@ -346,9 +347,9 @@ def test_two_sweeps_in_a_row_record_each_due_reminder_once(alice):
 def test_the_sweep_costs_the_same_queries_for_one_target_and_for_thirty(
     alice, django_assert_max_num_queries
 ):
-    # Opt-outs; the rules, their states, their themes; one query per rule (5); the reminders
-    # already recorded; savepoint; the insert; the claim release; weekly digests; the pending
-    # reminders; savepoint release.
+    # Savepoint; the rules, their states, their themes; savepoint; the due keys staged and
+    # counted, those not recorded staged; the insert; the two stages dropped; savepoint
+    # release; the claim release; weekly digests; the pending reminders; savepoint release.
     queries = 16
     for count in (1, 30):
         Reminder.objects.all().delete()
@@ -376,3 +377,181 @@ def test_a_rule_for_the_owner_only_does_not_multiply_rows_by_watchers(only_custo
     assert recorded(rule.name) == [
         ("alice@example.org", date(2026, 3, 3), "Follow-up due on 3 March 2026")
     ]
+
+
+@pytest.mark.parametrize(
+    ("day", "occurrence"),
+    [
+        (date(2028, 2, 27), None),
+        (date(2028, 2, 28), date(2028, 2, 28)),
+        (date(2028, 3, 5), date(2028, 2, 28)),
+        (date(2028, 3, 6), date(2028, 3, 6)),
+        # Across 29 February and the new year: the repeat of 1 January, the day before.
+        (date(2029, 1, 2), date(2029, 1, 1)),
+        (date(2029, 1, 8), date(2029, 1, 8)),
+    ],
+)
+def test_the_overdue_occurrence_is_the_latest_repeat_day_reached(
+    alice, only_custom_rules, day, occurrence
+):
+    ReminderRuleFactory(trigger=ReminderTrigger.RESPONSE_OVERDUE, days=3, repeat_days=7)
+    owned_target(alice, response_due=date(2028, 2, 25))
+
+    sweep_on(day)
+
+    assert [occurrence for _, occurrence, _ in recorded()] == ([occurrence] if occurrence else [])
+
+
+def test_no_assessment_reads_the_latest_response_and_the_latest_assessment(
+    alice, only_custom_rules
+):
+    ReminderRuleFactory(trigger=ReminderTrigger.NO_ASSESSMENT, days=180, repeat_days=None)
+    target = owned_target(alice)
+    target.recommendation.watchers.set([alice])
+    services.response_create(target=target, position="noted", date=date(2025, 1, 1))
+    services.response_create(target=target, position="supported", date=date(2025, 1, 1))
+    services.assessment_create(
+        target=target, implementation="not_implemented", assessed_on=date(2025, 6, 1)
+    )
+    services.assessment_create(
+        target=target, implementation="implemented", assessed_on=date(2025, 3, 1)
+    )
+
+    report = sweep_on(date(2026, 1, 1))
+
+    # One row, however many responses and assessments: 180 days after 1 June, then 180 more.
+    assert recorded() == [
+        (
+            "alice@example.org",
+            date(2025, 11, 28),
+            "Supported on 1 January 2025; last assessed on 1 June 2025",
+        )
+    ]
+    assert (report.due, report.recorded) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("responses", "reminded"),
+    [
+        # (position, date) in the order they were entered
+        ([("supported", date(2025, 1, 1)), ("noted", date(2025, 3, 1))], False),
+        ([("noted", date(2025, 3, 1)), ("supported", date(2025, 1, 1))], False),
+        ([("noted", date(2025, 1, 1)), ("supported", date(2025, 1, 1))], True),
+        ([("supported", date(2025, 1, 1)), ("noted", date(2025, 1, 1))], False),
+    ],
+)
+def test_no_assessment_follows_the_latest_response_by_date_then_entry(
+    alice, only_custom_rules, responses, reminded
+):
+    ReminderRuleFactory(trigger=ReminderTrigger.NO_ASSESSMENT, days=180, repeat_days=None)
+    target = owned_target(alice)
+    for position, day in responses:
+        services.response_create(target=target, position=position, date=day)
+
+    sweep_on(date(2026, 1, 1))
+
+    assert bool(recorded()) == reminded
+
+
+def test_of_two_assessments_on_one_day_the_later_entered_is_the_latest(alice, only_custom_rules):
+    ReminderRuleFactory(trigger=ReminderTrigger.NO_ASSESSMENT, days=180, repeat_days=None)
+    target = owned_target(alice)
+    services.response_create(target=target, position="supported", date=date(2024, 1, 1))
+    for implementation, day in [
+        ("not_implemented", date(2024, 6, 1)),
+        ("implemented", date(2024, 6, 1)),
+    ]:
+        services.assessment_create(target=target, implementation=implementation, assessed_on=day)
+
+    sweep_on(date(2026, 1, 1))
+
+    assert recorded() == []
+
+
+def test_reasons_name_every_month_as_the_emails_write_dates(alice, only_custom_rules):
+    ReminderRuleFactory(trigger=ReminderTrigger.FOLLOW_UP_DUE, days=366, repeat_days=None)
+    for month in range(1, 13):
+        owned_target(alice, follow_up_due=date(2027, month, month))
+
+    sweep_on(date(2026, 12, 31))
+
+    assert [(occurrence, reason) for _, occurrence, reason in recorded()] == [
+        (date(2027, month, month), f"Follow-up due on {month} {name} 2027")
+        for month, name in enumerate(
+            [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+            start=1,
+        )
+    ]
+
+
+def test_two_events_on_one_day_give_one_reminder(alice, only_custom_rules):
+    ReminderRuleFactory(trigger=ReminderTrigger.EVENT_SOON, days=14, repeat_days=None)
+    owned_target(alice)
+    for name in ("Session A", "Session B"):
+        EventFactory(name=name, date=date(2026, 3, 10), states=[state("CHN")])
+
+    report = sweep_on(date(2026, 3, 8))
+
+    assert [(recipient, occurrence) for recipient, occurrence, _ in recorded()] == [
+        ("alice@example.org", date(2026, 3, 10))
+    ]
+    assert (report.due, report.recorded) == (1, 1)
+
+
+def test_a_sweep_with_no_rule_naming_anybody_records_nothing(alice, only_custom_rules):
+    ReminderRule.objects.create(
+        name="Nobody",
+        trigger=ReminderTrigger.FOLLOW_UP_DUE,
+        days=30,
+        send_to_owner=False,
+        send_to_watchers=False,
+    )
+    owned_target(alice, follow_up_due=date(2026, 3, 10))
+
+    report = sweep_on(date(2026, 3, 8))
+
+    assert (report.due, report.recorded, recorded()) == (0, 0, [])
+
+
+def test_the_preview_lists_what_the_sweep_then_records(alice):
+    overdue = owned_target(alice, response_due=date(2026, 1, 1))
+    overdue.recommendation.watchers.set([UserFactory(username="bob"), alice])
+    supported = owned_target(alice, follow_up_due=date(2026, 2, 20))
+    services.response_create(target=supported, position="supported", date=date(2025, 1, 1))
+    EventFactory(name="Session", date=date(2026, 2, 10), states=[state("CHN")])
+    today = date(2026, 2, 1)
+
+    preview = reminders.reminders_preview(today=today)
+    sweep_on(today)
+
+    assert sorted(
+        (
+            reminder.rule.name,
+            reminder.target_id,
+            reminder.recipient,
+            reminder.occurrence,
+            reminder.reason,
+        )
+        for reminder in preview
+    ) == sorted(
+        Reminder.objects.values_list("rule__name", "target_id", "recipient", "occurrence", "reason")
+    )
+    assert {reminder.rule.name for reminder in preview} == {
+        "Response overdue, every 30 days",
+        "No assessment for 180 days",
+        "Follow-up due in 30 days",
+        "Event in 14 days",
+    }

@@ -3,14 +3,25 @@
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 
+from recommendations.paginators import CachedCountPaginator
+
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+
+
+# Parameters that choose a page of the matching rows, not which rows match.
+PAGING_PARAMETERS = ("page", "page_size", "ordering", "format")
 
 
 class NumberedPages(PageNumberPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def django_paginator_class(self, rows, per_page):
+        return CachedCountPaginator(
+            rows, per_page, name="api", params=self.request.query_params, paging=PAGING_PARAMETERS
+        )
 
 
 class CursorPages(CursorPagination):

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
 
-from recommendations import exports, selectors, services
+from recommendations import data_version, exports, selectors, services
 from recommendations.api import filters, serializers
 from recommendations.api.renderers import EXPORT_FORMATS, EXPORT_RENDERERS, CSVRenderer
 from recommendations.models import (
@@ -272,8 +272,12 @@ class StatsView(GenericAPIView):
     @extend_schema(filters=True, summary="Counts for a dashboard")
     def get(self, request):
         filterset = validated_filterset(self)
-        stats = selectors.recommendation_stats(
-            recommendations=filterset.qs,
-            targets=filterset.matching_targets(Target.objects.all()),
+        stats = data_version.cached_read(
+            "stats",
+            request.query_params,
+            lambda: selectors.recommendation_stats(
+                recommendations=filterset.qs,
+                targets=filterset.matching_targets(Target.objects.all()),
+            ),
         )
         return APIResponse(self.get_serializer(stats).data)

@@ -7,6 +7,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from recommendations.choices import ImportJobStatus
+from recommendations.data_version import data_changed
 from recommendations.importers.core import (
     ImportFileError,
     ImportOptions,
@@ -64,6 +65,7 @@ def recommendations_import(
         for chunk in records_by_chunk(records):
             with transaction.atomic():
                 store.write(chunk)
+                data_changed()
             done += sum(len(record.rows) for record in chunk)
             if progress:
                 progress(done, total)

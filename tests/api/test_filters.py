@@ -254,7 +254,7 @@ def test_full_text_search_is_answered_from_the_gin_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = query.explain()
 
-    assert "recommendation_text_search" in plan
+    assert "recommendation_search_vector" in plan
 
 
 def test_the_targets_list_takes_the_same_parameters_and_lists_matching_targets(api_client, world):

@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from recommendations import services
@@ -201,9 +203,10 @@ def test_the_list_takes_as_many_queries_for_100_recommendations_as_for_5(
     recommendations_with_targets(100)
     client = client_with_token(editor)
 
-    # token, count, page, recommending states, organisations, themes, targets (with their
-    # latest response and assessment), watchers: the same eight for any page size.
-    with django_assert_num_queries(8):
+    # token, data version, count, page, documents, issuing bodies, recommending states,
+    # organisations, themes, targets (with their latest response and assessment), owners,
+    # watchers: the same twelve for any page size.
+    with django_assert_num_queries(12):
         response = client.get(f"/api/recommendations/?page_size={page_size}")
 
     assert len(response.json()["results"]) == page_size
@@ -213,11 +216,40 @@ def test_the_list_takes_as_many_queries_for_100_recommendations_as_for_5(
 def test_filtering_the_list_adds_no_query_per_row(django_assert_num_queries, page_size):
     recommendations_with_targets(100)
 
-    # Checking that CHN and the theme exist, count, page, recommending states, organisations,
-    # themes, targets: the same eight for any page size.
-    with django_assert_num_queries(8):
+    # Checking that CHN and the theme exist, data version, count, page, documents, issuing
+    # bodies, recommending states, organisations, themes, targets: the same eleven for any
+    # page size.
+    with django_assert_num_queries(11):
         response = APIClient().get(
             f"/api/recommendations/?page_size={page_size}&state=CHN&theme=torture"
         )
 
     assert len(response.json()["results"]) == page_size
+
+
+def test_the_count_of_a_list_asked_again_comes_from_the_cache(api_client):
+    recommendations_with_targets(3)
+    first = api_client.get("/api/recommendations/?theme=torture&page_size=2")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = api_client.get("/api/recommendations/?theme=torture&page=2&page_size=2")
+
+    assert (first.json()["count"], again.json()["count"]) == (3, 3)
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
+
+
+# Committed for real: a cached count is made stale once a write commits.
+@pytest.mark.django_db(transaction=True)
+def test_the_count_of_a_list_follows_a_write(api_client, editor):
+    recommendations_with_targets(2)
+    assert api_client.get("/api/recommendations/").json()["count"] == 2
+
+    BodyFactory(acronym="CAT")
+    created = client_with_token(editor).post(
+        "/api/recommendations/",
+        {"text": "Ratify the Convention.", "issued_by": "CAT"},
+        format="json",
+    )
+
+    assert created.status_code == 201
+    assert api_client.get("/api/recommendations/").json()["count"] == 3

@@ -2,7 +2,10 @@ from datetime import date
 
 import pytest
 
-from recommendations import services
+from recommendations import services, tasks
+from recommendations.importers.services import recommendations_import
+from recommendations.models import Recommendation
+from tests.api.conftest import client_with_token
 from tests.factories import (
     BodyFactory,
     RecommendationFactory,
@@ -10,6 +13,7 @@ from tests.factories import (
     ThemeFactory,
     state,
 )
+from tests.importers.conftest import upr_info_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +119,102 @@ def test_stats_take_as_many_queries_for_100_recommendations_as_for_5(
         recommendation.themes.set(themes)
         TargetFactory(recommendation=recommendation)
 
-    # Checking the theme exists, then eleven aggregates: two totals, one per target
-    # breakdown (status, state, addressee body), two each for body, theme and year.
-    with django_assert_num_queries(12):
+    # Checking the theme exists, the data version, then eleven aggregates: two totals, one
+    # per target breakdown (status, state, addressee body), two each for body, theme and year.
+    with django_assert_num_queries(13):
         response = api_client.get("/api/stats/?theme=torture")
 
     assert response.json()["recommendations"] == recommendations
+
+
+def test_stats_asked_again_are_answered_from_the_cache(django_assert_num_queries, api_client):
+    TargetFactory(recommendation=RecommendationFactory())
+    first = api_client.get("/api/stats/?status=awaiting_response").json()
+
+    # Checking the filter's value, then the data version: the counts come from the cache.
+    with django_assert_num_queries(1):
+        again = api_client.get("/api/stats/?status=awaiting_response").json()
+
+    assert again == first
+
+
+# Committed for real: the cache is made stale once a write commits.
+@pytest.mark.django_db(transaction=True)
+def test_stats_count_a_write_made_through_the_api_at_once(api_client, editor):
+    target = TargetFactory(recommendation=RecommendationFactory(), state=state("CHN"))
+    assert api_client.get("/api/stats/").json()["by_status"][0]["status"] == "awaiting_response"
+
+    client = client_with_token(editor)
+    answered = client.post(
+        "/api/responses/",
+        {"target": target.pk, "position": "supported", "date": "2024-03-01"},
+        format="json",
+    )
+
+    assert answered.status_code == 201
+    assert api_client.get("/api/stats/").json()["by_status"] == [
+        {"status": "supported", "recommendations": 1, "targets": 1}
+    ]
+
+
+# Committed for real: the cache is made stale once a write commits.
+@pytest.mark.django_db(transaction=True)
+def test_stats_count_a_recommendation_deleted_in_the_admin(api_client, admin_client):
+    kept, deleted = RecommendationFactory(), RecommendationFactory()
+    assert api_client.get("/api/stats/").json()["recommendations"] == 2
+
+    admin_client.post(
+        f"/admin/recommendations/recommendation/{deleted.pk}/delete/", {"post": "yes"}
+    )
+
+    stats = api_client.get("/api/stats/").json()
+    assert Recommendation.objects.get() == kept
+    assert stats["recommendations"] == 1
+
+
+# Committed for real: the cache is made stale once a write commits.
+@pytest.mark.django_db(transaction=True)
+def test_stats_count_the_rows_of_an_import(api_client):
+    assert api_client.get("/api/stats/").json()["recommendations"] == 0
+
+    content = upr_info_csv(
+        [
+            [
+                "China",
+                "Ratify the Convention.",
+                "France",
+                "Accepted",
+                "International instruments",
+                "4",
+            ]
+        ]
+    )
+    recommendations_import(file_name="upr-info.csv", content=content)
+
+    assert api_client.get("/api/stats/").json()["recommendations"] == 1
+
+
+# Committed for real: the cache is made stale once a write commits.
+@pytest.mark.django_db(transaction=True)
+def test_stats_count_a_theme_given_to_a_recommendation(api_client):
+    recommendation = RecommendationFactory()
+    assert api_client.get("/api/stats/").json()["by_theme"] == []
+
+    recommendation.themes.add(ThemeFactory(slug="torture", name="Torture"))
+
+    assert [bucket["theme"] for bucket in api_client.get("/api/stats/").json()["by_theme"]] == [
+        "torture"
+    ]
+
+
+def test_the_warm_task_computes_the_dashboard_before_anyone_asks(
+    django_assert_num_queries, api_client
+):
+    TargetFactory(recommendation=RecommendationFactory())
+
+    tasks.dashboard_stats_warm()
+
+    # The data version only: the counts were computed by the task.
+    with django_assert_num_queries(1):
+        stats = api_client.get("/api/stats/").json()
+    assert (stats["recommendations"], stats["targets"]) == (1, 1)

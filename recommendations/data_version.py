@@ -1,0 +1,107 @@
+"""Reads cached until the tracker's records change.
+
+Every committed write to the records (admin, API, import, recompute) replaces the token in
+`DataVersion`; a cached read is keyed on the token it read first. The token changes after
+the write's commit, so a read that sees the new token also sees the new rows, and what was
+cached under the old token is never served again. The token is random, not a counter: a test
+database flushed and refilled can never meet an entry cached for the rows it had before.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from recommendations.models import DataVersion
+
+T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+# Rows that are not the tracker's records: reminders and import jobs change all day long and
+# no count depends on them.
+UNCOUNTED = {
+    "dataversion",
+    "event",
+    "importjob",
+    "reminder",
+    "reminderpreference",
+    "reminderrule",
+}
+
+
+def data_version() -> str:
+    """The current token (one new one for a database that has none yet)."""
+    version = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if version is None:
+        version = DataVersion.objects.get_or_create(pk=1, defaults={"token": _new_token()})[0].token
+    return version
+
+
+def data_changed() -> None:
+    """Make every cached read stale once the current transaction commits."""
+    transaction.on_commit(_replace_token)
+
+
+def cached_read(name: str, params: QueryDict, compute: Callable[[], T]) -> T:
+    """compute(), or what it returned for the same name and query parameters since the last
+    write, today: some filters compare dates with today's."""
+    digest = hashlib.sha256(repr(sorted(params.lists())).encode()).hexdigest()
+    key = f"read:{name}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+    try:
+        found = cache.get(key)
+    except RedisError as error:
+        # The cache only saves time: with Redis down, reads are slower, not failing.
+        logger.warning("cache unavailable, %s computed uncached: %s", name, error)
+        return compute()
+    if found is None:
+        found = compute()
+        try:
+            cache.set(key, found, settings.TRACKER_CACHED_READ_SECONDS)
+        except RedisError as error:
+            logger.warning("cache unavailable, %s not stored: %s", name, error)
+    return found
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _replace_token() -> None:
+    DataVersion.objects.update_or_create(pk=1, defaults={"token": _new_token()})
+
+
+def _on_write(sender, **kwargs) -> None:
+    data_changed()
+
+
+def _on_relation_change(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        data_changed()
+
+
+def connect_signals() -> None:
+    """Every save, delete or many-to-many change of a record; bulk writes call data_changed()
+    themselves, since they send no signals. History rows come with a record's write."""
+    for model in apps.get_app_config("recommendations").get_models():
+        name = model._meta.model_name
+        if name in UNCOUNTED or name.startswith("historical"):
+            continue
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"data-version-save-{name}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"data-version-delete-{name}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _on_relation_change,
+                sender=field.remote_field.through,
+                dispatch_uid=f"data-version-{name}-{field.name}",
+            )
