@@ -4,13 +4,26 @@ Every selector here runs a fixed number of queries, whatever the number of rows,
 and dashboards stay as fast for a thousand recommendations as for ten.
 """
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -59,6 +72,44 @@ def targets_with_latest_in(
     return targets.alias(**{alias: latest_value(model, field_name)}).filter(
         **{f"{alias}__in": values}
     )
+
+
+# Up to this many matching targets (by PostgreSQL's estimate), a filtered list starts from
+# the targets; above it, from the recommendations in date order. See
+# recommendations_with_a_target_in().
+FEW_TARGETS = 10_000
+
+
+def recommendations_with_a_target_in(
+    recommendations: QuerySet[Recommendation], targets: QuerySet[Target]
+) -> QuerySet[Recommendation]:
+    """The recommendations that have at least one of `targets`.
+
+    As `EXISTS`, PostgreSQL walks the recommendations newest first and probes each for such a
+    target until it has a page: quick when many match, but for the 4,621 targets of one state
+    with one status among 1.6 million it probes 75,000 recommendations (0.5 to 1 s). When few
+    targets match, their recommendation ids are collected first, in one `ARRAY(...)` that
+    PostgreSQL evaluates once and cannot fold back into the walk, and only those
+    recommendations are fetched and sorted (0.1 s).
+    """
+    if connection.vendor == "postgresql" and _estimated_rows(targets) <= FEW_TARGETS:
+        ids = ArraySubquery(targets.order_by().values("recommendation_id"))
+        return recommendations.filter(_EqualsAny(F("pk"), ids))
+    return recommendations.filter(Exists(targets.filter(recommendation=OuterRef("pk"))))
+
+
+class _EqualsAny(Func):
+    """`value = ANY(array)`: true when the array holds the value."""
+
+    arity = 2
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _estimated_rows(rows: QuerySet) -> float:
+    """How many rows PostgreSQL's planner expects the query to return: a plan, not a run."""
+    return json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def _text_search_query(terms: str) -> SearchQuery:

@@ -11,7 +11,7 @@ targets meets all the target parameters at once, so `state=CHN&status=rejected` 
 """
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
@@ -301,9 +301,7 @@ class RecommendationFilterSet(filters.FilterSet):
         target_filters = self.target_filter_names()
         if target_filters:
             targets = self._apply(Target.objects.all(), target_filters)
-            recommendations = recommendations.filter(
-                Exists(targets.filter(recommendation=OuterRef("pk")))
-            )
+            recommendations = selectors.recommendations_with_a_target_in(recommendations, targets)
         return recommendations
 
     def matching_targets(self, targets: QuerySet) -> QuerySet:

@@ -4,8 +4,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from recommendations import services
+from recommendations import selectors, services
 from recommendations.choices import BodyKind
 from tests.factories import (
     BodyFactory,
@@ -289,3 +290,31 @@ def test_an_object_is_found_by_its_id_whatever_the_list_filters_say(api_client, 
     response = api_client.get(f"/api/recommendations/{world['cat'].pk}/?state=CHN")
 
     assert response.status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("few_targets", "starts_from"),
+    [(10**9, "the matching targets"), (0, "the recommendations by date")],
+)
+def test_a_list_filtered_on_targets_is_the_same_whichever_table_it_starts_from(
+    api_client, monkeypatch, few_targets, starts_from
+):
+    """Few matching targets (by the planner's estimate) start the query from the targets, in
+    one ARRAY of ids; many, from the recommendations by date. Both give the same page."""
+    monkeypatch.setattr(selectors, "FEW_TARGETS", few_targets)
+    newest = RecommendationFactory(issued_on=date(2019, 3, 15))
+    oldest = RecommendationFactory(issued_on=date(2014, 2, 7))
+    for wanted in (newest, oldest):
+        TargetFactory(recommendation=wanted, state=state("CHN"), status="supported")
+    TargetFactory(recommendation=RecommendationFactory(), state=state("CHN"), status="noted")
+    TargetFactory(recommendation=RecommendationFactory(), state=state("PRK"), status="supported")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get("/api/recommendations/?state=CHN&status=supported")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [newest.pk, oldest.pk]
+    assert response.json()["count"] == 2
+    from_ids = any("= ANY(ARRAY(" in query["sql"] for query in queries.captured_queries)
+    assert from_ids == (starts_from == "the matching targets")
