@@ -80,6 +80,8 @@ def upr_info_rows() -> list[dict]:
     for path in sorted(UPR_INFO.glob("*.csv")):
         text = path.read_bytes().decode("mac_roman")
         rows += csv.DictReader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")))
+    if not rows:
+        raise SystemExit(f"No UPR Info export to sample from: {UPR_INFO}/*.csv is missing.")
     return rows
 
 
