@@ -13,7 +13,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from recommendations import data_version, selectors
-from recommendations.data_version import data_changed
 from recommendations.models import Assessment, Recommendation, Response, Target
 from recommendations.selectors import latest_value
 from recommendations.status import derive_status
@@ -191,7 +190,7 @@ def target_statuses_recompute(
                     default_change_reason=change_reason,
                     default_user=user,
                 )
-                data_changed()
+                data_version.data_changed()
     return changed
 
 
@@ -243,11 +242,15 @@ def m2m_set(manager, objects: Iterable[models.Model]) -> bool:
     return True
 
 
+# The name the dashboard's counts are cached under, by the API's view and by the warm task.
+DASHBOARD_STATS = "stats"
+
+
 def dashboard_stats_warm() -> None:
     """Compute the unfiltered dashboard counts if the last write made them stale, so the
     next visitor does not wait for eleven aggregates over every row."""
     data_version.cached_read(
-        "stats",
+        DASHBOARD_STATS,
         QueryDict(),
         lambda: selectors.recommendation_stats(
             recommendations=Recommendation.objects.all(), targets=Target.objects.all()

@@ -273,7 +273,7 @@ class StatsView(GenericAPIView):
     def get(self, request):
         filterset = validated_filterset(self)
         stats = data_version.cached_read(
-            "stats",
+            services.DASHBOARD_STATS,
             request.query_params,
             lambda: selectors.recommendation_stats(
                 recommendations=filterset.qs,
