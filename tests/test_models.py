@@ -41,7 +41,6 @@ def test_a_target_with_neither_a_state_nor_a_body_names_the_field():
     assert "state" in error.value.message_dict
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize("addressee", ["both", "neither"])
 def test_the_database_refuses_a_target_with_both_or_neither(addressee):
     recommendation = RecommendationFactory()

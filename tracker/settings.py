@@ -1,7 +1,8 @@
 """The tracker's only settings module: every value comes from the environment.
 
-Nothing set gives the embedded defaults (SQLite under var/, a Celery broker on the
-file system, e-mail to the console), so `make run` works on a machine with only Python.
+Nothing set gives the embedded defaults (PostgreSQL from a pip wheel with its data and socket
+under var/postgres, a Celery broker on the file system, e-mail to the console), so `make run`
+works on a machine with only Python.
 """
 
 import re
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from tracker.embedded_postgres import database_settings as embedded_database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -140,20 +143,22 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tracker.wsgi.application"
 
+# PostgreSQL is the only database. Unset, DATABASE_URL means the embedded server that
+# `make run` and `make test` start (tracker/embedded_postgres.py), reached on its socket.
 DATABASE_URL = env.str("DATABASE_URL", default="")
-if not DATABASE_URL:
-    VAR_DIR.mkdir(exist_ok=True)
-    DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES = {
+    "default": (env.db_url_config(DATABASE_URL) if DATABASE_URL else embedded_database_settings())
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...)")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection dropped by the server (restart, pg_terminate_backend) is noticed before use
 # instead of failing the request that picks it up.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles a plan whose estimated cost is high, such as a page of targets
-    # with their latest response in correlated subqueries: 250 ms of compiling for a query that
-    # runs in 5 ms. The tracker's queries are short, so it never pays.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# PostgreSQL's JIT compiles a plan whose estimated cost is high, such as a page of targets
+# with their latest response in correlated subqueries: 250 ms of compiling for a query that
+# runs in 5 ms. The tracker's queries are short, so it never pays.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True

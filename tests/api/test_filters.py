@@ -222,7 +222,6 @@ def test_the_seed_case_finds_the_commissions_paragraph_1221_a(api_client):
     assert ("A/HRC/25/CRP.1", "1221 (a)") in found
 
 
-@pytest.mark.postgres
 def test_full_text_search_ranks_the_best_match_first(api_client):
     call_command("load_demo")
     RecommendationFactory(text="Refoulement, refoulement and again refoulement.")
@@ -235,7 +234,6 @@ def test_full_text_search_ranks_the_best_match_first(api_client):
     assert not any("refoul" not in text.lower() for text in texts)
 
 
-@pytest.mark.postgres
 def test_full_text_search_stems_words(api_client):
     RecommendationFactory(text="Stop forcibly repatriating refugees.")
 
@@ -244,7 +242,6 @@ def test_full_text_search_stems_words(api_client):
     assert [item["text"] for item in results] == ["Stop forcibly repatriating refugees."]
 
 
-@pytest.mark.postgres
 def test_full_text_search_is_answered_from_the_gin_index():
     from recommendations.models import Recommendation
     from recommendations.selectors import recommendations_search
@@ -292,7 +289,6 @@ def test_an_object_is_found_by_its_id_whatever_the_list_filters_say(api_client, 
     assert response.status_code == 200
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("few_targets", "starts_from"),
     [(10**9, "the matching targets"), (0, "the recommendations by date")],
