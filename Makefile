@@ -78,3 +78,4 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python bench/generate.py --scale $(SCALE)
 	$(BENCH_ENV) $(BIN)/python bench/run.py --scale $(SCALE) --port $(BENCH_PORT) --seconds $(BENCH_SECONDS)
 	$(BIN)/python bench/plot.py
+	$(BIN)/python bench/report.py
