@@ -482,6 +482,18 @@ def rows_bulk_update(
     bulk_update_with_history(rows, model, fields, **history.options())
 
 
+def recommendation_relations_bulk_add(*, name: str, pairs: Iterable[tuple[int, int]]) -> None:
+    """Add (recommendation id, related id) rows to a many-to-many relation of recommendations
+    (recommending states, themes, ...), in batches; what is there stays."""
+    field = Recommendation._meta.get_field(name)
+    through = field.remote_field.through
+    column = f"{field.m2m_reverse_field_name()}_id"
+    through.objects.bulk_create(
+        [through(**{"recommendation_id": pk, column: other}) for pk, other in sorted(pairs)],
+        batch_size=BULK_BATCH,
+    )
+
+
 def targets_lock_for_bulk_write(*, recommendation_ids: Iterable[int]) -> list[Target]:
     """The targets of these recommendations, locked (in id order) for a bulk write of their
     due dates, responses and assessments; their statuses are derived after, by

@@ -343,13 +343,7 @@ class Store:
                 for record, recommendation in zip(records, recommendations, strict=True)
                 for obj in related(record)
             } - have
-            through.objects.bulk_create(
-                [
-                    through(**{"recommendation_id": pk, column: other})
-                    for pk, other in sorted(missing)
-                ],
-                batch_size=BATCH,
-            )
+            services.recommendation_relations_bulk_add(name=name, pairs=missing)
             changed |= {pk for pk, _ in missing if pk not in new_ids}
         return changed
 
