@@ -186,14 +186,6 @@ def recommendation_delete(*, recommendation: Recommendation, user=None) -> None:
 
 
 @transaction.atomic
-def recommendation_refresh_statuses(
-    *, recommendation: Recommendation, today: date | None = None
-) -> int:
-    locked = targets_lock(ids=recommendation.targets.values_list("pk", flat=True))
-    return sum(_target_status_store(target=target, today=today) for target in locked.values())
-
-
-@transaction.atomic
 def target_create(
     *,
     recommendation: Recommendation,
