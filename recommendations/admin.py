@@ -2,6 +2,7 @@
 
 import io
 from functools import partial
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
@@ -75,6 +76,96 @@ class ExportActions:
     @admin.action(description="Export selected as XLSX", permissions=["view"])
     def export_selected_xlsx(self, request, queryset):
         return targets_export_response(self.export_targets(queryset), "xlsx")
+
+
+def form_values(form, *, exclude: tuple[str, ...] = ()) -> dict:
+    """What a model form validated, as the keyword arguments of a service."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.cleaned_data and name not in exclude
+    }
+
+
+def adopt(obj, row) -> None:
+    """The admin carries on (inlines, log, redirect) with the instance its form built: give it
+    the row the service created."""
+    vars(obj).update(vars(row))
+
+
+class Writes(NamedTuple):
+    """The services that write a model, and the keyword they take its row by."""
+
+    create: object
+    update: object
+    delete: object
+    keyword: str
+
+
+WRITES = {
+    Recommendation: Writes(
+        services.recommendation_create,
+        services.recommendation_update,
+        services.recommendation_delete,
+        "recommendation",
+    ),
+    Target: Writes(
+        services.target_create, services.target_update, services.target_delete, "target"
+    ),
+    Response: Writes(
+        services.response_create, services.response_update, services.response_delete, "response"
+    ),
+    Assessment: Writes(
+        services.assessment_create,
+        services.assessment_update,
+        services.assessment_delete,
+        "assessment",
+    ),
+}
+
+
+class ServiceWritesAdmin(admin.ModelAdmin):
+    """Saving and deleting, of the object and of its inlines, through the services: each gets
+    a form's cleaned_data. The service sets the many-to-many relations with the row."""
+
+    def save_model(self, request, obj, form, change):
+        writes = WRITES[self.model]
+        if change:
+            writes.update(**{writes.keyword: obj}, user=request.user, **form_values(form))
+        else:
+            adopt(obj, writes.create(user=request.user, **form_values(form)))
+
+    def delete_model(self, request, obj):
+        writes = WRITES[self.model]
+        writes.delete(**{writes.keyword: obj}, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        # Unsaved, this only sorts the forms into new, changed and deleted objects, which the
+        # change message lists; the services write them.
+        formset.save(commit=False)
+        writes = WRITES[formset.model]
+        forms = {id(inline.instance): inline for inline in formset.forms}
+        fk = formset.fk.name
+
+        def values(row) -> dict:
+            return form_values(forms[id(row)], exclude=(fk,))
+
+        for row in formset.deleted_objects:
+            writes.delete(**{writes.keyword: row}, user=request.user)
+        for row, _ in formset.changed_objects:
+            writes.update(**{writes.keyword: row}, user=request.user, **values(row))
+        formset.new_objects = [
+            writes.create(**{fk: form.instance}, user=request.user, **values(row))
+            for row in formset.new_objects
+        ]
 
 
 class CachedCountAdmin(admin.ModelAdmin):
@@ -245,7 +336,7 @@ class IssuedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
+class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     form = RecommendationForm
     inlines = [TargetInline]
     list_display = [
@@ -317,11 +408,6 @@ class RecommendationAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
             for target in obj.targets.all()
         )
 
-    def save_related(self, request, form, formsets, change):
-        # The target inline is saved by the admin, inside its transaction; derive again after.
-        super().save_related(request, form, formsets, change)
-        services.recommendation_refresh_statuses(recommendation=form.instance)
-
 
 class ResponseInline(admin.StackedInline):
     model = Response
@@ -345,7 +431,7 @@ class AssessmentInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
+class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     inlines = [ResponseInline, AssessmentInline]
     fields = [
         "recommendation",
@@ -393,14 +479,9 @@ class TargetAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
     def document_symbol(self, obj: Target) -> str:
         return str(obj.recommendation.document or "")
 
-    def save_related(self, request, form, formsets, change):
-        # Responses and assessments inlines are saved by the admin; derive the status after.
-        super().save_related(request, form, formsets, change)
-        services.target_refresh_status(target=form.instance)
-
 
 @admin.register(Response)
-class ResponseAdmin(CachedCountAdmin, SimpleHistoryAdmin):
+class ResponseAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     list_display = ["target", "position", "date", "document"]
     list_filter = ["position"]
     search_fields = ["text", "target__recommendation__document__symbol"]
@@ -413,19 +494,9 @@ class ResponseAdmin(CachedCountAdmin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
-        services.response_save(response=obj)
-
-    def delete_model(self, request, obj):
-        services.response_delete(response=obj)
-
-    def delete_queryset(self, request, queryset):
-        for response in queryset.select_related("target"):
-            services.response_delete(response=response)
-
 
 @admin.register(Assessment)
-class AssessmentAdmin(CachedCountAdmin, SimpleHistoryAdmin):
+class AssessmentAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     list_display = ["target", "implementation", "assessed_on", "author"]
     list_filter = ["implementation"]
     search_fields = ["summary", "target__recommendation__document__symbol"]
@@ -444,16 +515,6 @@ class AssessmentAdmin(CachedCountAdmin, SimpleHistoryAdmin):
             "assessed_on": timezone.localdate(),
             **super().get_changeform_initial_data(request),
         }
-
-    def save_model(self, request, obj, form, change):
-        services.assessment_save(assessment=obj)
-
-    def delete_model(self, request, obj):
-        services.assessment_delete(assessment=obj)
-
-    def delete_queryset(self, request, queryset):
-        for assessment in queryset.select_related("target"):
-            services.assessment_delete(assessment=assessment)
 
 
 class EventForm(forms.ModelForm):

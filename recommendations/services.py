@@ -1,16 +1,24 @@
-"""Writes. Every path that changes a response, an assessment or a due date comes through here,
-so the stored `Target.status` is refreshed in the same transaction, whoever wrote."""
+"""Writes. Every write of a recommendation, a target, a response or an assessment comes through
+here, from the API, the admin, the importers, the demo loader and the commands alike.
+
+Single writes take validated values as keyword arguments, run `full_clean()`, and keep their
+history through simple_history (the user and change reason given, or the request's user).
+Writers of what a status derives from lock the target row first and derive its status after,
+from a fresh read, in the same transaction: concurrent writers of one target take turns, and
+the last to commit stores the status of everything committed. The importers' bulk writes are
+set-based services here too, with the same locks and the same history conventions."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from recommendations import data_version, selectors
 from recommendations.models import Assessment, Recommendation, Response, Target
@@ -20,6 +28,7 @@ from recommendations.status import derive_status
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 RECOMPUTE_BATCH = 5000
+BULK_BATCH = 2000
 
 
 def target_derive_status(*, target: Target, today: date) -> str:
@@ -33,40 +42,102 @@ def target_derive_status(*, target: Target, today: date) -> str:
     )
 
 
-def target_refresh_status(*, target: Target, today: date | None = None) -> bool:
-    """Store the target's status as the rule derives it now; True when it changed."""
+def _history_as(row: models.Model, *, user, change_reason: str | None) -> None:
+    """Who made the change and why, for the history record the next save writes. Without a
+    user, simple_history's middleware names the request's user (the admin's, the API's)."""
+    if user is not None:
+        row._history_user = user
+    if change_reason:
+        row._change_reason = change_reason
+
+
+def targets_lock(*, ids: Iterable[int]) -> dict[int, Target]:
+    """Lock targets (in id order, so two writers of several never deadlock) and read them.
+
+    Every writer of something a status derives from locks the target first and derives after,
+    inside its transaction: concurrent writers of one target take turns, and each one's reads
+    see what the others committed. FOR NO KEY UPDATE serialises them as FOR UPDATE would but,
+    unlike it, does not block inserting rows that merely point at the target (a reminder).
+    """
+    locked = Target.objects.select_for_update(no_key=True).filter(pk__in=set(ids)).order_by("pk")
+    return {target.pk: target for target in locked}
+
+
+def _target_lock(pk: int) -> Target:
+    return Target.objects.select_for_update(no_key=True).get(pk=pk)
+
+
+def _target_status_store(
+    *, target: Target, today: date | None, user=None, change_reason: str | None = None
+) -> bool:
+    """Store a locked target's status as the rule derives it from a fresh read; True when it
+    changed. The change has its history record, like any other."""
     status = target_derive_status(target=target, today=today or timezone.localdate())
     if status == target.status:
         return False
     target.status = status
+    _history_as(target, user=user, change_reason=change_reason)
     target.save(update_fields=["status"])
     return True
 
 
-def recommendation_refresh_statuses(
-    *, recommendation: Recommendation, today: date | None = None
-) -> int:
-    return sum(
-        target_refresh_status(target=target, today=today) for target in recommendation.targets.all()
-    )
-
-
 @transaction.atomic
-def row_save(*, row: ModelT, relations: dict[str, Iterable[models.Model]] | None = None) -> ModelT:
-    """Validate and save one row, then set the many-to-many relations given (others stay)."""
+def target_refresh_status(
+    *, target: Target, today: date | None = None, user=None, change_reason: str | None = None
+) -> bool:
+    """Store the target's status as the rule derives it now; True when it changed."""
+    locked = _target_lock(target.pk)
+    changed = _target_status_store(
+        target=locked, today=today, user=user, change_reason=change_reason
+    )
+    target.status = locked.status
+    return changed
+
+
+def _split_relations(model: type[models.Model], fields: dict) -> tuple[dict, dict]:
+    """Plain fields and many-to-many relations, which are set once the row has its id."""
+    many_to_many = {field.name for field in model._meta.many_to_many}
+    relations = {name: fields.pop(name) for name in list(fields) if name in many_to_many}
+    return fields, relations
+
+
+def _row_write(
+    row: ModelT, *, fields: dict, relations: dict, user, change_reason: str | None
+) -> ModelT:
+    for name, value in fields.items():
+        setattr(row, name, value)
     row.full_clean()
+    _history_as(row, user=user, change_reason=change_reason)
     row.save()
-    for name, objects in (relations or {}).items():
+    for name, objects in relations.items():
         getattr(row, name).set(objects)
     return row
 
 
 @transaction.atomic
-def recommendation_save(
-    *, recommendation: Recommendation, relations: dict[str, Iterable[models.Model]] | None = None
-) -> Recommendation:
-    """Save a recommendation with its relations; it must keep an issuer."""
-    relations = relations or {}
+def row_create(
+    *, model: type[ModelT], user=None, change_reason: str | None = None, **fields
+) -> ModelT:
+    """Validate and create a row of reference data (a body, a document, ...) with its
+    many-to-many relations."""
+    fields, relations = _split_relations(model, fields)
+    return _row_write(
+        model(), fields=fields, relations=relations, user=user, change_reason=change_reason
+    )
+
+
+@transaction.atomic
+def row_update(*, row: ModelT, user=None, change_reason: str | None = None, **fields) -> ModelT:
+    """Validate and save the fields given of a row of reference data; relations given are set,
+    others stay."""
+    fields, relations = _split_relations(type(row), fields)
+    return _row_write(
+        row, fields=fields, relations=relations, user=user, change_reason=change_reason
+    )
+
+
+def _recommendation_issuers_check(recommendation: Recommendation, relations: dict) -> None:
+    """A recommendation must keep an issuer, whichever of its issuers the write changes."""
 
     def issuers(name: str) -> list:
         if name in relations:
@@ -78,53 +149,199 @@ def recommendation_save(
         recommending_states=issuers("recommending_states"),
         organizations=issuers("organizations"),
     )
-    return row_save(row=recommendation, relations=relations)
 
 
 @transaction.atomic
-def target_save(*, target: Target, today: date | None = None) -> Target:
-    target.full_clean()
-    target.save()
-    target_refresh_status(target=target, today=today)
-    return target
+def recommendation_create(
+    *, user=None, change_reason: str | None = None, **fields
+) -> Recommendation:
+    """Create a recommendation with its relations (recommending states, themes, ...)."""
+    fields, relations = _split_relations(Recommendation, fields)
+    recommendation = Recommendation(**fields)
+    _recommendation_issuers_check(recommendation, relations)
+    return _row_write(
+        recommendation, fields={}, relations=relations, user=user, change_reason=change_reason
+    )
 
 
 @transaction.atomic
-def response_save(*, response: Response, today: date | None = None) -> Response:
-    response.full_clean()
-    response.save()
-    target_refresh_status(target=response.target, today=today)
-    return response
-
-
-def response_create(*, target: Target, today: date | None = None, **fields) -> Response:
-    return response_save(response=Response(target=target, **fields), today=today)
-
-
-@transaction.atomic
-def response_delete(*, response: Response, today: date | None = None) -> None:
-    target = response.target
-    response.delete()
-    target_refresh_status(target=target, today=today)
+def recommendation_update(
+    *, recommendation: Recommendation, user=None, change_reason: str | None = None, **fields
+) -> Recommendation:
+    """Change the fields given; relations given are set, others stay."""
+    fields, relations = _split_relations(Recommendation, fields)
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    _recommendation_issuers_check(recommendation, relations)
+    return _row_write(
+        recommendation, fields={}, relations=relations, user=user, change_reason=change_reason
+    )
 
 
 @transaction.atomic
-def assessment_save(*, assessment: Assessment, today: date | None = None) -> Assessment:
-    assessment.full_clean()
-    assessment.save()
-    target_refresh_status(target=assessment.target, today=today)
-    return assessment
-
-
-def assessment_create(*, target: Target, today: date | None = None, **fields) -> Assessment:
-    return assessment_save(assessment=Assessment(target=target, **fields), today=today)
+def recommendation_delete(*, recommendation: Recommendation, user=None) -> None:
+    """Delete a recommendation with its targets and what they answered."""
+    _history_as(recommendation, user=user, change_reason=None)
+    recommendation.delete()
 
 
 @transaction.atomic
-def assessment_delete(*, assessment: Assessment, today: date | None = None) -> None:
-    target = assessment.target
-    assessment.delete()
-    target_refresh_status(target=target, today=today)
+def target_create(
+    *,
+    recommendation: Recommendation,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Target:
+    """A new addressee: nothing answered yet, so its status comes from its due date alone."""
+    target = Target(recommendation=recommendation, **fields)
+    target.status = derive_status(
+        implementation=None,
+        position=None,
+        response_due=target.response_due,
+        today=today or timezone.localdate(),
+    )
+    return _row_write(target, fields={}, relations={}, user=user, change_reason=change_reason)
+
+
+@transaction.atomic
+def target_update(
+    *,
+    target: Target,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Target:
+    """Change a target's addressee or due dates; its status is derived again in the same save."""
+    locked = _target_lock(target.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = target_derive_status(target=locked, today=today or timezone.localdate())
+    return _row_write(locked, fields={}, relations={}, user=user, change_reason=change_reason)
+
+
+@transaction.atomic
+def target_delete(*, target: Target, user=None) -> None:
+    _history_as(target, user=user, change_reason=None)
+    target.delete()
+
+
+AnswerT = TypeVar("AnswerT", Response, Assessment)
+
+
+def _answer_create(
+    model: type[AnswerT], *, target: Target, today, user, change_reason, fields: dict
+) -> AnswerT:
+    locked = _target_lock(target.pk)
+    answer = _row_write(
+        model(target=locked),
+        fields=fields,
+        relations={},
+        user=user,
+        change_reason=change_reason,
+    )
+    _target_status_store(target=locked, today=today, user=user, change_reason=change_reason)
+    return answer
+
+
+def _answer_update(answer: AnswerT, *, today, user, change_reason, fields: dict) -> AnswerT:
+    # Moved to another target (the admin allows it), both targets' statuses change.
+    targets = {answer.target_id, getattr(fields.get("target"), "pk", answer.target_id)}
+    locked = targets_lock(ids=targets)
+    _row_write(answer, fields=fields, relations={}, user=user, change_reason=change_reason)
+    for target in locked.values():
+        _target_status_store(target=target, today=today, user=user, change_reason=change_reason)
+    return answer
+
+
+def _answer_delete(answer: Response | Assessment, *, today, user, change_reason) -> None:
+    locked = _target_lock(answer.target_id)
+    _history_as(answer, user=user, change_reason=change_reason)
+    answer.delete()
+    _target_status_store(target=locked, today=today, user=user, change_reason=change_reason)
+
+
+@transaction.atomic
+def response_create(
+    *,
+    target: Target,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Response:
+    """Record what an addressee said; the target's status is derived again under its lock."""
+    return _answer_create(
+        Response, target=target, today=today, user=user, change_reason=change_reason, fields=fields
+    )
+
+
+@transaction.atomic
+def response_update(
+    *,
+    response: Response,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Response:
+    return _answer_update(
+        response, today=today, user=user, change_reason=change_reason, fields=fields
+    )
+
+
+@transaction.atomic
+def response_delete(
+    *, response: Response, today: date | None = None, user=None, change_reason: str | None = None
+) -> None:
+    _answer_delete(response, today=today, user=user, change_reason=change_reason)
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    target: Target,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Assessment:
+    """Record how far a target is implemented; its status is derived again under its lock."""
+    return _answer_create(
+        Assessment,
+        target=target,
+        today=today,
+        user=user,
+        change_reason=change_reason,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    assessment: Assessment,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Assessment:
+    return _answer_update(
+        assessment, today=today, user=user, change_reason=change_reason, fields=fields
+    )
+
+
+@transaction.atomic
+def assessment_delete(
+    *,
+    assessment: Assessment,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+) -> None:
+    _answer_delete(assessment, today=today, user=user, change_reason=change_reason)
 
 
 def target_status_drift(
@@ -171,26 +388,34 @@ def target_statuses_recompute(
 
     Returns how many differ (fixed unless dry_run). Changed rows are written in batches with
     their history, so a status that changes because a date passed shows in the target's
-    history like any other change.
+    history like any other change. Each batch is locked and derived again before it is
+    written, as every other writer of a status does.
     """
-    drift = target_status_drift(today=today or timezone.localdate(), targets=targets)
-    changed = sum(len(ids) for ids in drift.values())
-    if dry_run or not changed:
-        return changed
-    for status, ids in drift.items():
-        for start in range(0, len(ids), RECOMPUTE_BATCH):
-            with transaction.atomic():
-                batch = list(Target.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]))
-                for target in batch:
-                    target.status = status
-                bulk_update_with_history(
-                    batch,
-                    Target,
-                    ["status"],
-                    default_change_reason=change_reason,
-                    default_user=user,
-                )
-                data_version.data_changed()
+    today = today or timezone.localdate()
+    drift = target_status_drift(today=today, targets=targets)
+    ids = sorted(pk for pks in drift.values() for pk in pks)
+    if dry_run or not ids:
+        return len(ids)
+    changed = 0
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            # Locked, then derived again: a writer may have committed since the first read.
+            locked = targets_lock(ids=ids[start : start + RECOMPUTE_BATCH])
+            fresh = target_status_drift(today=today, targets=Target.objects.filter(pk__in=locked))
+            batch = []
+            for status, pks in fresh.items():
+                for pk in pks:
+                    locked[pk].status = status
+                    batch.append(locked[pk])
+            bulk_update_with_history(
+                batch,
+                Target,
+                ["status"],
+                default_change_reason=change_reason,
+                default_user=user,
+            )
+            changed += len(batch)
+            data_version.data_changed()
     return changed
 
 
@@ -209,6 +434,83 @@ def target_statuses_initialize(*, targets: QuerySet[Target], today: date | None 
             batch = ids[start : start + RECOMPUTE_BATCH]
             Target.objects.filter(pk__in=batch).update(status=status)
             history.objects.filter(id__in=batch, history_type="+").update(status=status)
+
+
+@dataclass(frozen=True)
+class BulkHistory:
+    """Who wrote a bulk write, why and when: every history record it adds says so, as
+    `_history_as` says it for single writes."""
+
+    user: object = None
+    change_reason: str | None = None
+    date: datetime | None = None
+
+    def options(self) -> dict:
+        return {
+            "batch_size": BULK_BATCH,
+            "default_user": self.user,
+            "default_change_reason": self.change_reason,
+            "default_date": self.date,
+        }
+
+
+def rows_bulk_create(
+    model: type[ModelT], *, rows: list[dict], history: BulkHistory
+) -> list[ModelT]:
+    """Create rows from field values (validated by the importer's parsers), in batches, each
+    with its creation history record; returns them in order, with their ids.
+
+    Set-based: no full_clean() per row, whose foreign-key checks would cost a query each.
+    """
+    created = [model(**values) for values in rows]
+    bulk_create_with_history(created, model, **history.options())
+    return created
+
+
+def rows_bulk_update(
+    model: type[ModelT], *, rows: list[ModelT], fields: list[str], history: BulkHistory
+) -> None:
+    """Write `fields` of rows read and changed by an import, in batches, with their history."""
+    bulk_update_with_history(rows, model, fields, **history.options())
+
+
+def recommendation_relations_bulk_add(*, name: str, pairs: Iterable[tuple[int, int]]) -> None:
+    """Add (recommendation id, related id) rows to a many-to-many relation of recommendations
+    (recommending states, themes, ...), in batches; what is there stays."""
+    field = Recommendation._meta.get_field(name)
+    through = field.remote_field.through
+    column = f"{field.m2m_reverse_field_name()}_id"
+    through.objects.bulk_create(
+        [through(**{"recommendation_id": pk, column: other}) for pk, other in sorted(pairs)],
+        batch_size=BULK_BATCH,
+    )
+
+
+def targets_lock_for_bulk_write(*, recommendation_ids: Iterable[int]) -> list[Target]:
+    """The targets of these recommendations, locked (in id order) for a bulk write of their
+    due dates, responses and assessments; their statuses are derived after, by
+    `target_statuses_after_bulk_write`, in the same transaction."""
+    return list(
+        Target.objects.select_for_update(no_key=True)
+        .filter(recommendation_id__in=recommendation_ids)
+        .order_by("pk")
+    )
+
+
+def target_statuses_after_bulk_write(
+    *, created: Iterable[int], touched: Iterable[int], history: BulkHistory
+) -> None:
+    """Derive the statuses of the targets a bulk write created, and of the existing ones it
+    touched (locked by `targets_lock_for_bulk_write`), from a fresh read."""
+    created, touched = list(created), list(touched)
+    if created:
+        target_statuses_initialize(targets=Target.objects.filter(pk__in=created))
+    if touched:
+        target_statuses_recompute(
+            targets=Target.objects.filter(pk__in=touched),
+            change_reason=history.change_reason,
+            user=history.user,
+        )
 
 
 def row_upsert(model: type[ModelT], *, lookup: dict, values: dict) -> tuple[ModelT, str]:

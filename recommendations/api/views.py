@@ -59,8 +59,9 @@ def export_response(targets, file_format: str):
 
 
 class ServiceWriteMixin:
-    """Writes go through a service (validation, history, statuses refreshed in the same
-    transaction); the answer has the read shape, reloaded with everything it shows."""
+    """Serializers validate; `perform_create` and `perform_update` hand the validated data to
+    a service (the model's validation, history, statuses derived under the target's lock, in
+    one transaction). The answer has the read shape, reloaded with everything it shows."""
 
     write_serializer_class = None
 
@@ -69,21 +70,23 @@ class ServiceWriteMixin:
             return self.write_serializer_class
         return self.serializer_class
 
-    def save_row(self, row, relations: dict):
-        return services.row_save(row=row, relations=relations)
+    def create_row(self, data: dict):
+        return services.row_create(model=self.queryset.model, user=self.request.user, **data)
+
+    def update_row(self, row, data: dict):
+        return services.row_update(row=row, user=self.request.user, **data)
 
     def delete_row(self, row) -> None:
         row.delete()
 
-    def creation_fields(self) -> dict:
-        return {}
+    def perform_create(self, serializer):
+        serializer.instance = self.create_row(dict(serializer.validated_data))
 
-    @staticmethod
-    def _split(model, validated_data: dict) -> tuple[dict, dict]:
-        many_to_many = {field.name for field in model._meta.many_to_many}
-        fields = {name: value for name, value in validated_data.items() if name not in many_to_many}
-        relations = {name: value for name, value in validated_data.items() if name in many_to_many}
-        return fields, relations
+    def perform_update(self, serializer):
+        serializer.instance = self.update_row(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        self.delete_row(instance)
 
     def _answer(self, row, **kwargs) -> APIResponse:
         row = self.get_queryset().get(pk=row.pk)
@@ -94,22 +97,14 @@ class ServiceWriteMixin:
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        model = self.get_queryset().model
-        fields, relations = self._split(model, serializer.validated_data)
-        row = self.save_row(model(**fields, **self.creation_fields()), relations)
-        return self._answer(row, status=201)
+        self.perform_create(serializer)
+        return self._answer(serializer.instance, status=201)
 
     def update(self, request, *args, partial=False, **kwargs):
-        row = self.get_object()
-        serializer = self.get_serializer(row, data=request.data, partial=partial)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        fields, relations = self._split(type(row), serializer.validated_data)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        return self._answer(self.save_row(row, relations))
-
-    def perform_destroy(self, instance):
-        self.delete_row(instance)
+        self.perform_update(serializer)
+        return self._answer(serializer.instance)
 
 
 class ExportMixin:
@@ -162,8 +157,14 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
             return Recommendation.objects.all()
         return selectors.recommendations_for_api(staff=self.request.user.is_staff)
 
-    def save_row(self, row, relations):
-        return services.recommendation_save(recommendation=row, relations=relations)
+    def create_row(self, data):
+        return services.recommendation_create(user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.recommendation_update(recommendation=row, user=self.request.user, **data)
+
+    def delete_row(self, row):
+        services.recommendation_delete(recommendation=row, user=self.request.user)
 
     @extend_schema(
         responses=serializers.RecommendationStatusSerializer,
@@ -193,8 +194,14 @@ class TargetViewSet(ExportMixin, TrackerViewSet):
     def get_queryset(self):
         return selectors.targets_with_latest(Target.objects.all())
 
-    def save_row(self, row, relations):
-        return services.target_save(target=row)
+    def create_row(self, data):
+        return services.target_create(user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.target_update(target=row, user=self.request.user, **data)
+
+    def delete_row(self, row):
+        services.target_delete(target=row, user=self.request.user)
 
 
 class ResponseViewSet(TrackerViewSet):
@@ -202,11 +209,14 @@ class ResponseViewSet(TrackerViewSet):
     serializer_class = serializers.ResponseSerializer
     filterset_class = filters.ResponseFilterSet
 
-    def save_row(self, row, relations):
-        return services.response_save(response=row)
+    def create_row(self, data):
+        return services.response_create(user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.response_update(response=row, user=self.request.user, **data)
 
     def delete_row(self, row):
-        services.response_delete(response=row)
+        services.response_delete(response=row, user=self.request.user)
 
 
 class AssessmentViewSet(TrackerViewSet):
@@ -214,14 +224,14 @@ class AssessmentViewSet(TrackerViewSet):
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilterSet
 
-    def creation_fields(self):
-        return {"author": self.request.user}
+    def create_row(self, data):
+        return services.assessment_create(author=self.request.user, user=self.request.user, **data)
 
-    def save_row(self, row, relations):
-        return services.assessment_save(assessment=row)
+    def update_row(self, row, data):
+        return services.assessment_update(assessment=row, user=self.request.user, **data)
 
     def delete_row(self, row):
-        services.assessment_delete(assessment=row)
+        services.assessment_delete(assessment=row, user=self.request.user)
 
 
 class DocumentViewSet(TrackerViewSet):

@@ -78,13 +78,10 @@ def world():
         themes=["forced-repatriation", "non-refoulement"],
         organizations=[OrganizationFactory(name="Justice for North Korea", acronym="JFNK")],
     )
-    services.target_save(
-        target=TargetFactory.build(
-            recommendation=letter,
-            state=None,
-            body=BodyFactory(acronym="UNHCR", kind=BodyKind.OFFICE),
-            response_due=date(2011, 9, 15),
-        )
+    services.target_create(
+        recommendation=letter,
+        body=BodyFactory(acronym="UNHCR", kind=BodyKind.OFFICE),
+        response_due=date(2011, 9, 15),
     )
 
     cat = recommendation(
