@@ -23,6 +23,7 @@ from recommendations.choices import (
     ReminderTrigger,
     TargetStatus,
 )
+from recommendations.status import status_on
 
 __all__ = [
     "AffectedGroup",
@@ -384,8 +385,14 @@ class Target(models.Model):
         if not self.state_id and not self.body_id:
             raise ValidationError({"state": "Choose the state or the body this is addressed to."})
 
-    def is_response_overdue(self, today: date) -> bool:
-        return bool(self.response_due and self.response_due < today)
+    def current_status(self, today: date | None = None) -> TargetStatus:
+        """The status on `today` (the site's date by default): the stored one, or, while
+        nobody answered, overdue once the due date has passed since it was stored."""
+        return status_on(
+            stored=self.status,
+            response_due=self.response_due,
+            today=today or timezone.localdate(),
+        )
 
     def latest_response(self) -> "Response | None":
         return self.responses.order_by(*Response.LATEST_FIRST).first()

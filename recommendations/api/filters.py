@@ -38,6 +38,7 @@ from recommendations.models import (
     Target,
     Theme,
 )
+from recommendations.status import not_overdue, overdue, status_in
 
 ID_MAX = 2**63 - 1
 
@@ -217,7 +218,11 @@ class RecommendationFilterSet(filters.FilterSet):
         field_name="state", help_text="Addressed to this state (ISO code: CHN); several: any."
     )
     addressee_body = bodies(field_name="body", help_text="Addressed to this body (UNHCR).")
-    status = ChoicesFilter(field_name="status", choices=TargetStatus.choices)
+    status = ChoicesFilter(
+        choices=TargetStatus.choices,
+        method="filter_status",
+        help_text="The status on the day asked, as the status rule derives it.",
+    )
     position = ChoicesFilter(
         choices=Position.choices,
         method="filter_position",
@@ -236,7 +241,7 @@ class RecommendationFilterSet(filters.FilterSet):
     )
     overdue = StrictBooleanFilter(
         method="filter_overdue",
-        help_text="true: the response date has passed with no response; false: the others.",
+        help_text="true: the status is response_overdue; false: any other status.",
     )
 
     ordering = filters.OrderingFilter(
@@ -276,11 +281,12 @@ class RecommendationFilterSet(filters.FilterSet):
     def filter_implementation(self, queryset, name, value):
         return selectors.targets_with_latest_in(queryset, Assessment, "implementation", value)
 
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_in(value, today=timezone.localdate()))
+
     def filter_overdue(self, queryset, name, value):
-        overdue = selectors.targets_response_overdue(queryset, today=timezone.localdate())
-        if value:
-            return overdue
-        return queryset.exclude(pk__in=overdue.values("pk"))
+        today = timezone.localdate()
+        return queryset.filter(overdue(today=today) if value else not_overdue(today=today))
 
     def _given(self, names) -> list[str]:
         return [name for name in names if self.form.cleaned_data.get(name) not in EMPTY_VALUES]
