@@ -579,7 +579,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "last_error",
     ]
     list_filter = ["status", "rule", "occurrence"]
-    search_fields = ["recipient", "target__recommendation__document__symbol", "reason"]
+    search_fields = ["recipient", "target__recommendation__document__symbol", "event_name"]
     list_select_related = [
         "rule",
         "target__state",
@@ -591,7 +591,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "target",
         "recipient",
         "occurrence",
-        "reason",
+        "why",
         "status",
         "attempts",
         "last_error",
@@ -604,6 +604,10 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Why")
+    def why(self, obj: Reminder) -> str:
+        return reminders.reminder_reason(obj)
 
     @admin.action(description="Resend the selected failed reminders", permissions=["change"])
     def resend(self, request, queryset):
