@@ -40,6 +40,7 @@ from recommendations.models import (
     Theme,
 )
 from recommendations.paginators import CachedCountPaginator
+from recommendations.status import status_in
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -293,13 +294,40 @@ class AddresseeStateFilter(AddresseeFilter):
         return State.objects.order_by("name").values_list("pk", "name")
 
 
-class AddresseeStatusFilter(AddresseeFilter):
+class AddresseeStatusFilter(admin.SimpleListFilter):
+    """Recommendations with a target whose status today is the one chosen, as the status rule
+    says (a response can have become overdue since the status was stored); by EXISTS, as
+    AddresseeFilter."""
+
     title = "status of an addressee"
     parameter_name = "addressee_status"
-    lookup = "status"
 
     def lookups(self, request, model_admin):
         return TargetStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        matching = Target.objects.filter(
+            status_in([self.value()], today=timezone.localdate()), recommendation=OuterRef("pk")
+        )
+        return queryset.filter(Exists(matching))
+
+
+class TargetStatusFilter(admin.SimpleListFilter):
+    """The target's status today, as the status rule says: "Response overdue" lists the
+    targets whose due date passed since their status was stored, too."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return TargetStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(status_in([self.value()], today=timezone.localdate()))
 
 
 class AddresseePositionFilter(AddresseeFilter):
@@ -404,7 +432,7 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
     def statuses(self, obj: Recommendation) -> str:
         return "; ".join(
             f"{target.state.code if target.state else target.body.acronym}: "
-            f"{target.get_status_display()}"
+            f"{target.current_status().label}"
             for target in obj.targets.all()
         )
 
@@ -446,11 +474,11 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
         "addressee",
         "recommendation_excerpt",
         "document_symbol",
-        "status",
+        "current_status",
         "response_due",
     ]
     list_filter = [
-        "status",
+        TargetStatusFilter,
         ("state", admin.RelatedOnlyFieldListFilter),
         ("body", admin.RelatedOnlyFieldListFilter),
         "responses__position",
@@ -470,6 +498,10 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
 
     def export_targets(self, queryset):
         return Target.objects.filter(pk__in=queryset.values("pk"))
+
+    @admin.display(description="Status", ordering="status")
+    def current_status(self, obj: Target) -> str:
+        return obj.current_status().label
 
     @admin.display(description="Recommendation")
     def recommendation_excerpt(self, obj: Target) -> str:
@@ -608,7 +640,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "last_error",
     ]
     list_filter = ["status", "rule", "occurrence"]
-    search_fields = ["recipient", "target__recommendation__document__symbol", "reason"]
+    search_fields = ["recipient", "target__recommendation__document__symbol", "event_name"]
     list_select_related = [
         "rule",
         "target__state",
@@ -620,7 +652,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "target",
         "recipient",
         "occurrence",
-        "reason",
+        "why",
         "status",
         "attempts",
         "last_error",
@@ -633,6 +665,10 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Why")
+    def why(self, obj: Reminder) -> str:
+        return reminders.reminder_reason(obj)
 
     @admin.action(description="Resend the selected failed reminders", permissions=["change"])
     def resend(self, request, queryset):

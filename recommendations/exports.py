@@ -15,12 +15,14 @@ from itertools import islice
 from typing import BinaryIO, TextIO
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.models import Assessment, Recommendation, Response, Target
 from recommendations.selectors import latest_value
+from recommendations.status import status_on
 
 MULTI_VALUE_SEPARATOR = "; "
 
@@ -137,11 +139,15 @@ def many_valued_cells(recommendation_ids: Iterable[int]) -> dict[int, dict[str, 
     return cells
 
 
-def target_export_row(target: dict, many_valued: dict[str, str]) -> list[str]:
-    """One row of targets_for_export() and its recommendation's many-valued cells."""
+def target_export_row(target: dict, many_valued: dict[str, str], *, today: date) -> list[str]:
+    """One row of targets_for_export() and its recommendation's many-valued cells; the
+    status as it is on `today`."""
     is_state = target["state__code"] is not None
     values = {
         **{column: target[lookup] for column, lookup in PLAIN_COLUMNS.items()},
+        "status": status_on(
+            stored=target["status"], response_due=target["response_due"], today=today
+        ),
         **many_valued,
         "addressee_type": "state" if is_state else "body",
         "addressee": target["state__code"] if is_state else target["body__acronym"],
@@ -153,11 +159,12 @@ def target_export_row(target: dict, many_valued: dict[str, str]) -> list[str]:
 
 def target_export_rows(targets: QuerySet[Target]) -> Iterator[list[str]]:
     """The rows of a queryset of targets, streamed in chunks: memory stays flat."""
+    today = timezone.localdate()
     rows = targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK)
     while chunk := list(islice(rows, EXPORT_CHUNK)):
         cells = many_valued_cells({target["recommendation_id"] for target in chunk})
         for target in chunk:
-            yield target_export_row(target, cells[target["recommendation_id"]])
+            yield target_export_row(target, cells[target["recommendation_id"]], today=today)
 
 
 class _Line:

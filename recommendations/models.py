@@ -23,6 +23,7 @@ from recommendations.choices import (
     ReminderTrigger,
     TargetStatus,
 )
+from recommendations.status import status_on
 
 __all__ = [
     "AffectedGroup",
@@ -380,8 +381,14 @@ class Target(models.Model):
         if not self.state_id and not self.body_id:
             raise ValidationError({"state": "Choose the state or the body this is addressed to."})
 
-    def is_response_overdue(self, today: date) -> bool:
-        return bool(self.response_due and self.response_due < today)
+    def current_status(self, today: date | None = None) -> TargetStatus:
+        """The status on `today` (the site's date by default): the stored one, or, while
+        nobody answered, overdue once the due date has passed since it was stored."""
+        return status_on(
+            stored=self.status,
+            response_due=self.response_due,
+            today=today or timezone.localdate(),
+        )
 
     def latest_response(self) -> "Response | None":
         return self.responses.order_by(*Response.LATEST_FIRST).first()
@@ -612,7 +619,31 @@ class Reminder(models.Model):
     occurrence = models.DateField(
         help_text="The date this occurrence is for: the due date, the event, the repeat."
     )
-    reason = models.CharField(max_length=500, help_text="Why it is due, as the e-mail says.")
+    # Why it is due: the facts the e-mail's sentence is written from when it is sent, in the
+    # recipient's words (reminders.reminder_reason()). Each trigger sets those it names.
+    trigger = models.CharField(max_length=32, choices=ReminderTrigger.choices, blank=True)
+    due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date it is about: the response or follow-up due date, the event's "
+        "date, or the date of the response that supported the recommendation.",
+    )
+    position = models.CharField(
+        max_length=32,
+        choices=Position.choices,
+        blank=True,
+        help_text="No assessment: the supporting response's position.",
+    )
+    last_assessed_on = models.DateField(
+        null=True, blank=True, help_text="No assessment: the latest assessment, if any."
+    )
+    event_name = models.CharField(max_length=255, blank=True)
+    event_kind = models.CharField(max_length=16, choices=EventKind.choices, blank=True)
+    reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why it was due, as written by sweeps that recorded no facts (before 0016).",
+    )
     status = models.CharField(
         max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )

@@ -57,13 +57,6 @@ def targets_with_latest(targets: QuerySet[Target]) -> QuerySet[Target]:
     )
 
 
-def targets_response_overdue(targets: QuerySet[Target], *, today: date) -> QuerySet[Target]:
-    """Targets whose response date has passed with no response recorded."""
-    return targets.filter(response_due__lt=today).exclude(
-        Exists(Response.objects.filter(target=OuterRef("pk")))
-    )
-
-
 def targets_with_latest_in(
     targets: QuerySet[Target], model: type[models.Model], field_name: str, values: list[str]
 ) -> QuerySet[Target]:
@@ -242,7 +235,8 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
 
 def status_summary(targets) -> dict[str, int]:
     """How many targets have each status: the recommendation's status at a glance."""
-    return dict(Counter(target.status for target in targets))
+    today = timezone.localdate()
+    return dict(Counter(target.current_status(today).value for target in targets))
 
 
 def _rows(queryset: QuerySet, key: str, name: str | None = None, **counts) -> list[dict]:

@@ -3,9 +3,10 @@
 A value that names nothing (`state=XXX`, `theme=no-such-theme`, `status=nonsense`) is a 400
 naming the parameter, never an empty list: a typo must not look like "no recommendations".
 
-The recommendations and targets lists share one vocabulary. Some parameters describe the
-recommendation (who issued it, its themes, its document), others a target (its addressee,
-status, latest response and assessment, due date): a recommendation matches when one of its
+One FilterSet per model, NetBox-style, shared filters in base classes. The recommendations
+and targets lists share one vocabulary: RecommendationFilters describe the recommendation
+(who issued it, its themes, its document), TargetFilters a target (its addressee, status,
+latest response and assessment, due date): a recommendation matches when one of its
 targets meets all the target parameters at once, so `state=CHN&status=rejected` means
 "China rejected it", not "China is an addressee and somebody rejected it".
 """
@@ -38,6 +39,7 @@ from recommendations.models import (
     Target,
     Theme,
 )
+from recommendations.status import not_overdue, overdue, status_in
 
 ID_MAX = 2**63 - 1
 
@@ -164,8 +166,9 @@ def ids(model, noun: str, **kwargs):
     return IdsFilter(queryset=model.objects.all(), noun=noun, **kwargs)
 
 
-class RecommendationFilterSet(filters.FilterSet):
-    # What the recommendation is: field names from Recommendation.
+class RecommendationFilters(filters.FilterSet):
+    """What a recommendation is: field names from Recommendation."""
+
     body = bodies(field_name="issued_by", help_text="Issuing body, by acronym (CAT, COI-DPRK).")
     body_kind = ChoicesFilter(
         field_name="issued_by__kind", choices=BodyKind.choices, help_text="Issuing body's kind."
@@ -212,12 +215,27 @@ class RecommendationFilterSet(filters.FilterSet):
         ),
     )
 
-    # What one target is: field names from Target.
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return selectors.recommendations_search(queryset, value)
+
+
+class TargetFilters(filters.FilterSet):
+    """What one target is: field names from Target. Status and overdue are the status
+    rule's (status.status_in()), as it is on the day asked."""
+
     state = states(
         field_name="state", help_text="Addressed to this state (ISO code: CHN); several: any."
     )
     addressee_body = bodies(field_name="body", help_text="Addressed to this body (UNHCR).")
-    status = ChoicesFilter(field_name="status", choices=TargetStatus.choices)
+    status = ChoicesFilter(
+        choices=TargetStatus.choices,
+        method="filter_status",
+        help_text="The status on the day asked, as the status rule derives it.",
+    )
     position = ChoicesFilter(
         choices=Position.choices,
         method="filter_position",
@@ -236,39 +254,15 @@ class RecommendationFilterSet(filters.FilterSet):
     )
     overdue = StrictBooleanFilter(
         method="filter_overdue",
-        help_text="true: the response date has passed with no response; false: the others.",
+        help_text="true: the status is response_overdue; false: any other status.",
     )
-
-    ordering = filters.OrderingFilter(
-        fields=(
-            ("issued_on", "issued_on"),
-            ("id", "id"),
-            ("document__symbol", "document"),
-            ("paragraph", "paragraph"),
-        ),
-        help_text="Sort order; '-' for descending. Default: newest first, or best match with q.",
-    )
-
-    TARGET_FILTERS = frozenset(
-        {
-            "state",
-            "addressee_body",
-            "status",
-            "position",
-            "implementation",
-            "response_due_after",
-            "response_due_before",
-            "overdue",
-        }
-    )
-    SORTING_FILTERS = frozenset({"ordering"})
 
     class Meta:
-        model = Recommendation
+        model = Target
         fields: list[str] = []
 
-    def filter_search(self, queryset, name, value):
-        return selectors.recommendations_search(queryset, value)
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_in(value, today=timezone.localdate()))
 
     def filter_position(self, queryset, name, value):
         return selectors.targets_with_latest_in(queryset, Response, "position", value)
@@ -277,10 +271,15 @@ class RecommendationFilterSet(filters.FilterSet):
         return selectors.targets_with_latest_in(queryset, Assessment, "implementation", value)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = selectors.targets_response_overdue(queryset, today=timezone.localdate())
-        if value:
-            return overdue
-        return queryset.exclude(pk__in=overdue.values("pk"))
+        today = timezone.localdate()
+        return queryset.filter(overdue(today=today) if value else not_overdue(today=today))
+
+
+class RecommendationsAndTargetsFilterSet(RecommendationFilters, TargetFilters):
+    """One vocabulary for the recommendations and the targets lists: each filter applies to
+    the model whose FilterSet declares it. A recommendation matches when it meets the
+    RecommendationFilters and one of its targets meets every other filter (TargetFilters and
+    the list's own); a target, when it meets those and its recommendation matches."""
 
     def _given(self, names) -> list[str]:
         return [name for name in names if self.form.cleaned_data.get(name) not in EMPTY_VALUES]
@@ -291,10 +290,11 @@ class RecommendationFilterSet(filters.FilterSet):
         return queryset
 
     def recommendation_filter_names(self) -> list[str]:
-        return self._given(set(self.filters) - self.TARGET_FILTERS - self.SORTING_FILTERS)
+        return self._given(RecommendationFilters.base_filters)
 
     def target_filter_names(self) -> list[str]:
-        return self._given(self.TARGET_FILTERS)
+        others = set(self.filters) - set(RecommendationFilters.base_filters) - {"ordering"}
+        return self._given(sorted(others))
 
     def matching_recommendations(self, recommendations: QuerySet) -> QuerySet:
         recommendations = self._apply(recommendations, self.recommendation_filter_names())
@@ -313,16 +313,37 @@ class RecommendationFilterSet(filters.FilterSet):
             )
         return targets
 
-    def filter_queryset(self, queryset):
-        queryset = self.matching_recommendations(queryset)
+    def _ordered(self, queryset: QuerySet) -> QuerySet:
         if self.form.cleaned_data.get("ordering"):
             return self.filters["ordering"].filter(queryset, self.form.cleaned_data["ordering"])
-        if "search_rank" in queryset.query.annotations:
-            return queryset.order_by("-search_rank", *Recommendation._meta.ordering)
         return queryset
 
 
-class TargetFilterSet(RecommendationFilterSet):
+class RecommendationFilterSet(RecommendationsAndTargetsFilterSet):
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("issued_on", "issued_on"),
+            ("id", "id"),
+            ("document__symbol", "document"),
+            ("paragraph", "paragraph"),
+        ),
+        help_text="Sort order; '-' for descending. Default: newest first, or best match with q.",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        queryset = self.matching_recommendations(queryset)
+        if not self.form.cleaned_data.get("ordering") and (
+            "search_rank" in queryset.query.annotations
+        ):
+            return queryset.order_by("-search_rank", *Recommendation._meta.ordering)
+        return self._ordered(queryset)
+
+
+class TargetFilterSet(RecommendationsAndTargetsFilterSet):
     """The recommendations' parameters, matching targets instead, and `recommendation` (id)."""
 
     recommendation = ids(Recommendation, "recommendation", field_name="recommendation")
@@ -337,17 +358,12 @@ class TargetFilterSet(RecommendationFilterSet):
         help_text="Sort order; '-' for descending. Default: by recommendation, then id.",
     )
 
-    TARGET_FILTERS = RecommendationFilterSet.TARGET_FILTERS | {"recommendation"}
-
     class Meta:
         model = Target
         fields: list[str] = []
 
     def filter_queryset(self, queryset):
-        queryset = self.matching_targets(queryset)
-        if self.form.cleaned_data.get("ordering"):
-            return self.filters["ordering"].filter(queryset, self.form.cleaned_data["ordering"])
-        return queryset
+        return self._ordered(self.matching_targets(queryset))
 
 
 class DocumentFilterSet(filters.FilterSet):
@@ -405,9 +421,14 @@ class OrganizationFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class ResponseFilterSet(filters.FilterSet):
+class TargetRowFilterSet(filters.FilterSet):
+    """Filters on the target a row (a response, an assessment) is about."""
+
     target = ids(Target, "target", field_name="target")
     recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
+
+
+class ResponseFilterSet(TargetRowFilterSet):
     state = states(field_name="target__state", help_text="The responding state, by ISO code.")
     position = ChoicesFilter(choices=Position.choices)
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -418,9 +439,7 @@ class ResponseFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class AssessmentFilterSet(filters.FilterSet):
-    target = ids(Target, "target", field_name="target")
-    recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
+class AssessmentFilterSet(TargetRowFilterSet):
     state = states(field_name="target__state", help_text="The assessed state, by ISO code.")
     implementation = ChoicesFilter(choices=Implementation.choices)
     assessed_on_after = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")

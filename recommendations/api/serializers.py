@@ -206,6 +206,12 @@ class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
     body = natural_key(
         Body, "acronym", allow_null=True, required=False, help_text="Addressee body (acronym)."
     )
+    status = serializers.ChoiceField(
+        choices=TargetStatus.choices,
+        source="current_status",
+        read_only=True,
+        help_text="Derived by the status rule, as it is today.",
+    )
     addressee_type = serializers.SerializerMethodField()
     addressee = serializers.SerializerMethodField()
     addressee_name = serializers.SerializerMethodField()

@@ -311,3 +311,48 @@ def test_a_list_filtered_on_targets_is_the_same_whichever_table_it_starts_from(
     assert response.json()["count"] == 2
     from_ids = any("= ANY(ARRAY(" in query["sql"] for query in queries.captured_queries)
     assert from_ids == (starts_from == "the matching targets")
+
+
+def target_statuses(api_client, query: str) -> dict[int, str]:
+    response = api_client.get(f"/api/targets/?{query}")
+    assert response.status_code == 200, response.content
+    return {item["id"]: item["status"] for item in response.json()["results"]}
+
+
+def test_overdue_lists_no_target_the_status_rule_calls_implemented(api_client):
+    # Overdue by its date, but assessed as implemented: the rule says implemented.
+    target = TargetFactory(response_due=date(2026, 1, 1))
+    services.assessment_create(
+        target=target, implementation="implemented", assessed_on=date(2026, 2, 1)
+    )
+
+    assert target_statuses(api_client, "overdue=true") == {}
+    assert target_statuses(api_client, "status=response_overdue") == {}
+    assert target_statuses(api_client, "overdue=false") == {target.pk: "implemented"}
+    assert names(api_client.get("/api/recommendations/?overdue=true")) == set()
+
+
+def test_a_target_assessed_implemented_then_unknown_is_overdue_for_every_filter(api_client):
+    target = TargetFactory(response_due=date(2026, 1, 1))
+    for implementation, day in [("implemented", date(2026, 2, 1)), ("unknown", date(2026, 3, 1))]:
+        services.assessment_create(target=target, implementation=implementation, assessed_on=day)
+
+    expected = {target.pk: "response_overdue"}
+    assert target_statuses(api_client, "overdue=true") == expected
+    assert target_statuses(api_client, "status=response_overdue") == expected
+    assert target_statuses(api_client, "overdue=false") == {}
+
+
+def test_a_response_that_became_overdue_since_its_status_was_stored_is_overdue(api_client):
+    target = TargetFactory(response_due=TODAY)
+    services.target_save(target=target)
+    assert target_statuses(api_client, "status=awaiting_response") == {
+        target.pk: "awaiting_response"
+    }
+
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        expected = {target.pk: "response_overdue"}
+        assert target_statuses(api_client, "overdue=true") == expected
+        assert target_statuses(api_client, "status=response_overdue") == expected
+        assert target_statuses(api_client, "status=awaiting_response") == {}
+        assert target_statuses(api_client, "") == expected
