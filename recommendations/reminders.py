@@ -464,7 +464,7 @@ def _claim(*, recipient: str, reminder_ids: list[int], claim: str, now: datetime
     """Take the reminders no other delivery holds; returns the ids this claim now owns.
 
     The UPDATE repeats the expected state in its WHERE, so of two deliveries racing for a
-    row only one writes it; SKIP LOCKED (PostgreSQL; SQLite ignores it) spares the wait.
+    row only one writes it; SKIP LOCKED spares the wait.
     """
     stale_before = _stale_before(now)
     with transaction.atomic():

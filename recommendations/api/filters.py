@@ -210,8 +210,8 @@ class RecommendationFilters(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_search",
         help_text=(
-            "Full-text search of the text (PostgreSQL: stemmed, ranked, web-search syntax "
-            'such as "non-refoulement" -torture; SQLite: contains the words as typed).'
+            "Full-text search of the text: stemmed, ranked, web-search syntax "
+            'such as "non-refoulement" -torture.'
         ),
     )
 
