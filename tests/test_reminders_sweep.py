@@ -103,7 +103,7 @@ def test_a_response_stops_the_overdue_reminders(alice):
 def test_a_response_that_became_overdue_since_its_status_was_stored_is_reminded(alice):
     with time_machine.travel(date(2026, 12, 1), tick=False):
         target = owned_target(alice, response_due=date(2026, 12, 7))
-        services.target_save(target=target)
+        services.target_refresh_status(target=target)
 
     sweep_on(date(2026, 12, 8))
 

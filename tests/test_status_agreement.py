@@ -75,12 +75,10 @@ def test_every_reader_of_a_status_agrees_with_the_status_rule(
         expected: dict[int, TargetStatus] = {}
         with at(written_on):
             for response_due, history in histories:
-                target = services.target_save(
-                    target=Target(
-                        recommendation=RecommendationFactory(owner=owner),
-                        state=state("CHN"),
-                        response_due=response_due,
-                    )
+                target = services.target_create(
+                    recommendation=RecommendationFactory(owner=owner),
+                    state=state("CHN"),
+                    response_due=response_due,
                 )
                 for kind, value, day in history:
                     if kind == "response":

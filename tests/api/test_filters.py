@@ -345,7 +345,7 @@ def test_a_target_assessed_implemented_then_unknown_is_overdue_for_every_filter(
 
 def test_a_response_that_became_overdue_since_its_status_was_stored_is_overdue(api_client):
     target = TargetFactory(response_due=TODAY)
-    services.target_save(target=target)
+    services.target_refresh_status(target=target)
     assert target_statuses(api_client, "status=awaiting_response") == {
         target.pk: "awaiting_response"
     }
