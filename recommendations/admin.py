@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import reminders, selectors, services
 from recommendations.choices import BodyKind, ImportJobStatus, Position, TargetStatus
-from recommendations.exports import export_csv, export_xlsx, target_export_rows
+from recommendations.exports import export_csv, target_export_rows, target_export_xlsx
 from recommendations.importers import services as import_services
 from recommendations.importers.core import ImportReport
 from recommendations.importers.tasks import import_job_check_task, import_job_run_task
@@ -48,16 +48,15 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def targets_export_response(targets: QuerySet[Target], file_format: str) -> HttpResponse:
     """The export file of our columns as a download: CSV (UTF-8 with a BOM, so spreadsheets
     read accents right) or XLSX."""
-    rows = target_export_rows(targets)
     stamp = timezone.localdate().isoformat()
     if file_format == "xlsx":
         buffer = io.BytesIO()
-        export_xlsx(rows, buffer)
+        target_export_xlsx(targets, buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")
-        export_csv(rows, response)
+        export_csv(target_export_rows(targets), response)
     response["Content-Disposition"] = f'attachment; filename="targets-{stamp}.{file_format}"'
     return response
 

@@ -4,14 +4,30 @@ Rows carry natural keys only (symbols, codes, acronyms, slugs), so a file export
 database imports into another. The rows of one recommendation are merged back by its key;
 `status` is derived, never read; the latest response and assessment come back as rows of
 their own. Bodies, organisations and themes a database lacks are created from their keys.
+
+What the writers did to keep a cell whole is undone here, so export, import and export again
+gives the same file: a CSV cell loses the apostrophe `exports.formula_escaped` gave it, and a
+workbook's `text (continued 2)`, ... columns are joined back onto `text`.
 """
 
+import csv
+import re
+
+from django.conf import settings
+
 from recommendations.choices import BodyKind, DocumentKind, Implementation, ImportFormat, Position
-from recommendations.exports import EXPORT_COLUMNS, MULTI_VALUE_SEPARATOR
+from recommendations.exports import (
+    EXPORT_COLUMNS,
+    FORMULA_ESCAPE,
+    MULTI_VALUE_SEPARATOR,
+    continued_column,
+    formula_unescaped,
+)
 from recommendations.importers.core import (
     AssessmentRow,
     BodyRef,
     DocumentRef,
+    ImportFileError,
     ImportOptions,
     ParsedFile,
     RecommendationRow,
@@ -27,9 +43,28 @@ from recommendations.importers.core import (
 )
 from recommendations.importers.uhri import sheet_rows
 
+# The longest text the tracker stores, until settings name one (TRACKER_TEXT_MAX_CHARS, a
+# system-wide limit being introduced): a generous bound, far above any UN recommendation.
+TEXT_MAX_CHARS = 1_000_000
+
+# exports.continued_column's header: parts 2, 3, ...
+CONTINUED = re.compile(r"(?P<column>.+) \(continued (?P<part>[2-9]|[1-9][0-9]+)\)")
+
+
+def csv_field_limit() -> int:
+    """The longest cell our CSV reader accepts: the longest text, with its escape."""
+    return getattr(settings, "TRACKER_TEXT_MAX_CHARS", TEXT_MAX_CHARS) + len(FORMULA_ESCAPE)
+
 
 def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
-    text = text_rows_read(content, fallback_encoding="cp1252")
+    # Python's csv module refuses a cell over 131,072 characters by default. Its limit is one
+    # per process: only ever raised, never set back, so a thread reading at the same time keeps
+    # a limit high enough. The file is in memory already, so a larger cell costs nothing more.
+    csv.field_size_limit(max(csv.field_size_limit(), csv_field_limit()))
+    try:
+        text = text_rows_read(content, fallback_encoding="cp1252")
+    except csv.Error as error:
+        raise ImportFileError(f"not a readable CSV file: {error}") from None
     columns = columns_required(text.header, EXPORT_COLUMNS)
     parsed = ParsedFile(format=ImportFormat.CSV)
     rows = []
@@ -39,7 +74,9 @@ def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> 
             parsed.errors.extend(RowError(number, text.header[i], why) for i, why in bad_bytes)
             continue
         cells = cells + [""] * (len(text.header) - len(cells))
-        rows.append((number, {name: cells[index] for name, index in columns.items()}))
+        rows.append(
+            (number, {name: formula_unescaped(cells[index]) for name, index in columns.items()})
+        )
     _records(rows, parsed, states)
     return parsed
 
@@ -48,17 +85,40 @@ def parse_xlsx(content: bytes, *, options: ImportOptions, states: StateNames) ->
     sheet = sheet_rows(content)
     header = [cell_text(cell) for cell in next(sheet, ())]
     columns = columns_required(header, EXPORT_COLUMNS)
+    continuations = _continuations(header)
     parsed = ParsedFile(format=ImportFormat.XLSX)
     rows = []
     for number, cells in enumerate(sheet, start=2):
         if not any(cell not in (None, "") for cell in cells):
             continue
         parsed.rows_read += 1
-        rows.append(
-            (number, {name: cells[i] if i < len(cells) else None for name, i in columns.items()})
-        )
+        row = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
+        for name, indexes in continuations.items():
+            pieces = [row[name], *(cells[i] for i in indexes if i < len(cells))]
+            if any(piece not in (None, "") for piece in pieces[1:]):
+                row[name] = "".join(str(piece) for piece in pieces if piece is not None)
+        rows.append((number, row))
     _records(rows, parsed, states)
     return parsed
+
+
+def _continuations(header: list[str]) -> dict[str, list[int]]:
+    """The positions of each column's `(continued 2)`, `(continued 3)`, ... in that order; a
+    part missing from the header (a column deleted by hand) stops the file, since the text
+    would come back cut."""
+    parts: dict[str, dict[int, int]] = {}
+    for index, name in enumerate(header):
+        if (match := CONTINUED.fullmatch(name)) and match["column"] in EXPORT_COLUMNS:
+            parts.setdefault(match["column"], {})[int(match["part"])] = index
+    for column, by_part in parts.items():
+        missing = [
+            continued_column(column, part)
+            for part in range(2, max(by_part) + 1)
+            if part not in by_part
+        ]
+        if missing:
+            raise ImportFileError(f"row 1: missing column(s) {', '.join(missing)}")
+    return {column: [by_part[n] for n in sorted(by_part)] for column, by_part in parts.items()}
 
 
 def _records(rows: list[tuple[int, dict]], parsed: ParsedFile, states: StateNames) -> None:
