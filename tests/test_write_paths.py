@@ -187,7 +187,6 @@ def target_locked_elsewhere(target: Target):
             other.rollback()
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "write",
@@ -215,7 +214,6 @@ def test_a_writer_waits_for_the_lock_of_the_target_it_derives_a_status_for(write
     assert target.status == TargetStatus.AWAITING_RESPONSE
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_import_waits_for_the_lock_of_a_target_it_answers_for():
     recommendations_import(

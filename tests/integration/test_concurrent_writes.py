@@ -24,7 +24,6 @@ from tests.stack.harness import free_port, port_open, wait_until
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
