@@ -27,11 +27,24 @@ from recommendations.importers.core import (
 )
 from recommendations.importers.uhri import sheet_rows
 
+# Where a record's values come from, for the rows validation refuses.
+FIELD_COLUMNS = {
+    "document.symbol": "document_symbol",
+    "document.title": "document_title",
+    "document.url": "document_url",
+    "issued_by.acronym": "issued_by",
+    "issued_by.name": "issued_by",
+    "targets.body.acronym": "addressee",
+    "targets.body.name": "addressee_name",
+    "responses.document.symbol": "latest_response_document",
+    "responses.document.title": "latest_response_document",
+}
+
 
 def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     text = text_rows_read(content, fallback_encoding="cp1252")
     columns = columns_required(text.header, EXPORT_COLUMNS)
-    parsed = ParsedFile(format=ImportFormat.CSV)
+    parsed = ParsedFile(format=ImportFormat.CSV, columns=FIELD_COLUMNS)
     rows = []
     for number, cells, bad_bytes in text.rows:
         parsed.rows_read += 1
@@ -46,14 +59,17 @@ def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> 
 
 def parse_xlsx(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     sheet = sheet_rows(content)
-    header = [cell_text(cell) for cell in next(sheet, ())]
+    header = [cell_text(cell) for cell in next(sheet, (1, (), []))[1]]
     columns = columns_required(header, EXPORT_COLUMNS)
-    parsed = ParsedFile(format=ImportFormat.XLSX)
+    parsed = ParsedFile(format=ImportFormat.XLSX, columns=FIELD_COLUMNS)
     rows = []
-    for number, cells in enumerate(sheet, start=2):
-        if not any(cell not in (None, "") for cell in cells):
+    for number, cells, too_long in sheet:
+        if not any(cell not in (None, "") for cell in cells) and not too_long:
             continue
         parsed.rows_read += 1
+        if too_long:
+            parsed.errors.extend(RowError(number, header[i], why) for i, why in too_long)
+            continue
         rows.append(
             (number, {name: cells[i] if i < len(cells) else None for name, i in columns.items()})
         )
