@@ -175,7 +175,8 @@ def import_job_confirm(*, job_id: int) -> bool:
 
 
 def import_job_run(*, job_id: int) -> None:
-    """The import itself, once confirmed. Safe to run again: the import is idempotent."""
+    """The import itself, once confirmed. Chunks written before a failure stay: the import is
+    idempotent, so uploading the file again completes it."""
     job = _job_claim(job_id, ImportJobStatus.IMPORTING)
     if job is None:
         return

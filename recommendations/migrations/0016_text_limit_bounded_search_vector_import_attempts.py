@@ -1,9 +1,10 @@
 import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.functions.text
-import recommendations.models
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations, models
+
+import recommendations.models
 
 # Texts may be 200,000 characters (TRACKER_TEXT_MAX_CHARS) and more; the search vector reads
 # the first 120,000 (models.SEARCH_VECTOR_MAX_CHARS), which always fit PostgreSQL's 1 MB
