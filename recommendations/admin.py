@@ -5,6 +5,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ALL_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,8 @@ from recommendations import reminders, selectors, services
 from recommendations.choices import BodyKind, ImportJobStatus, Position, TargetStatus
 from recommendations.exports import export_csv, target_export_rows, target_export_xlsx
 from recommendations.importers import services as import_services
-from recommendations.importers.core import ImportReport
+from recommendations.importers.core import ImportFileError, ImportReport
+from recommendations.importers.limits import archive_directory_check
 from recommendations.importers.tasks import import_job_check_task, import_job_run_task
 from recommendations.models import (
     AffectedGroup,
@@ -745,20 +747,26 @@ class ImportJobForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
-        if upload.size > ImportJob.MAX_BYTES:
+        if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size // 2**20} MB; files up to "
-                f"{ImportJob.MAX_BYTES // 2**20} MB can be imported."
+                f"The file is {upload.size / 2**20:.1f} MB; files up to "
+                f"{settings.IMPORT_MAX_BYTES / 2**20:.1f} MB can be imported (IMPORT_MAX_BYTES)."
             )
+        # The archive's directory only, cheap enough for the request: members, sizes, ratios.
+        # Inflating and parsing happen on a worker.
+        try:
+            archive_directory_check(upload.read())
+        except ImportFileError as error:
+            raise forms.ValidationError(f"The file cannot be imported: {error}.") from None
+        finally:
+            upload.seek(0)
         return upload
 
 
-def _start(task, service, job: ImportJob) -> None:
-    """Small files run in the request; a large one goes to a worker once the job is saved."""
-    if job.runs_inline():
-        service(job_id=job.pk)
-    else:
-        transaction.on_commit(partial(task.delay, job.pk))
+def _start(task, job: ImportJob) -> None:
+    """Every file is read by a worker, never within a request, once the job is saved: a
+    hostile file costs a worker the limits' worth of memory, not a web process."""
+    transaction.on_commit(partial(task.delay, job.pk))
 
 
 @admin.register(ImportJob)
@@ -810,7 +818,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         obj.content = upload.read()
         obj.created_by = request.user
         obj.save()
-        _start(import_job_check_task, import_services.import_job_check, obj)
+        _start(import_job_check_task, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         return HttpResponseRedirect(
@@ -830,7 +838,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request, job):
             raise PermissionDenied
         if import_services.import_job_confirm(job_id=job.pk):
-            _start(import_job_run_task, import_services.import_job_run, job)
+            _start(import_job_run_task, job)
         else:
             messages.warning(request, "This import is not waiting for confirmation.")
         return HttpResponseRedirect(

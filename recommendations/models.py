@@ -4,9 +4,10 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Left
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -50,8 +51,25 @@ __all__ = [
 SEARCH_CONFIG = "english"
 
 
+# PostgreSQL refuses a tsvector whose lexemes pass 1 MB ("string is too long for tsvector").
+# A lexeme takes at most 8 bytes per character of text: 4 for a UTF-8 character, twice over
+# when a hyphenated word is indexed whole and in parts ("𠀀𠀁-𠀂𠀃"). Measured on PostgreSQL 15:
+# 200,000 characters of such distinct words make 1,204,242 bytes; so the vector reads the
+# first 120,000 characters (at most 960,000 bytes), and words past them are not searchable.
+SEARCH_VECTOR_MAX_CHARS = 120_000
+
+
 class TextSearchVector(SearchVector):
     """The recommendation's text as PostgreSQL indexes it (migration 0014 names this class)."""
+
+
+def text_max_chars() -> int:
+    return settings.TRACKER_TEXT_MAX_CHARS
+
+
+# One limit for every long text, whatever writes it: the API's serializers and the admin's
+# forms take model validators, and the importers run them on each row (importers.validation).
+text_length_validator = MaxLengthValidator(text_max_chars)
 
 
 def normalize_name(name: str) -> str:
@@ -204,7 +222,9 @@ class AffectedGroup(models.Model):
 class Recommendation(models.Model):
     """One recommendation or demand, quoted verbatim, from a body, states or organisations."""
 
-    text = models.TextField(help_text="The recommendation, verbatim.")
+    text = models.TextField(
+        help_text="The recommendation, verbatim.", validators=[text_length_validator]
+    )
     document = models.ForeignKey(
         Document,
         null=True,
@@ -273,7 +293,7 @@ class Recommendation(models.Model):
     # Stored, so that ranking a search's matches reads each vector instead of parsing each
     # text again: at a million recommendations that is the difference between 0.1 s and 1 s.
     search_vector = models.GeneratedField(
-        expression=TextSearchVector("text", config=SEARCH_CONFIG),
+        expression=TextSearchVector(Left("text", SEARCH_VECTOR_MAX_CHARS), config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -405,7 +425,7 @@ class Response(models.Model):
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="responses")
     position = models.CharField(max_length=32, choices=Position.choices)
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, validators=[text_length_validator])
     date = models.DateField()
     document = models.ForeignKey(
         Document,
@@ -433,7 +453,7 @@ class Assessment(models.Model):
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="assessments")
     implementation = models.CharField(max_length=32, choices=Implementation.choices)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, validators=[text_length_validator])
     source_document = models.ForeignKey(
         Document,
         null=True,
@@ -762,8 +782,10 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Deliveries of its task that began reading the file: a worker that died reading it has
+    # its task delivered again (acks_late), and the job fails rather than kill another worker.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    MAX_BYTES = 50 * 2**20
     # The page lists this many bad rows; the command prints them all.
     ERRORS_SHOWN = 500
 
@@ -772,10 +794,6 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
-
-    def runs_inline(self) -> bool:
-        """Small files run within the request; larger ones go to a worker."""
-        return len(self.content) <= settings.IMPORT_INLINE_MAX_BYTES
 
     def is_running(self) -> bool:
         return self.status in (ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING)

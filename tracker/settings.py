@@ -309,9 +309,32 @@ SPECTACULAR_SETTINGS = {
 
 # One JSON object per line on stdout: what log collectors read. LOG_FORMAT=text for humans.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-# Imports uploaded in the admin: a file up to this size is checked and imported within the
-# request; a larger one by a Celery worker while the page shows its progress.
-IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
+
+# The longest text a recommendation, response or assessment summary may have, for the API,
+# the admin and imports alike. The search vector indexes the first SEARCH_VECTOR_MAX_CHARS
+# characters (recommendations.models), which always fit PostgreSQL's 1 MB tsvector limit.
+TRACKER_TEXT_MAX_CHARS = env.int("TRACKER_TEXT_MAX_CHARS", default=200_000)
+
+# Imports: every file is read within these limits, checked before the memory is spent
+# (recommendations/importers/limits.py); an error names the limit it hit. The defaults keep
+# a worker under 512 MB with the worst file each allows, and are far above real files: the
+# OHCHR matrix of a review is 2 MB of XML and 65,000 elements (ratio 32); UPR Info's export
+# of 13 sessions is 23,484 rows.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 2**20)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 2**20)
+# Apache POI's default minimum inflate ratio is 0.01: the same 100.
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ARCHIVE_MEMBERS = env.int("IMPORT_MAX_ARCHIVE_MEMBERS", default=1_000)
+# python-docx holds about 400 bytes per element: 1.2 million took a process to 600 MB.
+IMPORT_MAX_XML_ELEMENTS = env.int("IMPORT_MAX_XML_ELEMENTS", default=500_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=TRACKER_TEXT_MAX_CHARS)
+# A job's task is delivered again when its worker died (acks_late); the next delivery past
+# this count marks the job failed instead of parsing the file that may have killed it.
+IMPORT_JOB_MAX_ATTEMPTS = env.int("IMPORT_JOB_MAX_ATTEMPTS", default=1)
+# Seconds a check or an import may run: the soft limit fails the job with its reason.
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=1_800)
 
 LOGGING = {
     "version": 1,

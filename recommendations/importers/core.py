@@ -14,15 +14,50 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.text import slugify
 from openpyxl.utils.datetime import from_excel
+from rapidfuzz import fuzz, process
 
 from recommendations.choices import BodyKind, DocumentKind, Position
 from recommendations.models import State, normalize_name
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (unknown format, missing columns): nothing is imported."""
+    """The file as a whole cannot be read (unknown format, missing columns, over a limit):
+    nothing is imported."""
+
+
+def limit(name: str) -> int:
+    """One of the IMPORT_MAX_* settings (docs/importing.md lists them)."""
+    return getattr(settings, name)
+
+
+def rows_check(rows_seen: int) -> None:
+    """Called as rows are read: stop at the limit, before the rest is held in memory."""
+    if rows_seen > limit("IMPORT_MAX_ROWS"):
+        raise ImportFileError(
+            f"the file has more than {limit('IMPORT_MAX_ROWS'):,} rows, the limit "
+            "IMPORT_MAX_ROWS: split it"
+        )
+
+
+def columns_check(columns: int, row: int) -> None:
+    if columns > limit("IMPORT_MAX_COLUMNS"):
+        raise ImportFileError(
+            f"row {row}: {columns:,} columns, over the limit IMPORT_MAX_COLUMNS = "
+            f"{limit('IMPORT_MAX_COLUMNS'):,}"
+        )
+
+
+def cell_error(text: str) -> str:
+    """Why a cell is too long to read, or ''."""
+    if len(text) > limit("IMPORT_MAX_CELL_CHARS"):
+        return (
+            f"{len(text):,} characters, over the limit IMPORT_MAX_CELL_CHARS = "
+            f"{limit('IMPORT_MAX_CELL_CHARS'):,}"
+        )
+    return ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +193,11 @@ class ParsedFile:
     errors: list[RowError] = field(default_factory=list)
     # Rows deliberately left out (a UHRI observation is not a recommendation): not errors.
     skipped: list[RowError] = field(default_factory=list)
+    # Guesses the parser made and imported (a misspelt state name), listed in the report.
+    corrections: list[RowError] = field(default_factory=list)
+    # The file's column holding each value a record carries, for validation errors:
+    # "text", "paragraph", "document.symbol", "themes", ... (validation.FIELDS).
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def text_key(text: str) -> str:
@@ -176,22 +216,24 @@ def _union(into: list, values: list) -> None:
             into.append(value)
 
 
-def records_merge(records: list[RecommendationRow]) -> tuple[list[RecommendationRow], list]:
+def records_merge(records: list[RecommendationRow]) -> list[RecommendationRow]:
     """Rows with one natural key become one recommendation: states, themes, targets united.
 
-    Two rows giving one addressee different positions in one document on one date contradict
-    each other: the later row is reported, never resolved by guessing.
+    Unless they give one addressee different positions in one document on one date: then
+    they are different recommendations with the same words. UPR Info gives a state under
+    review "Ratify CEDAW" from several states, made in different paragraphs of its report
+    and answered differently; rows with the same text and the same answer stay one joint
+    recommendation. A row joins the first recommendation of its key it agrees with, or
+    starts another.
     """
-    merged: dict[tuple, RecommendationRow] = {}
-    errors: list[RowError] = []
+    merged: dict[tuple, list[RecommendationRow]] = {}
+    order: list[RecommendationRow] = []
     for record in records:
-        first = merged.get(record.key())
+        same_key = merged.setdefault(record.key(), [])
+        first = next((r for r in same_key if not _responses_conflict(r, record)), None)
         if first is None:
-            merged[record.key()] = record
-            continue
-        conflict = _responses_conflict(first, record)
-        if conflict:
-            errors.append(RowError(record.row, "Response", conflict))
+            same_key.append(record)
+            order.append(record)
             continue
         first.rows.extend(record.rows)
         first.issued_on = first.issued_on or record.issued_on
@@ -207,7 +249,7 @@ def records_merge(records: list[RecommendationRow]) -> tuple[list[Recommendation
             else:
                 _union(existing.responses, target.responses)
                 _union(existing.assessments, target.assessments)
-    return list(merged.values()), errors
+    return order
 
 
 def _response_key(target: TargetRow, response: ResponseRow) -> tuple:
@@ -215,21 +257,17 @@ def _response_key(target: TargetRow, response: ResponseRow) -> tuple:
     return (target.addressee(), document, response.date)
 
 
-def _responses_conflict(first: RecommendationRow, record: RecommendationRow) -> str:
+def _responses_conflict(first: RecommendationRow, record: RecommendationRow) -> bool:
     given = {
         _response_key(target, response): response.position
         for target in first.targets
         for response in target.responses
     }
-    for target in record.targets:
-        for response in target.responses:
-            position = given.get(_response_key(target, response))
-            if position and position != response.position:
-                return (
-                    f"'{response.position}' contradicts '{position}' given on row {first.row} "
-                    "for the same recommendation"
-                )
-    return ""
+    return any(
+        given.get(_response_key(target, response), response.position) != response.position
+        for target in record.targets
+        for response in target.responses
+    )
 
 
 def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
@@ -245,15 +283,68 @@ def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
     ]
 
 
+class UnknownState(ValueError):
+    """A name no state goes by, or a misspelling two states are equally close to."""
+
+
+@dataclass(frozen=True)
+class StateMatch:
+    state: State
+    # The name it was taken for when the file's spelling was a guess, else "".
+    guessed_as: str = ""
+
+    def correction(self, name: str) -> str:
+        return f"'{name}' read as '{self.guessed_as}' ({self.state.code})"
+
+
 class StateNames:
-    """Every state under each name it goes by; an unknown name is a bad row, never a new state."""
+    """Every state under each name it goes by; an unknown name is a bad row, never a new state.
+
+    A name found under no spelling is a typing slip when one state's name is clearly the
+    closest ("Plurinational S tate of Bolivia"): at least FUZZY_SCORE similar, and
+    FUZZY_MARGIN closer than any other state's. Two close candidates ("Austraia": Australia,
+    Austria) leave it unknown. ISO codes and short names are never guessed.
+    """
+
+    FUZZY_SCORE = 90
+    FUZZY_MARGIN = 4
+    FUZZY_MIN_LENGTH = 5
 
     def __init__(self):
         self.by_name = State.objects.by_name()
         self.by_code = {state.code: state for state in self.by_name.values()}
+        self._guessable = [name for name in self.by_name if len(name) >= self.FUZZY_MIN_LENGTH]
 
     def find(self, name: str) -> State | None:
         return self.by_name.get(normalize_name(name)) if name.strip() else None
+
+    def match(self, name: str) -> StateMatch:
+        """The state a name stands for, guessed when misspelt; else UnknownState."""
+        state = self.find(name)
+        if state is not None:
+            return StateMatch(state)
+        normalized = normalize_name(name)
+        if len(normalized) < self.FUZZY_MIN_LENGTH:
+            raise UnknownState(f"unknown state '{name.strip()}'")
+        best: dict[str, tuple[float, str]] = {}
+        for candidate, score, _ in process.extract(
+            normalized,
+            self._guessable,
+            scorer=fuzz.ratio,
+            score_cutoff=self.FUZZY_SCORE - self.FUZZY_MARGIN,
+            limit=20,
+        ):
+            code = self.by_name[candidate].code
+            if score > best.get(code, (0, ""))[0]:
+                best[code] = (score, candidate)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        if not ranked or ranked[0][1][0] < self.FUZZY_SCORE:
+            raise UnknownState(f"unknown state '{name.strip()}'")
+        if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < self.FUZZY_MARGIN:
+            close = " or ".join(self.by_code[code].name for code, _ in ranked[:2])
+            raise UnknownState(f"unknown state '{name.strip()}' (as close to {close})")
+        code, (_, candidate) = ranked[0]
+        return StateMatch(self.by_code[code], guessed_as=self.by_code[code].name)
 
 
 # The words UPR sources write for a state's position. "No response" is not a position: the
@@ -371,22 +462,36 @@ def text_rows_read(content: bytes, *, fallback_encoding: str) -> TextRows:
         line.decode(encoding, errors="surrogateescape" if encoding == "utf-8" else "strict")
         for line in lines
     ]
+    del lines
+    # csv's own field limit (128 KB) would stop the whole file at one long cell; the file's
+    # size bounds a field instead, and a cell over IMPORT_MAX_CELL_CHARS is a bad row.
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
     reader = csv.reader(io.StringIO("\n".join(decoded), newline=""))
+    del decoded
     rows: list[tuple[int, list[str], list[tuple[int, str]]]] = []
     header: list[str] | None = None
-    for number, cells in enumerate(reader, start=1):
-        bad = [
-            (index, _bad_bytes_reason(cell, encoding))
-            for index, cell in enumerate(cells)
-            if _MARK.search(cell)
-        ]
-        cells = [_MARK.sub("\ufffd", cell) for cell in cells]
-        if header is None:
-            header = [cell.strip() for cell in cells]
-            continue
-        if any(cell.strip() for cell in cells) or bad:
-            rows.append((number, cells, bad))
-    if header is None:
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            columns_check(len(cells), number)
+            too_long = [(i, why) for i, cell in enumerate(cells) if (why := cell_error(cell))]
+            bad = [
+                (index, _bad_bytes_reason(cell, encoding))
+                for index, cell in enumerate(cells)
+                if _MARK.search(cell)
+            ] + too_long
+            # A cell over the limit is reported, not kept.
+            cells = ["" if len(cell) > limit("IMPORT_MAX_CELL_CHARS") else cell for cell in cells]
+            cells = [_MARK.sub("\ufffd", cell) for cell in cells]
+            if header is None:
+                header = [cell.strip() for cell in cells]
+                continue
+            if any(cell.strip() for cell in cells) or bad:
+                rows_check(len(rows) + 1)
+                rows.append((number, cells, bad))
+    except csv.Error as error:
+        raise ImportFileError(f"row {number + 1}: not readable as CSV: {error}") from None
+    if header is None or not any(header):
         raise ImportFileError("the file is empty")
     return TextRows(encoding=_ENCODING_NAMES.get(encoding, encoding), header=header, rows=rows)
 
@@ -420,6 +525,7 @@ class ImportReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
+    corrections: list[RowError] = field(default_factory=list)
 
     MODELS = ("recommendations", "targets", "responses", "assessments")
 
@@ -446,6 +552,9 @@ class ImportReport:
         if self.skipped:
             lines.append(f"rows skipped: {len(self.skipped)}")
             lines.extend(f"  {item}" for item in self.skipped)
+        if self.corrections:
+            lines.append(f"corrections: {len(self.corrections)}")
+            lines.extend(f"  {item}" for item in self.corrections)
         lines.append(f"bad rows: {len({error.row for error in self.errors})}")
         lines.extend(f"  {error}" for error in sorted(self.errors, key=lambda e: e.row))
         return lines
@@ -459,6 +568,7 @@ class ImportReport:
             "counts": {model: dict(counter) for model, counter in self.counts.items()},
             "errors": [error.as_dict() for error in self.errors],
             "skipped": [item.as_dict() for item in self.skipped],
+            "corrections": [item.as_dict() for item in self.corrections],
         }
 
     @classmethod
@@ -471,4 +581,5 @@ class ImportReport:
             counts={model: Counter(counts) for model, counts in data["counts"].items()},
             errors=[RowError(**error) for error in data["errors"]],
             skipped=[RowError(**item) for item in data["skipped"]],
+            corrections=[RowError(**item) for item in data.get("corrections", [])],
         )

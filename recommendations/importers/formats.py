@@ -25,10 +25,13 @@ def format_detect(content: bytes) -> str:
         if "word/document.xml" in names:
             return ImportFormat.OHCHR_MATRIX
         if any(name.startswith("xl/") for name in names):
-            header = {cell_text(cell) for cell in next(uhri.sheet_rows(content), ())}
+            header = {cell_text(cell) for cell in next(uhri.sheet_rows(content), (1, ()))[1]}
             return _by_header(header, ImportFormat.UHRI, ImportFormat.XLSX)
         raise ImportFileError("a zip archive that is neither a Word nor an Excel file")
-    first_line = content.lstrip(b"\xef\xbb\xbf").splitlines()[0] if content.strip() else b""
+    text = content.removeprefix(b"\xef\xbb\xbf")
+    if not text.strip():
+        raise ImportFileError("the file is empty")
+    first_line = text.splitlines()[0]
     header = next(csv.reader([first_line.decode("latin-1")]), [])
     return _by_header({cell.strip() for cell in header}, ImportFormat.UPR_INFO, ImportFormat.CSV)
 

@@ -14,6 +14,7 @@ import zipfile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from recommendations.choices import DocumentKind, ImportFormat
 from recommendations.importers.core import (
@@ -28,7 +29,11 @@ from recommendations.importers.core import (
     TargetRow,
     ThemeRef,
     UnknownPosition,
+    UnknownState,
+    cell_error,
+    columns_check,
     position_from_word,
+    rows_check,
 )
 from recommendations.importers.sessions import upr_session_last_day
 from recommendations.importers.upr_info import UPR
@@ -55,10 +60,21 @@ GROUP_TEXT = re.compile(rf"{GROUP}")
 def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     try:
         document = docx.Document(io.BytesIO(content))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as error:
         raise ImportFileError(f"not a Word (.docx) file: {error}") from None
     table, columns = _matrix_table(document)
-    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    rows_check(len(table.rows) - 1)
+    rows = []
+    for number, row in enumerate(table.rows, start=1):
+        cells = row.cells
+        columns_check(len(cells), number)
+        rows.append([cell.text for cell in cells])
     state, session = _review(document, options, states)
     last_day = upr_session_last_day(session)
     if last_day is None:
@@ -71,14 +87,42 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         body=UPR,
         date=last_day,
     )
-    parsed = ParsedFile(format=ImportFormat.OHCHR_MATRIX)
+    themes_column = rows[0][columns["Themes"]] if columns["Themes"] is not None else "Themes"
+    parsed = ParsedFile(
+        format=ImportFormat.OHCHR_MATRIX,
+        columns={
+            "text": "Recommendation",
+            "paragraph": "Recommendation",
+            "document.symbol": "Recommendation",
+            "responses.paragraph": "Recommendation",
+            "responses.document.symbol": "Recommendation",
+            "themes": themes_column.strip(),
+            "affected_groups": themes_column.strip(),
+        },
+    )
     for number, cells in enumerate(rows[1:], start=2):
         if cells[columns["Recommendation"]].strip().startswith("Theme:") or not any(
             cell.strip() for cell in cells
         ):
             continue
         parsed.rows_read += 1
-        record = _record(number, cells, columns, state=state, report=report, states=states)
+        too_long = [
+            RowError(number, rows[0][index].strip() or f"column {index + 1}", reason)
+            for index, cell in enumerate(cells)
+            if (reason := cell_error(cell))
+        ]
+        if too_long:
+            parsed.errors.extend(too_long)
+            continue
+        record = _record(
+            number,
+            cells,
+            columns,
+            state=state,
+            report=report,
+            states=states,
+            corrections=parsed.corrections,
+        )
         if isinstance(record, list):
             parsed.errors.extend(record)
         else:
@@ -127,34 +171,73 @@ def _report_symbol(rows: list[list[str]], columns: dict) -> str:
     raise ImportFileError("the file does not give the report's symbol: give it as an option")
 
 
-def recommending_states(text: str, states: StateNames) -> tuple[list[str], str]:
-    """The states in parentheses closing each clause, and an error when the last names none.
+def recommending_states(text: str, states: StateNames) -> tuple[list[str], str, list[str]]:
+    """The states in parentheses closing each clause, an error when the last names none, and
+    the corrections made to read them.
 
     Walking each closing run from its end, names are taken while they are states, so
     "(the Paris Principles) (Niger);" gives Niger; a run naming no state inside the text is
-    the text's own parentheses.
+    the text's own parentheses. A misspelt name is taken when one state is clearly closest
+    (`StateNames.match`); a last clause whose parenthesis is not closed ("(Venezuela
+    (Bolivarian Republic of);") is read without it.
     """
     codes: list[str] = []
+    corrections: list[str] = []
     runs = list(CLAUSE_END.finditer(text))
     for index, run in enumerate(runs):
-        groups = [group[1:-1].strip() for group in GROUP_TEXT.findall(run["run"])]
+        groups = [group[1:-1] for group in GROUP_TEXT.findall(run["run"])]
         found = []
         for name in reversed(groups):
-            state = states.find(name)
-            if state is None:
+            try:
+                match = states.match(name)
+            except UnknownState as error:
+                unknown = str(error)
                 break
-            found.append(state.code)
-        if not found and index == len(runs) - 1:
-            return codes, f"unknown recommending state '{groups[-1]}'"
+            found.append(match.state.code)
+            if match.guessed_as:
+                corrections.append(match.correction(" ".join(name.split())))
+        last = index == len(runs) - 1
+        if not found and last:
+            unclosed = _unclosed_state(text, states)
+            if unclosed is None:
+                return codes, unknown.replace("state", "recommending state", 1), corrections
+            found, correction = unclosed
+            corrections.append(correction)
         for code in reversed(found):
             if code not in codes:
                 codes.append(code)
     if not runs:
-        return codes, "no recommending state in parentheses"
-    return codes, ""
+        unclosed = _unclosed_state(text, states)
+        if unclosed is None:
+            return codes, "no recommending state in parentheses", corrections
+        codes, correction = unclosed
+        corrections.append(correction)
+    return codes, "", corrections
 
 
-def _record(number, cells, columns, *, state, report, states) -> RecommendationRow | list:
+def _unclosed_state(text: str, states: StateNames) -> tuple[list[str], str] | None:
+    """The state named after the text's last unclosed parenthesis, if any."""
+    stripped = text.rstrip(" ;.\n")
+    depth = 0
+    for position in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[position], 0)
+        if depth < 0:
+            name = stripped[position + 1 :]
+            try:
+                match = states.match(name)
+            except UnknownState:
+                return None
+            read_as = match.guessed_as or match.state.name
+            return [match.state.code], (
+                f"'({' '.join(name.split())}' read as '{read_as}' ({match.state.code}): "
+                "a closing parenthesis is missing"
+            )
+    return None
+
+
+def _record(
+    number, cells, columns, *, state, report, states, corrections
+) -> RecommendationRow | list:
     errors = []
     cell = cells[columns["Recommendation"]]
     body, _, _ = cell.partition("Source of position")
@@ -165,9 +248,11 @@ def _record(number, cells, columns, *, state, report, states) -> RecommendationR
     text = paragraph["text"].strip()
     if not text:
         errors.append(RowError(number, "Recommendation", "empty text"))
-    codes, unknown = recommending_states(text, states)
+    codes, unknown, read_as = recommending_states(text, states)
     if unknown:
         errors.append(RowError(number, "Recommendation", unknown))
+    else:
+        corrections.extend(RowError(number, "Recommendation", line) for line in read_as)
     try:
         position = position_from_word(cells[columns["Position"]])
     except UnknownPosition as error:

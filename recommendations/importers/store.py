@@ -14,6 +14,7 @@ Reference rows (bodies, themes, organisations, groups, documents) are created wi
 `ignore_conflicts` and read back, so two imports creating the same one at once both use it.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,6 +78,8 @@ class Store:
         self.groups = {group.name.casefold(): group for group in AffectedGroup.objects.all()}
         self.organizations: dict[str, Organization] = {}
         self.documents: dict[tuple, Document] = {}
+        # Recommendations a record of this import was written to: no other record takes them.
+        self.claimed: set[int] = set()
 
     def write(self, records: list[RecommendationRow]) -> None:
         self._bodies(records)
@@ -228,23 +231,21 @@ class Store:
         """The records' recommendations, in record order, and the ids of those created."""
         documents = {self.document(record.document) for record in records}
         ids = [document.pk for document in documents if document]
-        existing: dict[tuple, Recommendation] = {}
+        existing: dict[tuple, list[Recommendation]] = {}
         lookup = Q(document_id__in=ids) | (Q(document__isnull=True) if None in documents else Q())
         for recommendation in Recommendation.objects.filter(lookup).order_by("pk"):
             existing.setdefault(
                 recommendation_key(
                     recommendation.document_id, recommendation.paragraph, recommendation.text
                 ),
-                recommendation,
-            )
+                [],
+            ).append(recommendation)
         recommendations, new, changed = [], [], set()
-        for record in records:
+        for record, recommendation in zip(
+            records, self._existing_for(records, existing), strict=True
+        ):
             document = self.document(record.document)
             issued_by = self.bodies[record.issued_by.acronym] if record.issued_by else None
-            key = recommendation_key(
-                document.pk if document else None, record.paragraph, record.text
-            )
-            recommendation = existing.get(key)
             if recommendation is None:
                 # Ids rather than instances: tens of thousands of rows, each relation set once.
                 # Until created, a new recommendation is its index in `new`.
@@ -276,6 +277,7 @@ class Store:
             created[slot] if isinstance(slot, int) else slot for slot in recommendations
         ]
         new_ids = {recommendation.pk for recommendation in created}
+        self.claimed |= new_ids
         changed |= self._relations(records, recommendations, new_ids=new_ids)
         updated = []
         for record, recommendation in zip(records, recommendations, strict=True):
@@ -300,6 +302,71 @@ class Store:
         self.report.count("recommendations", "updated", len(updated))
         self.report.count("recommendations", "unchanged", len(records) - len(new) - len(updated))
         return recommendations, new_ids
+
+    def _existing_for(
+        self, records: list[RecommendationRow], existing: dict[tuple, list[Recommendation]]
+    ) -> list[Recommendation | None]:
+        """The stored recommendation each record is, or None for a new one.
+
+        Identical words may be several recommendations (`core.records_merge`): a record is
+        the one of its key whose responses it repeats, else the first of its key no other
+        record took (its answer changed since), else new. Responses are read only for keys
+        that hold several recommendations or records, so a usual file costs no query here.
+        """
+        keys = []
+        for record in records:
+            document = self.document(record.document)
+            keys.append(
+                recommendation_key(document.pk if document else None, record.paragraph, record.text)
+            )
+        per_key = Counter(keys)
+        ambiguous = [
+            recommendation.pk
+            for key in per_key
+            if per_key[key] > 1 or len(existing.get(key, ())) > 1
+            for recommendation in existing.get(key, ())
+        ]
+        answers: dict[int, dict[tuple, str]] = {}
+        for recommendation_id, *response_key, position in (
+            Response.objects.filter(target__recommendation_id__in=ambiguous).values_list(
+                "target__recommendation_id",
+                "target__state_id",
+                "target__body_id",
+                "document_id",
+                "date",
+                "position",
+            )
+            if ambiguous
+            else []
+        ):
+            answers.setdefault(recommendation_id, {})[tuple(response_key)] = position
+        found: list[Recommendation | None] = [None] * len(records)
+        for same_answers in (True, False):
+            for index, record in enumerate(records):
+                if found[index] is not None:
+                    continue
+                for candidate in existing.get(keys[index], ()):
+                    if candidate.pk in self.claimed or (
+                        same_answers
+                        and candidate.pk in answers
+                        and not self._answers_as(record, answers[candidate.pk])
+                    ):
+                        continue
+                    found[index] = candidate
+                    self.claimed.add(candidate.pk)
+                    break
+        return found
+
+    def _answers_as(self, record: RecommendationRow, answers: dict[tuple, str]) -> bool:
+        for target in record.targets:
+            state = self.states[target.state].pk if target.state else None
+            body = self.bodies[target.body.acronym].pk if target.body else None
+            for response in target.responses:
+                document = self.document(response.document)
+                key = (state, body, document.pk if document else None, response.date)
+                if answers.get(key) != response.position:
+                    return False
+        return True
 
     def _provenance(self, record: RecommendationRow) -> dict:
         return {

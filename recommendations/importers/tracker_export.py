@@ -43,17 +43,27 @@ from recommendations.importers.core import (
 )
 from recommendations.importers.uhri import sheet_rows
 
-# The longest text the tracker stores, until settings name one (TRACKER_TEXT_MAX_CHARS, a
-# system-wide limit being introduced): a generous bound, far above any UN recommendation.
-TEXT_MAX_CHARS = 1_000_000
-
 # exports.continued_column's header: parts 2, 3, ...
 CONTINUED = re.compile(r"(?P<column>.+) \(continued (?P<part>[2-9]|[1-9][0-9]+)\)")
 
 
 def csv_field_limit() -> int:
     """The longest cell our CSV reader accepts: the longest text, with its escape."""
-    return getattr(settings, "TRACKER_TEXT_MAX_CHARS", TEXT_MAX_CHARS) + len(FORMULA_ESCAPE)
+    return settings.TRACKER_TEXT_MAX_CHARS + len(FORMULA_ESCAPE)
+
+
+# Where a record's values come from, for the rows validation refuses.
+FIELD_COLUMNS = {
+    "document.symbol": "document_symbol",
+    "document.title": "document_title",
+    "document.url": "document_url",
+    "issued_by.acronym": "issued_by",
+    "issued_by.name": "issued_by",
+    "targets.body.acronym": "addressee",
+    "targets.body.name": "addressee_name",
+    "responses.document.symbol": "latest_response_document",
+    "responses.document.title": "latest_response_document",
+}
 
 
 def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
@@ -66,7 +76,7 @@ def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> 
     except csv.Error as error:
         raise ImportFileError(f"not a readable CSV file: {error}") from None
     columns = columns_required(text.header, EXPORT_COLUMNS)
-    parsed = ParsedFile(format=ImportFormat.CSV)
+    parsed = ParsedFile(format=ImportFormat.CSV, columns=FIELD_COLUMNS)
     rows = []
     for number, cells, bad_bytes in text.rows:
         parsed.rows_read += 1
@@ -83,15 +93,18 @@ def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> 
 
 def parse_xlsx(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     sheet = sheet_rows(content)
-    header = [cell_text(cell) for cell in next(sheet, ())]
+    header = [cell_text(cell) for cell in next(sheet, (1, (), []))[1]]
     columns = columns_required(header, EXPORT_COLUMNS)
     continuations = _continuations(header)
-    parsed = ParsedFile(format=ImportFormat.XLSX)
+    parsed = ParsedFile(format=ImportFormat.XLSX, columns=FIELD_COLUMNS)
     rows = []
-    for number, cells in enumerate(sheet, start=2):
-        if not any(cell not in (None, "") for cell in cells):
+    for number, cells, too_long in sheet:
+        if not any(cell not in (None, "") for cell in cells) and not too_long:
             continue
         parsed.rows_read += 1
+        if too_long:
+            parsed.errors.extend(RowError(number, header[i], why) for i, why in too_long)
+            continue
         row = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
         for name, indexes in continuations.items():
             pieces = [row[name], *(cells[i] for i in indexes if i < len(cells))]

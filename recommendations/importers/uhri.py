@@ -11,7 +11,9 @@ something other than a recommendation (concerns, observations) are skipped, and 
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
+from lxml import etree
 from openpyxl import load_workbook
 
 from recommendations.choices import BodyKind, DocumentKind, ImportFormat
@@ -28,10 +30,14 @@ from recommendations.importers.core import (
     TargetRow,
     ThemeRef,
     UnknownPosition,
+    UnknownState,
+    cell_error,
     cell_text,
+    columns_check,
     columns_required,
     date_from_cell,
     position_from_word,
+    rows_check,
 )
 from recommendations.importers.sessions import upr_session_last_day
 
@@ -54,6 +60,19 @@ COLUMNS = [
     "Date of publication on UHRI",
 ]
 REQUIRED = ["Text", "Countries Concerned", "Reccomending Body", "Document Symbol"]
+# Where a record's values come from, for the rows validation refuses.
+FIELD_COLUMNS = {
+    "text": "Text",
+    "paragraph": "Text",
+    "document.symbol": "Document Symbol",
+    "document.title": "Document Symbol",
+    "document.body.acronym": "Reccomending Body",
+    "document.body.name": "Reccomending Body",
+    "issued_by.acronym": "Reccomending Body",
+    "issued_by.name": "Reccomending Body",
+    "themes": "Themes",
+    "affected_groups": "Affected Persons",
+}
 TREATY_BODIES = {
     "CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CMW", "CRC", "CRC-OP-AC", "CRC-OP-SC",
     "CRPD", "SPT",
@@ -93,23 +112,50 @@ def value(cell) -> str:
     return found[0] if found else ""
 
 
-def sheet_rows(content: bytes):
+def sheet_rows(content: bytes) -> Iterator[tuple[int, tuple, list[tuple[int, str]]]]:
+    """The active sheet's rows: (row number, cells, [(column index, why a cell is too long)]),
+    within IMPORT_MAX_ROWS and IMPORT_MAX_COLUMNS; a cell over IMPORT_MAX_CELL_CHARS is None."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError) as error:
         raise ImportFileError(f"not an Excel (.xlsx) file: {error}") from None
-    return workbook.active.iter_rows(values_only=True)
+    sheet = workbook.active
+    # The sheet's declared dimension may lie ("A1:XFD1048576"): openpyxl would pad every row
+    # to it. Without it, a row is as wide as its last cell.
+    sheet.reset_dimensions()
+    return _rows_within_limits(sheet.iter_rows(values_only=True))
+
+
+def _rows_within_limits(rows) -> Iterator[tuple[int, tuple, list[tuple[int, str]]]]:
+    for number, cells in enumerate(rows, start=1):
+        rows_check(number - 1)
+        columns_check(len(cells), number)
+        too_long = [
+            (index, reason)
+            for index, cell in enumerate(cells)
+            if isinstance(cell, str) and (reason := cell_error(cell))
+        ]
+        if too_long:
+            over = {index for index, _ in too_long}
+            cells = tuple(None if index in over else cell for index, cell in enumerate(cells))
+        yield number, cells, too_long
 
 
 def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     rows = sheet_rows(content)
-    header = [cell_text(cell) for cell in next(rows, ())]
+    header = [cell_text(cell) for cell in next(rows, (1, (), []))[1]]
     columns = columns_required(header, REQUIRED)
-    parsed = ParsedFile(format=ImportFormat.UHRI)
-    for number, cells in enumerate(rows, start=2):
-        if not any(cell not in (None, "") for cell in cells):
+    parsed = ParsedFile(format=ImportFormat.UHRI, columns=FIELD_COLUMNS)
+    for number, cells, too_long in rows:
+        if not any(cell not in (None, "") for cell in cells) and not too_long:
             continue
         parsed.rows_read += 1
+        if too_long:
+            parsed.errors.extend(
+                RowError(number, header[i] if i < len(header) else f"column {i + 1}", why)
+                for i, why in too_long
+            )
+            continue
         row = {
             name: cells[index] if index < len(cells) else None for name, index in columns.items()
         }
@@ -117,7 +163,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         if kind and "recommendation" not in kind.casefold():
             parsed.skipped.append(RowError(number, "Type", f"'{kind}' is not a recommendation"))
             continue
-        record = _record(number, row, states)
+        record = _record(number, row, states, parsed.corrections)
         if isinstance(record, list):
             parsed.errors.extend(record)
         else:
@@ -125,7 +171,9 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
     return parsed
 
 
-def _record(number: int, row: dict, states: StateNames) -> RecommendationRow | list:
+def _record(
+    number: int, row: dict, states: StateNames, corrections: list[RowError]
+) -> RecommendationRow | list:
     errors = []
 
     def bad(column: str, reason: str) -> None:
@@ -134,11 +182,15 @@ def _record(number: int, row: dict, states: StateNames) -> RecommendationRow | l
     def codes(column: str) -> list[str]:
         found = []
         for name in values(row.get(column)):
-            state = states.find(name)
-            if state is None:
-                bad(column, f"unknown state '{name}'")
-            elif state.code not in found:
-                found.append(state.code)
+            try:
+                match = states.match(name)
+            except UnknownState as error:
+                bad(column, str(error))
+                continue
+            if match.guessed_as:
+                corrections.append(RowError(number, column, match.correction(name)))
+            if match.state.code not in found:
+                found.append(match.state.code)
         return found
 
     text = cell_text(row["Text"])

@@ -21,6 +21,7 @@ from recommendations.importers.core import (
     TargetRow,
     ThemeRef,
     UnknownPosition,
+    UnknownState,
     columns_required,
     position_from_word,
     text_rows_read,
@@ -31,12 +32,14 @@ COLUMNS = ["To", "Text", "From", "Response", "Issue", "Session"]
 UPR = BodyRef(acronym="UPR", name="Universal Periodic Review", kind=BodyKind.UPR)
 # UPR Info's marker for a recommendation whose recommending state it could not tell.
 UNKNOWN_STATE = "(Unknown)"
+# Where a record's values come from, for the rows validation refuses.
+FIELD_COLUMNS = {"text": "Text", "themes": "Issue"}
 
 
 def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     text = text_rows_read(content, fallback_encoding="mac_roman")
     columns = columns_required(text.header, COLUMNS)
-    parsed = ParsedFile(format=ImportFormat.UPR_INFO)
+    parsed = ParsedFile(format=ImportFormat.UPR_INFO, columns=FIELD_COLUMNS)
     for number, cells, bad_bytes in text.rows:
         parsed.rows_read += 1
         errors = [RowError(number, text.header[index], reason) for index, reason in bad_bytes]
@@ -44,7 +47,12 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
             parsed.errors.extend(errors)
             continue
         cells = cells + [""] * (len(text.header) - len(cells))
-        record = _record(number, {name: cells[index] for name, index in columns.items()}, states)
+        record = _record(
+            number,
+            {name: cells[index] for name, index in columns.items()},
+            states,
+            parsed.corrections,
+        )
         if isinstance(record, list):
             parsed.errors.extend(record)
         else:
@@ -52,31 +60,34 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
     return parsed
 
 
-def _record(number: int, row: dict[str, str], states: StateNames) -> RecommendationRow | list:
+def _record(
+    number: int, row: dict[str, str], states: StateNames, corrections: list[RowError]
+) -> RecommendationRow | list:
     value = {name: html.unescape(cell).strip() for name, cell in row.items()}
     errors = []
 
     def bad(column: str, reason: str) -> None:
         errors.append(RowError(number, column, reason))
 
-    state_under_review = states.find(value["To"])
-    if state_under_review is None:
-        bad(
-            "To",
-            f"unknown state '{value['To']}'" if value["To"] else "empty: the state under review",
-        )
+    def state(column: str, empty: str):
+        if not value[column]:
+            bad(column, f"empty: {empty}")
+            return None
+        try:
+            match = states.match(value[column])
+        except UnknownState as error:
+            bad(column, str(error))
+            return None
+        if match.guessed_as:
+            corrections.append(RowError(number, column, match.correction(value[column])))
+        return match.state
+
+    state_under_review = state("To", "the state under review")
     recommending = []
     if value["From"] != UNKNOWN_STATE:
-        state = states.find(value["From"])
-        if state is None:
-            bad(
-                "From",
-                f"unknown state '{value['From']}'"
-                if value["From"]
-                else "empty: the recommending state",
-            )
-        else:
-            recommending.append(state.code)
+        recommending_state = state("From", "the recommending state")
+        if recommending_state is not None:
+            recommending.append(recommending_state.code)
     if not value["Text"]:
         bad("Text", "empty text")
     try:
