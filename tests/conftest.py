@@ -13,13 +13,14 @@ from tracker.celery import app as celery_app
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The planner's statistics of the test database, fixed once it is set up.
+    """No autovacuum on the test database, so the planner always estimates from the tables'
+    size on disk, as for tables never analyzed.
 
-    Tests fill tables and empty them again hundreds of times. Left to autovacuum, a table is
+    Tests fill tables and empty them again hundreds of times. Left to autovacuum, a table was
     sometimes analyzed between two tests with pages but no live row; the planner then
-    expects one row whatever it holds, and the stats' nested subqueries over a hundred
-    recommendations ran for minutes. Analyzed once here, on tables that are empty or hold
-    the data migrations' rows, and never again, each plan is the same on every run."""
+    expected one row whatever it held, and the stats' nested subqueries over a hundred
+    recommendations ran for minutes. (Analyzing every table once instead made the foreign
+    key checks of a large import test scan whole tables, row after row.)"""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             """
@@ -30,7 +31,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
             END $$
             """
         )
-        cursor.execute("ANALYZE")
 
 
 # The data migrations: the states, the Editors group and its permissions, the default reminder
