@@ -15,6 +15,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import reminders, selectors, services
@@ -30,6 +32,7 @@ from recommendations.models import (
     Body,
     Document,
     Event,
+    GradeMapping,
     ImportJob,
     Organization,
     Recommendation,
@@ -40,6 +43,8 @@ from recommendations.models import (
     State,
     Target,
     Theme,
+    UprReview,
+    UprSession,
 )
 from recommendations.paginators import CachedCountPaginator
 from recommendations.status import status_in
@@ -162,7 +167,7 @@ class ServiceWritesAdmin(admin.ModelAdmin):
 
         for row in formset.deleted_objects:
             writes.delete(**{writes.keyword: row}, user=request.user)
-        for row, _ in formset.changed_objects:
+        for row, _fields in formset.changed_objects:
             writes.update(**{writes.keyword: row}, user=request.user, **values(row))
         formset.new_objects = [
             writes.create(**{fk: form.instance}, user=request.user, **values(row))
@@ -214,12 +219,26 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    actions = ["recompute_deadlines"]
     list_display = ["symbol", "title", "kind", "body", "date"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title"]
     autocomplete_fields = ["body", "organizations"]
     list_select_related = ["body"]
     date_hierarchy = "date"
+
+    @admin.action(
+        description=_("Compute the due dates of their recommendations' addressees"),
+        permissions=["change"],
+    )
+    def recompute_deadlines(self, request, queryset):
+        changed = services.target_deadlines_recompute(
+            targets=Target.objects.filter(recommendation__document__in=queryset),
+            user=request.user,
+        )
+        self.message_user(
+            request, _("%(count)d addressees' due dates changed.") % {"count": changed}
+        )
 
 
 @admin.register(Theme)
@@ -438,6 +457,58 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
         )
 
 
+# The UN calendar: late answers, grades, UPR sessions and reviews.
+
+
+class AnsweredLateFilter(admin.SimpleListFilter):
+    """Responses given after their target's response due date."""
+
+    title = _("answered late")
+    parameter_name = "answered_late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return selectors.responses_answered_late(queryset)
+
+
+class AssessmentForm(forms.ModelForm):
+    """A grade on a scale gives the implementation (services map it); without a grade the
+    editor chooses the implementation."""
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "target",
+            "scale",
+            "raw_grade",
+            "implementation",
+            "assessed_on",
+            "summary",
+            "source_document",
+            "source_url",
+            "author",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "implementation" in self.fields:
+            self.fields["implementation"].required = False
+            self.fields["implementation"].help_text = _(
+                "Leave empty when you give a grade: its mapping sets it."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        graded = cleaned.get("scale") and cleaned.get("raw_grade")
+        if not graded and not cleaned.get("implementation"):
+            self.add_error("implementation", _("Choose one, or give a scale and a grade."))
+        return cleaned
+
+
 class ResponseInline(admin.StackedInline):
     model = Response
     fields = ["position", "date", "text", "document", "paragraph"]
@@ -447,7 +518,10 @@ class ResponseInline(admin.StackedInline):
 
 class AssessmentInline(admin.StackedInline):
     model = Assessment
+    form = AssessmentForm
     fields = [
+        "scale",
+        "raw_grade",
         "implementation",
         "assessed_on",
         "summary",
@@ -467,10 +541,14 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
         "state",
         "body",
         "response_due",
+        "response_due_rule",
+        "response_due_overridden",
         "follow_up_due",
+        "follow_up_due_rule",
+        "follow_up_due_overridden",
         "status",
     ]
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "response_due_rule", "follow_up_due_rule"]
     list_display = [
         "addressee",
         "recommendation_excerpt",
@@ -515,8 +593,8 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
 
 @admin.register(Response)
 class ResponseAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
-    list_display = ["target", "position", "date", "document"]
-    list_filter = ["position"]
+    list_display = ["target", "position", "date", "late_by", "document"]
+    list_filter = ["position", AnsweredLateFilter]
     search_fields = ["text", "target__recommendation__document__symbol"]
     autocomplete_fields = ["target", "document"]
     list_select_related = [
@@ -527,11 +605,19 @@ class ResponseAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "date"
 
+    @admin.display(description=_("Late"))
+    def late_by(self, obj: Response) -> str:
+        days = obj.late_by_days()
+        if days is None:
+            return ""
+        return ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
+
 
 @admin.register(Assessment)
 class AssessmentAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
-    list_display = ["target", "implementation", "assessed_on", "author"]
-    list_filter = ["implementation"]
+    form = AssessmentForm
+    list_display = ["target", "implementation", "scale", "raw_grade", "assessed_on", "author"]
+    list_filter = ["implementation", "scale", "raw_grade"]
     search_fields = ["summary", "target__recommendation__document__symbol"]
     autocomplete_fields = ["target", "source_document", "author"]
     list_select_related = [
@@ -553,7 +639,7 @@ class AssessmentAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = ["name", "kind", "date", "states", "bodies"]
+        fields = ["name", "kind", "date", "estimated", "states", "bodies"]
 
     def clean(self):
         cleaned = super().clean()
@@ -564,8 +650,8 @@ class EventForm(forms.ModelForm):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     form = EventForm
-    list_display = ["name", "kind", "date", "concerns"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "date", "estimated", "concerns"]
+    list_filter = ["kind", "estimated"]
     search_fields = ["name"]
     autocomplete_fields = ["states", "bodies"]
     date_hierarchy = "date"
@@ -858,3 +944,39 @@ class ImportJobAdmin(admin.ModelAdmin):
             "errors_slice": f":{ImportJob.ERRORS_SHOWN}",
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# The UN calendar.
+
+
+@admin.register(UprSession)
+class UprSessionAdmin(admin.ModelAdmin):
+    list_display = ["number", "first_day", "last_day", "cycle", "estimated", "source"]
+    list_filter = ["cycle", "estimated"]
+
+
+@admin.register(UprReview)
+class UprReviewAdmin(admin.ModelAdmin):
+    list_display = ["state", "session", "cycle", "source"]
+    list_filter = ["session__cycle"]
+    search_fields = ["state__name", "state__code"]
+    autocomplete_fields = ["state"]
+    list_select_related = ["state", "session"]
+    actions = ["refresh_events"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.upr_events_refresh(states=[obj.state])
+
+    @admin.action(description=_("Refresh the next review and mid-term report events"))
+    def refresh_events(self, request, queryset):
+        states = State.objects.filter(pk__in=queryset.values("state"))
+        written = services.upr_events_refresh(states=states)
+        self.message_user(request, _("%(count)d events written.") % {"count": written})
+
+
+@admin.register(GradeMapping)
+class GradeMappingAdmin(admin.ModelAdmin):
+    list_display = ["scale", "raw_grade", "meaning", "implementation", "source"]
+    list_filter = ["scale", "implementation"]
+    search_fields = ["raw_grade", "meaning"]

@@ -1,6 +1,7 @@
 """The vocabularies of the domain: body kinds, document kinds, positions, implementation, status."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BodyKind(models.TextChoices):
@@ -23,6 +24,8 @@ class DocumentKind(models.TextChoices):
     STATEMENT = "statement", "Statement"
     SUBMISSION = "submission", "Submission"
     PRESS_RELEASE = "press_release", "Press release"
+    # A special procedure's letter to a government, which asks for a reply within 60 days.
+    COMMUNICATION = "communication", _("Communication (special procedures)")
     OTHER = "other", "Other"
 
 
@@ -32,6 +35,10 @@ class Position(models.TextChoices):
     NOTED = "noted", "Noted"
     REJECTED = "rejected", "Rejected"
     OTHER = "other", "Other"
+    # How a UN agency or office answers an NGO: none of the UPR's words fits.
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged without commitment")
+    DECLINED = "declined", _("Declined")
+    NO_SUBSTANTIVE_REPLY = "no_substantive_reply", _("No substantive reply")
 
 
 class Implementation(models.TextChoices):
@@ -55,6 +62,12 @@ class TargetStatus(models.TextChoices):
     NOTED = Position.NOTED.value, Position.NOTED.label
     REJECTED = Position.REJECTED.value, Position.REJECTED.label
     OTHER = Position.OTHER.value, Position.OTHER.label
+    ACKNOWLEDGED = Position.ACKNOWLEDGED.value, Position.ACKNOWLEDGED.label
+    DECLINED = Position.DECLINED.value, Position.DECLINED.label
+    NO_SUBSTANTIVE_REPLY = (
+        Position.NO_SUBSTANTIVE_REPLY.value,
+        Position.NO_SUBSTANTIVE_REPLY.label,
+    )
     NOT_IMPLEMENTED = (
         Implementation.NOT_IMPLEMENTED.value,
         Implementation.NOT_IMPLEMENTED.label,
@@ -111,3 +124,36 @@ class ImportJobStatus(models.TextChoices):
     IMPORTING = "importing", "Importing"
     DONE = "done", "Imported"
     FAILED = "failed", "Failed"
+
+
+# The UN calendar (calendar.py): the rule that produced a target's due date, stored beside it.
+
+
+class DeadlineRule(models.TextChoices):
+    EDITOR = "editor", _("Set by an editor")
+    IMPORTED = "imported", _("Given by an imported file")
+    LETTER_DEADLINE = "letter_deadline", _("The deadline the letter sets")
+    SPECIAL_PROCEDURE_REPLY = (
+        "special_procedure_reply",
+        _("Special procedure communication: reply within 60 days"),
+    )
+    TREATY_BODY_FOLLOW_UP = (
+        "treaty_body_follow_up",
+        _("Treaty body follow-up: the period from the concluding observations' date"),
+    )
+    TREATY_BODY_FOLLOW_UP_DATE = (
+        "treaty_body_follow_up_date",
+        _("Treaty body follow-up: the date the concluding observations set"),
+    )
+    UPR_MID_TERM_REPORT = (
+        "upr_mid_term_report",
+        _("UPR: voluntary mid-term report, 2.5 years after the Working Group session"),
+    )
+
+
+class GradeScale(models.TextChoices):
+    """The scale an assessment was graded on; GradeMapping says what each grade means."""
+
+    TREATY_BODY_FOLLOW_UP = "treaty_body_follow_up", _("Treaty body follow-up grades (A–E)")
+    UPR_INFO = "upr_info", _("UPR Info implementation levels")
+    OWN = "own", _("Our own assessment")

@@ -9,13 +9,16 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations.choices import (
     BodyKind,
+    DeadlineRule,
     Digest,
     DocumentKind,
     EventKind,
+    GradeScale,
     Implementation,
     ImportFormat,
     ImportJobStatus,
@@ -33,6 +36,7 @@ __all__ = [
     "DataVersion",
     "Document",
     "Event",
+    "GradeMapping",
     "ImportJob",
     "Organization",
     "Recommendation",
@@ -43,6 +47,8 @@ __all__ = [
     "State",
     "Target",
     "Theme",
+    "UprReview",
+    "UprSession",
 ]
 
 
@@ -173,6 +179,43 @@ class Document(models.Model):
     )
     date = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    # The deadlines the document sets (calendar.py computes its targets' due dates from them).
+    response_by = models.DateField(
+        _("reply by"),
+        null=True,
+        blank=True,
+        help_text=_("Letters: the date by which the letter asks for an answer."),
+    )
+    response_within_days = models.PositiveSmallIntegerField(
+        _("reply within (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Letters: the days from the letter's date it gives for an answer, e.g. 90."),
+    )
+    follow_up_paragraphs = models.JSONField(
+        _("follow-up paragraphs"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Concluding observations: the paragraphs the committee asks follow-up "
+            'information on, e.g. ["12", "18", "36"].'
+        ),
+    )
+    follow_up_within_months = models.PositiveSmallIntegerField(
+        _("follow-up within (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Concluding observations: the period the document states; empty: the "
+            "committee's usual period."
+        ),
+    )
+    follow_up_by = models.DateField(
+        _("follow-up by"),
+        null=True,
+        blank=True,
+        help_text=_("Concluding observations: the date the document states, if it gives one."),
+    )
 
     class Meta:
         ordering = ["-date", "symbol"]
@@ -345,6 +388,32 @@ class Target(models.Model):
     )
     response_due = models.DateField(null=True, blank=True)
     follow_up_due = models.DateField(null=True, blank=True)
+    # Each due date with the rule that produced it (calendar.py). An editor's date overrides
+    # the rule: recompute_deadlines and the importers' bulk writes keep it.
+    response_due_rule = models.CharField(
+        _("response due date's rule"),
+        max_length=32,
+        choices=DeadlineRule.choices,
+        blank=True,
+        editable=False,
+    )
+    response_due_overridden = models.BooleanField(
+        _("response due date set by an editor"),
+        default=False,
+        help_text=_("Kept when deadlines are computed again; untick to let the rule set it."),
+    )
+    follow_up_due_rule = models.CharField(
+        _("follow-up due date's rule"),
+        max_length=32,
+        choices=DeadlineRule.choices,
+        blank=True,
+        editable=False,
+    )
+    follow_up_due_overridden = models.BooleanField(
+        _("follow-up due date set by an editor"),
+        default=False,
+        help_text=_("Kept when deadlines are computed again; untick to let the rule set it."),
+    )
     status = models.CharField(
         max_length=32,
         choices=TargetStatus.choices,
@@ -445,6 +514,14 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.get_position_display()} ({self.date})"
 
+    def late_by_days(self) -> int | None:
+        """How many days after the target's response due date this answer came; None when it
+        came in time or nothing was due. selectors.late_by_days() is the same as SQL."""
+        due = self.target.response_due
+        if due is None or self.date <= due:
+            return None
+        return (self.date - due).days
+
 
 class Assessment(models.Model):
     """How far a target's recommendation is implemented, with the evidence."""
@@ -463,6 +540,15 @@ class Assessment(models.Model):
     )
     source_url = models.URLField(max_length=500, blank=True)
     assessed_on = models.DateField()
+    # The grade as its source gave it; `implementation`, which the status rule reads, is
+    # the common level GradeMapping maps it to.
+    scale = models.CharField(_("scale"), max_length=32, choices=GradeScale.choices, blank=True)
+    raw_grade = models.CharField(
+        _("grade"),
+        max_length=64,
+        blank=True,
+        help_text=_("As the source gives it: 'B', 'B1', 'partially implemented'."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -494,6 +580,18 @@ class Event(models.Model):
     )
     bodies = models.ManyToManyField(
         Body, blank=True, related_name="events", help_text="The bodies it concerns."
+    )
+    # Events computed from the UPR calendar (services.upr_events_refresh) name their session.
+    upr_session = models.ForeignKey(
+        "UprSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("UPR session"),
+    )
+    estimated = models.BooleanField(
+        _("estimated"), default=False, help_text=_("The date is an estimate, not announced.")
     )
 
     class Meta:
@@ -807,3 +905,79 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+# The UN calendar: UPR sessions and reviews, and what the grades of each scale mean. Loaded
+# by data migrations with a source per row; calendar.py holds the rules that read them.
+
+
+class UprSession(models.Model):
+    """A session of the UPR Working Group: two weeks in Geneva, about fourteen reviews."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    cycle = models.PositiveSmallIntegerField(_("cycle"))
+    estimated = models.BooleanField(
+        _("estimated"),
+        default=False,
+        help_text=_("The dates follow the pattern of past sessions; OHCHR has not announced them."),
+    )
+    source = models.CharField(_("source"), max_length=500)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("UPR session")
+
+    def __str__(self) -> str:
+        return f"UPR {self.number} ({self.first_day}–{self.last_day})"
+
+
+class UprReview(models.Model):
+    """A state's review at a session of the UPR Working Group, one per cycle."""
+
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="upr_reviews", verbose_name=_("state")
+    )
+    session = models.ForeignKey(
+        UprSession, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("session")
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["state", "session__number"]
+        verbose_name = _("UPR review")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "session"], name="upr_review_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} — UPR {self.session.number}"
+
+    @property
+    def cycle(self) -> int:
+        return self.session.cycle
+
+
+class GradeMapping(models.Model):
+    """What a grade of a scale means in the common vocabulary the status rule reads."""
+
+    scale = models.CharField(_("scale"), max_length=32, choices=GradeScale.choices)
+    raw_grade = models.CharField(_("grade"), max_length=64)
+    meaning = models.CharField(_("meaning"), max_length=500, blank=True)
+    implementation = models.CharField(
+        _("implementation"), max_length=32, choices=Implementation.choices
+    )
+    source = models.CharField(_("source"), max_length=500)
+
+    class Meta:
+        ordering = ["scale", "raw_grade"]
+        verbose_name = _("grade mapping")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "raw_grade"], name="grade_mapping_unique_grade"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scale_display()}: {self.raw_grade} → {self.get_implementation_display()}"

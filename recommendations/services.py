@@ -14,14 +14,27 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from recommendations import data_version, selectors
-from recommendations.models import Assessment, Recommendation, Response, Target
+from recommendations import calendar, data_version, selectors
+from recommendations.choices import DeadlineRule, EventKind
+from recommendations.models import (
+    Assessment,
+    Document,
+    Event,
+    GradeMapping,
+    Recommendation,
+    Response,
+    State,
+    Target,
+    UprReview,
+    UprSession,
+)
 from recommendations.selectors import latest_value
 from recommendations.status import derive_status
 
@@ -194,7 +207,11 @@ def target_create(
     change_reason: str | None = None,
     **fields,
 ) -> Target:
-    """A new addressee: nothing answered yet, so its status comes from its due date alone."""
+    """A new addressee: nothing answered yet, so its status comes from its due date alone.
+
+    A due date given is the editor's and overrides the UN calendar's rule; a date not given
+    is computed by the rule (calendar.py), in the same transaction."""
+    given = _due_dates_given_by_editor(fields)
     target = Target(recommendation=recommendation, **fields)
     target.status = derive_status(
         implementation=None,
@@ -202,7 +219,13 @@ def target_create(
         response_due=target.response_due,
         today=today or timezone.localdate(),
     )
-    return _row_write(target, fields={}, relations={}, user=user, change_reason=change_reason)
+    _row_write(target, fields={}, relations={}, user=user, change_reason=change_reason)
+    if len(given) < len(DEADLINES):
+        created = Target.objects.filter(pk=target.pk)
+        if target_deadlines_initialize(targets=created):
+            target_statuses_initialize(targets=created, today=today)
+        target.refresh_from_db()
+    return target
 
 
 @transaction.atomic
@@ -214,12 +237,25 @@ def target_update(
     change_reason: str | None = None,
     **fields,
 ) -> Target:
-    """Change a target's addressee or due dates; its status is derived again in the same save."""
+    """Change a target's addressee or due dates; its status is derived again in the same save.
+
+    A due date changed here is the editor's: it overrides the rule, and recomputing keeps it.
+    `<date>_overridden=False` with the date unchanged hands the date back to the rule."""
     locked = _target_lock(target.pk)
+    released = _due_dates_released(locked, fields)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.status = target_derive_status(target=locked, today=today or timezone.localdate())
-    return _row_write(locked, fields={}, relations={}, user=user, change_reason=change_reason)
+    _row_write(locked, fields={}, relations={}, user=user, change_reason=change_reason)
+    if released:
+        target_deadlines_recompute(
+            targets=Target.objects.filter(pk=locked.pk),
+            today=today,
+            user=user,
+            change_reason=change_reason or "Due date handed back to the rule",
+        )
+        locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
@@ -234,6 +270,8 @@ AnswerT = TypeVar("AnswerT", Response, Assessment)
 def _answer_create(
     model: type[AnswerT], *, target: Target, today, user, change_reason, fields: dict
 ) -> AnswerT:
+    if model is Assessment:
+        fields = _assessment_grade_mapped(fields, assessment=None)
     locked = _target_lock(target.pk)
     answer = _row_write(
         model(target=locked),
@@ -247,6 +285,8 @@ def _answer_create(
 
 
 def _answer_update(answer: AnswerT, *, today, user, change_reason, fields: dict) -> AnswerT:
+    if isinstance(answer, Assessment):
+        fields = _assessment_grade_mapped(fields, assessment=answer)
     # Moved to another target (the admin allows it), both targets' statuses change.
     targets = {answer.target_id, getattr(fields.get("target"), "pk", answer.target_id)}
     locked = targets_lock(ids=targets)
@@ -461,7 +501,10 @@ def rows_bulk_create(
     with its creation history record; returns them in order, with their ids.
 
     Set-based: no full_clean() per row, whose foreign-key checks would cost a query each.
+    A target's due date given without its rule is the imported file's.
     """
+    if model is Target:
+        rows = [_imported_due_date_rules(values) for values in rows]
     created = [model(**values) for values in rows]
     bulk_create_with_history(created, model, **history.options())
     return created
@@ -470,7 +513,11 @@ def rows_bulk_create(
 def rows_bulk_update(
     model: type[ModelT], *, rows: list[ModelT], fields: list[str], history: BulkHistory
 ) -> None:
-    """Write `fields` of rows read and changed by an import, in batches, with their history."""
+    """Write `fields` of rows read and changed by an import, in batches, with their history.
+
+    Targets' due dates an editor set are kept: an import never overwrites them."""
+    if model is Target:
+        fields = _due_dates_overridden_kept(rows, fields)
     bulk_update_with_history(rows, model, fields, **history.options())
 
 
@@ -504,8 +551,14 @@ def target_statuses_after_bulk_write(
     touched (locked by `targets_lock_for_bulk_write`), from a fresh read."""
     created, touched = list(created), list(touched)
     if created:
+        target_deadlines_initialize(targets=Target.objects.filter(pk__in=created))
         target_statuses_initialize(targets=Target.objects.filter(pk__in=created))
     if touched:
+        target_deadlines_recompute(
+            targets=Target.objects.filter(pk__in=touched),
+            change_reason=history.change_reason,
+            user=history.user,
+        )
         target_statuses_recompute(
             targets=Target.objects.filter(pk__in=touched),
             change_reason=history.change_reason,
@@ -558,3 +611,302 @@ def dashboard_stats_warm() -> None:
             recommendations=Recommendation.objects.all(), targets=Target.objects.all()
         ),
     )
+
+
+# The UN calendar: due dates computed by the rules of calendar.py, each with its rule's name;
+# an editor's date overrides the rule and is kept by every recomputation and import.
+
+DEADLINES = {
+    "response_due": calendar.response_deadline,
+    "follow_up_due": calendar.follow_up_deadline,
+}
+DEADLINE_FIELDS = [
+    field for name in DEADLINES for field in (name, f"{name}_rule", f"{name}_overridden")
+]
+# Rules computed from the calendar: a date of theirs goes when the rule no longer applies. A
+# date an import gave (or one from before the rules) stays until a rule gives one.
+COMPUTED_RULES = frozenset(DeadlineRule) - {DeadlineRule.EDITOR, DeadlineRule.IMPORTED}
+
+
+def _due_dates_given_by_editor(fields: dict) -> set[str]:
+    """Mark the due dates given to a new target as the editor's; returns their names."""
+    given = {name for name in DEADLINES if fields.get(name)}
+    for name in DEADLINES:
+        fields.pop(f"{name}_rule", None)
+        fields[f"{name}_overridden"] = name in given
+        if name in given:
+            fields[f"{name}_rule"] = DeadlineRule.EDITOR
+    return given
+
+
+def _due_dates_released(target: Target, fields: dict) -> list[str]:
+    """Sort an editor's change of a target's due dates: a changed date overrides the rule
+    (set in `fields`); an override unticked with the date unchanged is released. Returns
+    the released dates' names."""
+    released = []
+    for name in DEADLINES:
+        fields.pop(f"{name}_rule", None)
+        if name in fields and fields[name] != getattr(target, name):
+            fields[f"{name}_overridden"] = True
+            fields[f"{name}_rule"] = DeadlineRule.EDITOR if fields[name] else ""
+        elif fields.get(f"{name}_overridden") is False and getattr(target, f"{name}_overridden"):
+            released.append(name)
+    return released
+
+
+def _deadline_changes(targets: QuerySet[Target]) -> dict[int, dict]:
+    """{target id: {field: value}} for the targets whose due dates the rules now set
+    otherwise; overridden dates are left out. One query, streamed."""
+    changes: dict[int, dict] = {}
+    for row, facts in selectors.targets_deadline_facts(targets, chunk_size=RECOMPUTE_BATCH):
+        values = {}
+        for name, rule in DEADLINES.items():
+            if row[f"{name}_overridden"]:
+                continue
+            deadline = rule(facts)
+            if deadline:
+                new = (deadline.due, deadline.rule.value)
+            elif row[f"{name}_rule"] in COMPUTED_RULES:
+                new = (None, "")
+            else:
+                continue
+            if (row[name], row[f"{name}_rule"]) != new:
+                values[name], values[f"{name}_rule"] = new
+        if values:
+            changes[row["pk"]] = values
+    return changes
+
+
+def target_deadlines_initialize(*, targets: QuerySet[Target]) -> set[int]:
+    """Compute the due dates of targets created in the running transaction, set-based, and
+    write them into the targets and their creation history records, as
+    `target_statuses_initialize` does with statuses. Returns the ids of those whose response
+    due date was set (their status must be derived again)."""
+    changes = _deadline_changes(targets)
+    ids = sorted(changes)
+    history = Target.history.model
+    fields = [field for field in DEADLINE_FIELDS if not field.endswith("_overridden")]
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        batch = ids[start : start + RECOMPUTE_BATCH]
+        rows = list(Target.objects.filter(pk__in=batch))
+        records = list(history.objects.filter(id__in=batch, history_type="+"))
+        for row in [*rows, *records]:
+            for name, value in changes[row.pk if isinstance(row, Target) else row.id].items():
+                setattr(row, name, value)
+        Target.objects.bulk_update(rows, fields, batch_size=BULK_BATCH)
+        history.objects.bulk_update(records, fields, batch_size=BULK_BATCH)
+    return {pk for pk, values in changes.items() if "response_due" in values}
+
+
+def target_deadlines_recompute(
+    *,
+    targets: QuerySet[Target] | None = None,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = "Deadlines recomputed",
+    dry_run: bool = False,
+) -> int:
+    """Compute every target's due dates again (or those of `targets`), set-based: one query
+    reads them with what the rules read, then each batch is locked, read again (an editor
+    may have set a date since) and written with its history, a fixed number of queries per
+    batch. Dates an editor set are kept. Statuses follow the response due dates. Returns how
+    many targets changed (would change, with dry_run)."""
+    targets = Target.objects.all() if targets is None else targets
+    ids = sorted(_deadline_changes(targets))
+    if dry_run or not ids:
+        return len(ids)
+    changed = 0
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            locked = targets_lock(ids=ids[start : start + RECOMPUTE_BATCH])
+            fresh = _deadline_changes(Target.objects.filter(pk__in=locked))
+            batch = []
+            for pk, values in sorted(fresh.items()):
+                for name, value in values.items():
+                    setattr(locked[pk], name, value)
+                batch.append(locked[pk])
+            bulk_update_with_history(
+                batch,
+                Target,
+                [field for field in DEADLINE_FIELDS if not field.endswith("_overridden")],
+                batch_size=BULK_BATCH,
+                default_change_reason=change_reason,
+                default_user=user,
+            )
+            due_changed = [pk for pk, values in fresh.items() if "response_due" in values]
+            if due_changed:
+                target_statuses_recompute(
+                    targets=Target.objects.filter(pk__in=due_changed),
+                    today=today,
+                    change_reason=change_reason or "Status recomputed",
+                    user=user,
+                )
+            changed += len(batch)
+            data_version.data_changed()
+    return changed
+
+
+def _imported_due_date_rules(values: dict) -> dict:
+    values = dict(values)
+    for name in DEADLINES:
+        if values.get(name) and not values.get(f"{name}_rule"):
+            values[f"{name}_rule"] = DeadlineRule.IMPORTED
+    return values
+
+
+def _due_dates_overridden_kept(rows: list[Target], fields: list[str]) -> list[str]:
+    """The guard of the importers' bulk writes of targets: a due date an editor set is put
+    back as stored (the row read may have been changed in memory); a date the import changes
+    records that the file gave it. Returns the fields to write. One query."""
+    names = [name for name in DEADLINES if name in fields]
+    if not names or not rows:
+        return fields
+    stored = {
+        row["pk"]: row
+        for row in Target.objects.filter(pk__in=[row.pk for row in rows]).values(
+            "pk", *DEADLINE_FIELDS
+        )
+    }
+    for row in rows:
+        for name in names:
+            before = stored[row.pk]
+            if before[f"{name}_overridden"]:
+                setattr(row, name, before[name])
+                setattr(row, f"{name}_rule", before[f"{name}_rule"])
+                setattr(row, f"{name}_overridden", True)
+            elif getattr(row, name) != before[name] and f"{name}_rule" not in fields:
+                setattr(row, f"{name}_rule", DeadlineRule.IMPORTED if getattr(row, name) else "")
+    return [*fields, *(f"{name}_rule" for name in names if f"{name}_rule" not in fields)]
+
+
+@transaction.atomic
+def document_follow_up_apply(
+    *,
+    document: Document,
+    text: str | list[str],
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = "Follow-up paragraphs read from the document",
+) -> calendar.FollowUpRequest | None:
+    """Read the follow-up request of concluding observations (their text, or their list of
+    paragraphs), store the paragraphs and the period or date it names on the document, and
+    compute the follow-up due dates of the document's targets. None when it asks nothing."""
+    request = calendar.follow_up_request(text)
+    if request is None:
+        return None
+    row_update(
+        row=document,
+        user=user,
+        change_reason=change_reason,
+        follow_up_paragraphs=request.paragraphs,
+        follow_up_within_months=request.within_months,
+        follow_up_by=request.by,
+    )
+    target_deadlines_recompute(
+        targets=Target.objects.filter(recommendation__document=document),
+        today=today,
+        user=user,
+        change_reason=change_reason,
+    )
+    return request
+
+
+def _assessment_grade_mapped(fields: dict, *, assessment: Assessment | None) -> dict:
+    """An assessment graded on a scale takes its common level from the grade's mapping: a
+    treaty body's 'B' is partially implemented. An implementation given that contradicts the
+    grade is refused; the grade is stored as the mapping spells it."""
+    if "scale" not in fields and "raw_grade" not in fields:
+        return fields
+    scale = fields.get("scale", assessment.scale if assessment else "")
+    raw_grade = (fields.get("raw_grade", assessment.raw_grade if assessment else "") or "").strip()
+    if not scale and not raw_grade:
+        return fields
+    if not scale or not raw_grade:
+        missing = "scale" if not scale else "raw_grade"
+        raise ValidationError({missing: "Give the scale and the grade together."})
+    mapping = GradeMapping.objects.filter(scale=scale, raw_grade__iexact=raw_grade).first()
+    if mapping is None:
+        grades = GradeMapping.objects.filter(scale=scale).values_list("raw_grade", flat=True)
+        raise ValidationError(
+            {"raw_grade": f"Not a grade of this scale; its grades are: {', '.join(grades)}."}
+        )
+    implementation = fields.get("implementation")
+    given = implementation and implementation != (assessment.implementation if assessment else None)
+    if given and implementation != mapping.implementation:
+        raise ValidationError(
+            {
+                "implementation": (
+                    f"Grade {mapping.raw_grade} means {mapping.get_implementation_display()}."
+                )
+            }
+        )
+    return {
+        **fields,
+        "scale": scale,
+        "raw_grade": mapping.raw_grade,
+        "implementation": mapping.implementation,
+    }
+
+
+@transaction.atomic
+def upr_review_create(*, state: State, session: UprSession, source: str = "", user=None):
+    """Record a state's review at a session, and refresh its calendar events."""
+    review = row_create(model=UprReview, state=state, session=session, source=source, user=user)
+    upr_events_refresh(states=[state])
+    return review
+
+
+@transaction.atomic
+def upr_events_refresh(*, states: Iterable[State] | None = None) -> int:
+    """For each state with a UPR review since the second cycle (or each of `states`): an
+    event for its next review, dated by that session's first day (estimated when the session
+    is), and one for the mid-term report of its last review. Kept up to date by their
+    session and state, so running it again writes nothing. Returns the events written."""
+    reviews = UprReview.objects.select_related("state", "session").order_by(
+        "state_id", "-session__number"
+    )
+    if states is not None:
+        reviews = reviews.filter(state__in=[state.pk for state in states])
+    latest: dict[int, UprReview] = {}
+    for review in reviews:
+        latest.setdefault(review.state_id, review)
+    sessions = {session.number: session for session in UprSession.objects.all()}
+    written = 0
+    for review in latest.values():
+        last = review.session
+        planned = []
+        number = calendar.upr_next_review_session(last.number, last.cycle)
+        if number in sessions:
+            upcoming = sessions[number]
+            planned.append(
+                (
+                    EventKind.REVIEW,
+                    upcoming,
+                    upcoming.first_day,
+                    upcoming.estimated,
+                    f"{review.state}: Universal Periodic Review, session {number} "
+                    f"(cycle {upcoming.cycle})",
+                )
+            )
+        planned.append(
+            (
+                EventKind.DEADLINE,
+                last,
+                calendar.upr_mid_term_due(last.last_day),
+                last.estimated,
+                f"{review.state}: UPR mid-term report on the review of session {last.number}",
+            )
+        )
+        for kind, session, day, estimated, name in planned:
+            event = Event.objects.filter(
+                kind=kind, upr_session=session, states=review.state
+            ).first()
+            values = {"name": name, "date": day, "estimated": estimated}
+            if event is None:
+                event = row_create(model=Event, kind=kind, upr_session=session, **values)
+                event.states.set([review.state])
+                written += 1
+            elif any(getattr(event, key) != value for key, value in values.items()):
+                row_update(row=event, **values)
+                written += 1
+    return written
