@@ -44,7 +44,7 @@ DATA_MIGRATIONS = [
     "0009_upr_info_state_names",
     "0013_editors_import_permissions",
     "0015_data_version_paragraph_index",
-    "0018_upr_calendar_and_grade_mappings",
+    "0019_upr_calendar_and_grade_mappings",
 ]
 
 

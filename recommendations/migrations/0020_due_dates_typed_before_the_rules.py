@@ -15,6 +15,6 @@ def mark_typed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0018_upr_calendar_and_grade_mappings")]
+    dependencies = [("recommendations", "0019_upr_calendar_and_grade_mappings")]
 
     operations = [migrations.RunPython(mark_typed, migrations.RunPython.noop)]

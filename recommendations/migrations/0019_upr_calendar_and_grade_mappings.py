@@ -544,6 +544,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0017_un_calendar")]
+    dependencies = [("recommendations", "0018_un_calendar")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

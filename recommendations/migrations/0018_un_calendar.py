@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0016_reminder_facts"),
+        ("recommendations", "0017_text_limit_bounded_search_vector_import_attempts"),
     ]
 
     operations = [
