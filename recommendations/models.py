@@ -45,6 +45,7 @@ __all__ = [
     "ReminderRule",
     "Response",
     "State",
+    "SustainableDevelopmentGoal",
     "Target",
     "Theme",
     "UprReview",
@@ -262,6 +263,37 @@ class AffectedGroup(models.Model):
         return self.name
 
 
+SDG_CODE = re.compile(r"^(?P<goal>[1-9]|1[0-7])(?:\.(?:[1-9][0-9]?|[a-c]))?$")
+
+
+def validate_sdg_code(code: str) -> None:
+    if not SDG_CODE.match(code):
+        raise ValidationError(
+            _("%(code)s is not a Sustainable Development Goal (1 to 17) or one of its targets"),
+            params={"code": code},
+        )
+
+
+class SustainableDevelopmentGoal(models.Model):
+    """A Sustainable Development Goal ("16") or one of its targets ("16.10", "5.c"), as UHRI
+    tags recommendations with them: a vocabulary of its own, beside the themes."""
+
+    code = models.CharField(max_length=5, unique=True, validators=[validate_sdg_code])
+    name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("Sustainable Development Goal or target")
+        verbose_name_plural = _("Sustainable Development Goals and targets")
+
+    def __str__(self) -> str:
+        return f"SDG {self.code}" + (f": {self.name}" if self.name else "")
+
+    @property
+    def goal(self) -> int:
+        return int(self.code.split(".")[0])
+
+
 class Recommendation(models.Model):
     """One recommendation or demand, quoted verbatim, from a body, states or organisations."""
 
@@ -302,6 +334,13 @@ class Recommendation(models.Model):
         blank=True,
         related_name="recommendations",
         help_text="The people it concerns ('affected persons' in UHRI and OHCHR matrices).",
+    )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("SDGs"),
+        help_text=_("The Sustainable Development Goals and targets UHRI tags it with."),
     )
     issued_on = models.DateField(null=True, blank=True)
     reiterates = models.ForeignKey(

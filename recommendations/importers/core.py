@@ -111,6 +111,14 @@ class DocumentRef:
 
 
 @dataclass(frozen=True)
+class SdgRef:
+    """A Sustainable Development Goal or target by its code ("16.10"), with its name."""
+
+    code: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class ThemeRef:
     name: str
     slug: str
@@ -172,6 +180,7 @@ class RecommendationRow:
     organizations: list[str] = field(default_factory=list)
     themes: list[ThemeRef] = field(default_factory=list)
     affected_groups: list[str] = field(default_factory=list)
+    sdgs: list[SdgRef] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
 
@@ -238,7 +247,7 @@ def records_merge(records: list[RecommendationRow]) -> list[RecommendationRow]:
         first.rows.extend(record.rows)
         first.issued_on = first.issued_on or record.issued_on
         first.issued_by = first.issued_by or record.issued_by
-        for name in ("recommending_states", "organizations", "themes", "affected_groups"):
+        for name in ("recommending_states", "organizations", "themes", "affected_groups", "sdgs"):
             _union(getattr(first, name), getattr(record, name))
         targets = {target.addressee(): target for target in first.targets}
         for target in record.targets:

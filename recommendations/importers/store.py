@@ -37,6 +37,7 @@ from recommendations.models import (
     Recommendation,
     Response,
     State,
+    SustainableDevelopmentGoal,
     Target,
     Theme,
 )
@@ -76,6 +77,7 @@ class Store:
             if theme.uhri_code:
                 self.themes_by_code.setdefault(theme.uhri_code, theme)
         self.groups = {group.name.casefold(): group for group in AffectedGroup.objects.all()}
+        self.sdgs = {sdg.code: sdg for sdg in SustainableDevelopmentGoal.objects.all()}
         self.organizations: dict[str, Organization] = {}
         self.documents: dict[tuple, Document] = {}
         # Recommendations a record of this import was written to: no other record takes them.
@@ -86,6 +88,7 @@ class Store:
         self._themes(records)
         self._organizations(records)
         self._groups(records)
+        self._sdgs(records)
         self._documents(records)
         recommendations, new_ids = self._recommendations(records)
         created, touched = self._targets(records, recommendations, new_ids=new_ids)
@@ -173,6 +176,20 @@ class Store:
             }
         )
         self.report.count("affected groups", "created", len(missing))
+
+    def _sdgs(self, records: list[RecommendationRow]) -> None:
+        missing = {}
+        for ref in (ref for record in records for ref in record.sdgs):
+            if ref.code not in self.sdgs:
+                missing.setdefault(ref.code, ref.name[:255])
+        SustainableDevelopmentGoal.objects.bulk_create(
+            [SustainableDevelopmentGoal(code=code, name=name) for code, name in missing.items()],
+            ignore_conflicts=True,
+        )
+        self.sdgs.update(
+            {sdg.code: sdg for sdg in SustainableDevelopmentGoal.objects.filter(code__in=missing)}
+        )
+        self.report.count("SDGs", "created", len(missing))
 
     def _documents(self, records: list[RecommendationRow]) -> None:
         refs: dict[tuple, DocumentRef] = {}
@@ -389,6 +406,7 @@ class Store:
             "affected_groups": lambda record: [
                 self.groups[name.casefold()] for name in record.affected_groups
             ],
+            "sdgs": lambda record: [self.sdgs[ref.code] for ref in record.sdgs],
         }
         changed = set()
         old_ids = [r.pk for r in recommendations if r.pk not in new_ids]

@@ -26,6 +26,7 @@ from recommendations.importers.core import (
     RecommendationRow,
     ResponseRow,
     RowError,
+    SdgRef,
     StateNames,
     TargetRow,
     ThemeRef,
@@ -72,6 +73,7 @@ FIELD_COLUMNS = {
     "issued_by.name": "Reccomending Body",
     "themes": "Themes",
     "affected_groups": "Affected Persons",
+    "sdgs": "Sdgs",
 }
 TREATY_BODIES = {
     "CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CMW", "CRC", "CRC-OP-AC", "CRC-OP-SC",
@@ -90,6 +92,12 @@ def body_ref(name: str) -> BodyRef:
     if SPECIAL_PROCEDURE.search(name):
         return BodyRef(acronym=name[:50], name=name, kind=BodyKind.SPECIAL_PROCEDURE)
     return BodyRef(acronym=name[:50], name=name, kind=BodyKind.OTHER)
+
+
+def sdg_ref(entry: str) -> SdgRef:
+    """ "16.10 - Public access to information ..." as UHRI writes a goal or target."""
+    code, _, name = entry.partition(" - ")
+    return SdgRef(code=code.strip().removeprefix("SDG").strip(), name=name.strip())
 
 
 DOCUMENT_KINDS = {
@@ -245,6 +253,7 @@ def _record(
         issued_on=published,
         recommending_states=recommending,
         themes=[ThemeRef.named(name) for name in values(row.get("Themes"))],
+        sdgs=[sdg_ref(entry) for entry in values(row.get("Sdgs"))],
         affected_groups=values(row.get("Affected Persons")),
         targets=[TargetRow(state=code, responses=list(responses)) for code in countries],
     )

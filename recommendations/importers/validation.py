@@ -20,6 +20,7 @@ from recommendations.models import (
     Organization,
     Recommendation,
     Response,
+    SustainableDevelopmentGoal,
     Theme,
 )
 
@@ -79,6 +80,9 @@ def record_values(record: RecommendationRow) -> Iterator[tuple[str, type, str, s
         yield "organizations", Organization, "name", name
     for name in record.affected_groups:
         yield "affected_groups", AffectedGroup, "name", name
+    for sdg in record.sdgs:
+        yield "sdgs", SustainableDevelopmentGoal, "code", sdg.code
+        yield "sdgs", SustainableDevelopmentGoal, "name", sdg.name
     for target in record.targets:
         if target.body:
             yield from _body_values("targets.body", target.body)
