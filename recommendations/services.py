@@ -21,7 +21,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from recommendations import data_version, selectors
-from recommendations.models import Assessment, Recommendation, Response, Target
+from recommendations.models import (
+    Assessment,
+    Recommendation,
+    ReminderPreference,
+    Response,
+    Target,
+)
 from recommendations.selectors import latest_value
 from recommendations.status import derive_status
 
@@ -546,6 +552,17 @@ def m2m_set(manager, objects: Iterable[models.Model]) -> bool:
 
 # The name the dashboard's counts are cached under, by the API's view and by the warm task.
 DASHBOARD_STATS = "stats"
+
+
+def preference_language_set(*, user, language: str) -> ReminderPreference:
+    """Store `user`'s preferred language (a code of settings.LANGUAGES, or "" for none)."""
+    preference = ReminderPreference.objects.filter(user=user).first() or ReminderPreference(
+        user=user
+    )
+    preference.language = language
+    preference.full_clean()
+    preference.save()
+    return preference
 
 
 def dashboard_stats_warm() -> None:

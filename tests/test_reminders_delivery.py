@@ -290,7 +290,7 @@ def test_the_admins_resend_delivers_a_failed_reminder(
             follow=True,
         )
 
-    assert "1 failed reminders queued to be sent again." in response.content.decode()
+    assert "1 failed reminder queued to be sent again." in response.content.decode()
     [message] = smtp_settings.mailbox.received()
     assert message["To"] == "alice@example.org"
     assert message["Subject"].strip() == "1 follow-up due: China — A/HRC/25/CRP.1 para 1221 (a)"
