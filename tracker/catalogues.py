@@ -63,8 +63,8 @@ def _placeholders_differ(entry: polib.POEntry) -> bool:
     return placeholders(entry.msgstr) != placeholders(entry.msgid)
 
 
-def catalogue_report(language: str) -> CatalogueReport:
-    po = polib.pofile(str(catalogue_path(language)))
+def catalogue_report(language: str, path: Path | None = None) -> CatalogueReport:
+    po = polib.pofile(str(path or catalogue_path(language)))
     report = CatalogueReport(language)
     for entry in po:
         if entry.obsolete:
