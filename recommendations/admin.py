@@ -15,11 +15,11 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import reminders, selectors, services
+from recommendations import languages, reminders, selectors, services
 from recommendations.choices import BodyKind, ImportJobStatus, Position, TargetStatus
 from recommendations.exports import export_csv, target_export_rows, target_export_xlsx
 from recommendations.importers import services as import_services
@@ -76,11 +76,11 @@ class ExportActions:
     def export_targets(self, queryset) -> QuerySet[Target]:
         raise NotImplementedError
 
-    @admin.action(description="Export selected as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_selected_csv(self, request, queryset):
         return targets_export_response(self.export_targets(queryset), "csv")
 
-    @admin.action(description="Export selected as XLSX", permissions=["view"])
+    @admin.action(description=_("Export selected as XLSX"), permissions=["view"])
     def export_selected_xlsx(self, request, queryset):
         return targets_export_response(self.export_targets(queryset), "xlsx")
 
@@ -196,17 +196,25 @@ class CachedCountAdmin(admin.ModelAdmin):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ["acronym", "name", "kind", "parent"]
+    list_display = ["acronym", "name", "name_in_language", "kind", "parent"]
     list_filter = ["kind"]
-    search_fields = ["acronym", "name"]
+    search_fields = ["acronym", "name", "name_ko", "name_zh_hans"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+
+    @admin.display(description=_("name in your language"))
+    def name_in_language(self, obj: Body) -> str:
+        return obj.localized_name()
 
 
 @admin.register(State)
 class StateAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "official_name"]
+    list_display = ["code", "name", "name_in_language", "official_name"]
     search_fields = ["code", "name", "official_name", "other_names"]
+
+    @admin.display(description=_("name in your language"))
+    def name_in_language(self, obj: State) -> str:
+        return obj.localized_name()
 
 
 @admin.register(Organization)
@@ -306,7 +314,7 @@ class AddresseeFilter(admin.SimpleListFilter):
 
 
 class AddresseeStateFilter(AddresseeFilter):
-    title = "addressee state"
+    title = _("addressee state")
     parameter_name = "addressee_state"
     lookup = "state_id"
 
@@ -319,7 +327,7 @@ class AddresseeStatusFilter(admin.SimpleListFilter):
     says (a response can have become overdue since the status was stored); by EXISTS, as
     AddresseeFilter."""
 
-    title = "status of an addressee"
+    title = _("status of an addressee")
     parameter_name = "addressee_status"
 
     def lookups(self, request, model_admin):
@@ -338,7 +346,7 @@ class TargetStatusFilter(admin.SimpleListFilter):
     """The target's status today, as the status rule says: "Response overdue" lists the
     targets whose due date passed since their status was stored, too."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -351,7 +359,7 @@ class TargetStatusFilter(admin.SimpleListFilter):
 
 
 class AddresseePositionFilter(AddresseeFilter):
-    title = "position in a response"
+    title = _("position in a response")
     parameter_name = "position"
     lookup = "responses__position"
 
@@ -365,7 +373,7 @@ class IssuedInFilter(admin.SimpleListFilter):
     matches, three passes over the matches on every filtered view (1.7 s of SQL for a search
     at a million recommendations); the whole table's range comes from the date index."""
 
-    title = "issued in"
+    title = _("issued in")
     parameter_name = "issued_in"
 
     def lookups(self, request, model_admin):
@@ -440,19 +448,22 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
             return queryset, False
         return selectors.recommendations_admin_search(queryset, search_term), False
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def excerpt(self, obj: Recommendation) -> str:
         return obj.excerpt()
 
-    @admin.display(description="Document", ordering="document__symbol")
+    @admin.display(description=_("Document"), ordering="document__symbol")
     def document_symbol(self, obj: Recommendation) -> str:
         return str(obj.document or "")
 
-    @admin.display(description="Status by addressee")
+    @admin.display(description=_("Status by addressee"))
     def statuses(self, obj: Recommendation) -> str:
         return "; ".join(
-            f"{target.state.code if target.state else target.body.acronym}: "
-            f"{target.current_status().label}"
+            gettext("%(addressee)s: %(status)s")
+            % {
+                "addressee": target.state.code if target.state else target.body.acronym,
+                "status": target.current_status().label,
+            }
             for target in obj.targets.all()
         )
 
@@ -550,7 +561,7 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
     ]
     readonly_fields = ["status", "response_due_rule", "follow_up_due_rule"]
     list_display = [
-        "addressee",
+        "addressee_name",
         "recommendation_excerpt",
         "document_symbol",
         "current_status",
@@ -578,15 +589,19 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
     def export_targets(self, queryset):
         return Target.objects.filter(pk__in=queryset.values("pk"))
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Addressee"))
+    def addressee_name(self, obj: Target) -> str:
+        return obj.state.localized_name() if obj.state else str(obj.body)
+
+    @admin.display(description=_("Status"), ordering="status")
     def current_status(self, obj: Target) -> str:
         return obj.current_status().label
 
-    @admin.display(description="Recommendation")
+    @admin.display(description=_("Recommendation"))
     def recommendation_excerpt(self, obj: Target) -> str:
         return obj.recommendation.excerpt()
 
-    @admin.display(description="Document", ordering="recommendation__document__symbol")
+    @admin.display(description=_("Document"), ordering="recommendation__document__symbol")
     def document_symbol(self, obj: Target) -> str:
         return str(obj.recommendation.document or "")
 
@@ -659,7 +674,7 @@ class EventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("states", "bodies")
 
-    @admin.display(description="Concerns")
+    @admin.display(description=_("Concerns"))
     def concerns(self, obj: Event) -> str:
         return ", ".join([*map(str, obj.states.all()), *map(str, obj.bodies.all())])
 
@@ -698,15 +713,18 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["states", "themes"]
     fieldsets = [
         (None, {"fields": ["name", "trigger", "days", "repeat_days", "active"]}),
-        ("Which targets", {"fields": ["body_kinds", "states", "themes"]}),
-        ("Who receives it", {"fields": ["send_to_owner", "send_to_watchers", "send_to_addresses"]}),
+        (_("Which targets"), {"fields": ["body_kinds", "states", "themes"]}),
+        (
+            _("Who receives it"),
+            {"fields": ["send_to_owner", "send_to_watchers", "send_to_addresses"]},
+        ),
     ]
 
-    @admin.display(description="Recipients")
+    @admin.display(description=_("Recipients"))
     def recipients(self, obj: ReminderRule) -> str:
         who = [
-            *(["owner"] if obj.send_to_owner else []),
-            *(["watchers"] if obj.send_to_watchers else []),
+            *([gettext("owner")] if obj.send_to_owner else []),
+            *([gettext("watchers")] if obj.send_to_watchers else []),
             *obj.addresses(),
         ]
         return ", ".join(who)
@@ -753,19 +771,32 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="Why")
+    @admin.display(description=_("Why"))
     def why(self, obj: Reminder) -> str:
         return reminders.reminder_reason(obj)
 
-    @admin.action(description="Resend the selected failed reminders", permissions=["change"])
+    @admin.action(description=_("Resend the selected failed reminders"), permissions=["change"])
     def resend(self, request, queryset):
         selected = list(queryset.values_list("pk", flat=True))
         queued = reminders.reminders_resend(reminder_ids=selected)
-        self.message_user(request, f"{queued} failed reminders queued to be sent again.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed reminder queued to be sent again.",
+                "%(count)d failed reminders queued to be sent again.",
+                queued,
+            )
+            % {"count": queued},
+        )
         if skipped := len(selected) - queued:
             self.message_user(
                 request,
-                f"{skipped} reminders were left alone: only failed reminders are resent.",
+                ngettext(
+                    "%(count)d reminder was left alone: only failed reminders are resent.",
+                    "%(count)d reminders were left alone: only failed reminders are resent.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
 
@@ -775,8 +806,8 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     """Every staff member sets their own preference; those with the model's permissions
     (superusers) see everyone's."""
 
-    list_display = ["user", "reminders_enabled", "digest"]
-    list_filter = ["reminders_enabled", "digest"]
+    list_display = ["user", "language", "reminders_enabled", "digest"]
+    list_filter = ["language", "reminders_enabled", "digest"]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
@@ -811,20 +842,24 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
         return queryset.filter(user=request.user)
 
     def get_fields(self, request, obj=None):
-        fields = ["reminders_enabled", "digest"]
+        fields = ["language", "reminders_enabled", "digest"]
         return ["user", *fields] if self._manages_all(request, "change") else fields
 
     def save_model(self, request, obj, form, change):
         if not self._manages_all(request, "change"):
             obj.user = request.user
         super().save_model(request, obj, form, change)
+        if obj.user_id == request.user.pk:
+            languages.preferred_language_remember(request, obj.language)
 
 
 class ImportJobForm(forms.ModelForm):
     upload = forms.FileField(
-        label="File",
-        help_text="A UPR Info CSV, an OHCHR matrix (.docx), a UHRI export (.xlsx) or a tracker "
-        "export (CSV or XLSX).",
+        label=_("File"),
+        help_text=_(
+            "A UPR Info CSV, an OHCHR matrix (.docx), a UHRI export (.xlsx) or a tracker "
+            "export (CSV or XLSX)."
+        ),
     )
 
     class Meta:
@@ -835,8 +870,8 @@ class ImportJobForm(forms.ModelForm):
         upload = self.cleaned_data["upload"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 2**20:.1f} MB; files up to "
-                f"{settings.IMPORT_MAX_BYTES / 2**20:.1f} MB can be imported (IMPORT_MAX_BYTES)."
+                gettext("The file is %(size)d MB; files up to %(limit)d MB can be imported.")
+                % {"size": upload.size // 2**20, "limit": settings.IMPORT_MAX_BYTES // 2**20}
             )
         # The archive's directory only, cheap enough for the request: members, sizes, ratios.
         # Inflating and parsing happen on a worker.
@@ -894,7 +929,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return self.readonly_fields if obj else ["upload", *ImportJobForm.Meta.fields]
 
-    @admin.display(description="Rows")
+    @admin.display(description=_("Rows"))
     def progress(self, job: ImportJob) -> str:
         return f"{job.rows_done} / {job.rows_total}" if job.rows_total else ""
 
@@ -926,7 +961,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         if import_services.import_job_confirm(job_id=job.pk):
             _start(import_job_run_task, job)
         else:
-            messages.warning(request, "This import is not waiting for confirmation.")
+            messages.warning(request, gettext("This import is not waiting for confirmation."))
         return HttpResponseRedirect(
             reverse("admin:recommendations_importjob_change", args=[job.pk])
         )

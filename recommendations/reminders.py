@@ -41,8 +41,8 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.lookups import Exact
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from recommendations.choices import (
     Digest,
@@ -54,6 +54,7 @@ from recommendations.choices import (
     TargetStatus,
 )
 from recommendations.expressions import DaysBefore, DaysBetween
+from recommendations.languages import recipient_language
 from recommendations.models import (
     Reminder,
     ReminderPreference,
@@ -245,8 +246,8 @@ TRIGGERS: dict[str, Callable[..., DueTargets]] = {
 
 
 def _day(day: date) -> str:
-    # Django's "j F Y" with the month names of the active language: "7 December 2026".
-    return dateformat.format(day, "j F Y")
+    # The active language's date format: "7 December 2026", "2026년 12월 7일", "2026年12月7日".
+    return formats.date_format(day)
 
 
 def reminder_reason(reminder: Reminder) -> str:
@@ -484,14 +485,22 @@ def _claim(*, recipient: str, reminder_ids: list[int], claim: str, now: datetime
     )
 
 
+def addressee_name(target: Target) -> str:
+    """The state in the active language (pycountry's names), or the body's acronym."""
+    return target.state.localized_name() if target.state else str(target.body)
+
+
 def target_label(target: Target) -> str:
     """'China — A/HRC/25/CRP.1 para 1221 (a)': who, and where the recommendation is written."""
     recommendation = target.recommendation
     document = recommendation.document
     where = (document.symbol or document.title) if document else ""
     if recommendation.paragraph:
-        where = f"{where} para {recommendation.paragraph}".strip()
-    return f"{target.addressee} — {where or recommendation.excerpt(60)}"
+        where = gettext("%(document)s para %(paragraph)s") % {
+            "document": where,
+            "paragraph": recommendation.paragraph,
+        }
+    return f"{addressee_name(target)} — {where.strip() or recommendation.excerpt(60)}"
 
 
 def _digest_item(reminder: Reminder) -> dict:
@@ -500,7 +509,7 @@ def _digest_item(reminder: Reminder) -> dict:
     admin_path = reverse("admin:recommendations_target_change", args=[target.pk])
     return {
         "label": target_label(target),
-        "addressee": str(target.addressee),
+        "addressee": addressee_name(target),
         "symbol": recommendation.document.symbol if recommendation.document else "",
         "paragraph": recommendation.paragraph,
         "excerpt": recommendation.excerpt(EXCERPT_LENGTH),
@@ -512,11 +521,22 @@ def _digest_item(reminder: Reminder) -> dict:
 
 
 def _digest_message(*, recipient: str, reminders: list[Reminder]) -> EmailMultiAlternatives:
+    """The digest, written in the recipient's language: their preference, else English."""
+    with translation.override(recipient_language(recipient)):
+        return _digest_message_in_active_language(recipient=recipient, reminders=reminders)
+
+
+def _digest_message_in_active_language(
+    *, recipient: str, reminders: list[Reminder]
+) -> EmailMultiAlternatives:
     items = [_digest_item(reminder) for reminder in reminders]
     labels = [item["label"] for item in items]
     headline = ", ".join(labels[:SUBJECT_ITEMS])
-    if len(labels) > SUBJECT_ITEMS:
-        headline += f", and {len(labels) - SUBJECT_ITEMS} more"
+    more = len(labels) - SUBJECT_ITEMS
+    if more > 0:
+        headline = ngettext(
+            "%(first)s, and %(count)d more", "%(first)s, and %(count)d more", more
+        ) % {"first": headline, "count": more}
     context = {"items": items, "count": len(items), "headline": headline}
     # One line, whatever the template's line breaks: a header cannot hold a newline.
     subject = " ".join(render_to_string("emails/reminder-digest-subject.txt", context).split())

@@ -29,6 +29,7 @@ from recommendations.models import (
     Event,
     GradeMapping,
     Recommendation,
+    ReminderPreference,
     Response,
     State,
     Target,
@@ -599,6 +600,17 @@ def m2m_set(manager, objects: Iterable[models.Model]) -> bool:
 
 # The name the dashboard's counts are cached under, by the API's view and by the warm task.
 DASHBOARD_STATS = "stats"
+
+
+def preference_language_set(*, user, language: str) -> ReminderPreference:
+    """Store `user`'s preferred language (a code of settings.LANGUAGES, or "" for none)."""
+    preference = ReminderPreference.objects.filter(user=user).first() or ReminderPreference(
+        user=user
+    )
+    preference.language = language
+    preference.full_clean()
+    preference.save()
+    return preference
 
 
 def dashboard_stats_warm() -> None:

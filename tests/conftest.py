@@ -8,7 +8,14 @@ from django.db.migrations import RunPython
 
 from tests.factories import EditorFactory, UserFactory
 from tests.smtp import SMTPServer
+from tracker import catalogues
 from tracker.celery import app as celery_app
+
+
+def pytest_configure(config):
+    """The catalogues compiled from the .po files as they are now, as `make test` does: a
+    bare `pytest` after editing a translation must not test a stale .mo."""
+    catalogues.compile_all()
 
 
 @pytest.fixture(scope="session")

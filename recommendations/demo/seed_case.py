@@ -113,6 +113,9 @@ class _Loader:
                     lookup={"acronym": item["acronym"]},
                     values={
                         "name": item["name"],
+                        "name_ko": item["name_ko"],
+                        "name_zh_hans": item["name_zh_hans"],
+                        "name_source": item["name_source"],
                         "kind": item["kind"],
                         "parent": self.bodies.get(item["parent"]),
                     },
