@@ -41,6 +41,7 @@ from recommendations.models import (
     ReminderRule,
     Response,
     State,
+    SustainableDevelopmentGoal,
     Target,
     Theme,
     UprReview,
@@ -268,6 +269,7 @@ class RecommendationForm(forms.ModelForm):
             "organizations",
             "themes",
             "affected_groups",
+            "sdgs",
             "issued_on",
             "reiterates",
             "owner",
@@ -297,6 +299,12 @@ class TargetInline(admin.TabularInline):
 class AffectedGroupAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+
+
+@admin.register(SustainableDevelopmentGoal)
+class SustainableDevelopmentGoalAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
 
 
 class AddresseeFilter(admin.SimpleListFilter):
@@ -422,6 +430,7 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
         "organizations",
         "themes",
         "affected_groups",
+        "sdgs",
         "reiterates",
         "owner",
         "watchers",
