@@ -457,14 +457,22 @@ class AssessmentEventSerializer(serializers.ModelSerializer):
 
 class StatusChangeEventSerializer(serializers.Serializer):
     kind = serializers.SerializerMethodField()
-    date = serializers.DateField(help_text="The day the change was recorded.")
+    date = serializers.DateField(
+        help_text=(
+            "The day it happened in the world: the response's or assessment's date, or the "
+            "day after an unanswered due date."
+        )
+    )
     status = serializers.ChoiceField(choices=TargetStatus.choices)
     previous_status = serializers.ChoiceField(
         choices=TargetStatus.choices,
         allow_null=True,
         help_text="Null for the status the target was created with.",
     )
-    recorded_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the tracker stored this status; null when it never stored it as such.",
+    )
 
     @extend_schema_field({"type": "string", "enum": ["status_change"]})
     def get_kind(self, change) -> str:
