@@ -2,6 +2,7 @@
 rule and an editor's override, grades of each scale, agencies' answers, late answers, and the
 timeline dated by when things happened."""
 
+import io
 from datetime import date
 
 import pytest
@@ -30,6 +31,7 @@ from tests.factories import (
     RecommendationFactory,
     state,
 )
+from tests.importers.conftest import upr_info_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -574,3 +576,30 @@ def test_a_response_entered_today_for_a_2011_answer_dates_its_status_change_in_2
         (date(2011, 9, 16), "awaiting_response", "response_overdue", date(2025, 6, 1)),
         (date(2011, 10, 6), "response_overdue", "acknowledged", date(2025, 6, 1)),
     ]
+
+
+def test_an_editors_follow_up_date_survives_importing_the_upr_info_file_again(tmp_path):
+    """A UPR recommendation's follow-up is due at the mid-term report, 2.5 years after its
+    session; an editor's date for it is kept when the same file is imported again."""
+    path = tmp_path / "upr-info.csv"
+    path.write_bytes(
+        upr_info_csv(
+            [["China", "Abolish re-education through labour.", "France", "Noted", "", "4"]]
+        )
+    )
+    call_command("import_recommendations", str(path), stdout=io.StringIO())
+    target = Target.objects.get(state__code="CHN")
+    assert (target.follow_up_due, target.follow_up_due_rule) == (
+        calendar.upr_mid_term_due(date(2009, 2, 13)),
+        DeadlineRule.UPR_MID_TERM_REPORT,
+    )
+
+    services.target_update(target=target, follow_up_due=date(2011, 12, 31))
+    call_command("import_recommendations", str(path), stdout=io.StringIO())
+
+    target.refresh_from_db()
+    assert (target.follow_up_due, target.follow_up_due_rule, target.follow_up_due_overridden) == (
+        date(2011, 12, 31),
+        DeadlineRule.EDITOR,
+        True,
+    )
