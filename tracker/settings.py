@@ -260,6 +260,10 @@ TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 
 # is false. Writing needs a token or a session of a user with the model permission.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
 TRACKER_ANON_THROTTLE = env_throttle_rate("TRACKER_ANON_THROTTLE", "120/min")
+# Request bodies: JSON nested deeper than this is refused before it is parsed (nothing the API
+# takes nests deeper than 3); a body over DATA_UPLOAD_MAX_MEMORY_SIZE bytes is a 413.
+TRACKER_JSON_MAX_DEPTH = env.int("TRACKER_JSON_MAX_DEPTH", default=32)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns an anonymous write into a 401.
@@ -275,7 +279,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PageOrCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["recommendations.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "recommendations.api.schema.TrackerAutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api.exception_handlers.tracker_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -40,6 +40,8 @@ class TrackerAutoSchema(AutoSchema):
             errors["404"] = ("No such object, page or cursor.", DETAIL)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors["409"] = ("Other data still refers to it, or changed meanwhile.", DETAIL)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors["413"] = ("The body is over the server's limit.", DETAIL)
         return errors
 
     def _get_response_bodies(self, direction="response"):

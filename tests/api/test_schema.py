@@ -86,3 +86,8 @@ def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(client):
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
+
+
+def test_a_body_over_the_limit_is_documented_for_writes(schema):
+    assert "413" in schema["paths"]["/api/themes/"]["post"]["responses"]
+    assert "413" not in schema["paths"]["/api/themes/"]["get"]["responses"]
