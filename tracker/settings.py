@@ -295,6 +295,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs pages are read like the records: public unless
+    # TRACKER_PUBLIC_READ is false.
+    "SERVE_PERMISSIONS": ["recommendations.api.permissions.TrackerReadPermission"],
     # Separate request and response components: read-only fields stay out of request bodies.
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from the sidecar package's static files: no CDN, works offline.

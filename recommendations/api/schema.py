@@ -1,6 +1,8 @@
 """The OpenAPI schema: every operation lists the errors it can answer with."""
 
+from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
+from rest_framework.permissions import SAFE_METHODS
 
 from recommendations.api.renderers import EXPORT_RENDERERS
 
@@ -27,6 +29,14 @@ FIELD_ERRORS = {
 
 
 class TrackerAutoSchema(AutoSchema):
+    def get_auth(self):
+        """Reading needs no credentials while TRACKER_PUBLIC_READ is on: say so (an empty
+        requirement), as drf-spectacular does for AllowAny."""
+        auth = super().get_auth()
+        if self.method in SAFE_METHODS and settings.TRACKER_PUBLIC_READ and {} not in auth:
+            auth.append({})
+        return auth
+
     def _error_responses(self) -> dict[str, tuple[str, dict]]:
         errors = {
             "401": ("Not logged in, or a bad token.", DETAIL),
