@@ -340,3 +340,18 @@ def test_a_filtered_changelist_counts_only_the_rows_that_match(editor_client, ad
     counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
     assert counts
     assert all("WHERE" in sql for sql in counts)
+
+
+def test_a_body_cannot_become_the_parent_of_its_own_parent(editor_client):
+    un = BodyFactory(acronym="UN", kind="office")
+    hrc = BodyFactory(acronym="HRC", kind="charter_body", parent=un)
+
+    response = editor_client.post(
+        reverse("admin:recommendations_body_change", args=[un.pk]),
+        {"acronym": "UN", "name": un.name, "kind": "office", "parent": str(hrc.pk)},
+    )
+
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    un.refresh_from_db()
+    assert un.parent is None
