@@ -260,6 +260,9 @@ TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 
 # is false. Writing needs a token or a session of a user with the model permission.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
 TRACKER_ANON_THROTTLE = env_throttle_rate("TRACKER_ANON_THROTTLE", "120/min")
+# Reads that cost a full aggregate or a full-text search (stats not in the cache, any `q`)
+# are counted a second time, at this lower rate (recommendations/api/throttles.py).
+TRACKER_ANON_EXPENSIVE_THROTTLE = env_throttle_rate("TRACKER_ANON_EXPENSIVE_THROTTLE", "20/min")
 # Request bodies: JSON nested deeper than this is refused before it is parsed (nothing the API
 # takes nests deeper than 3); a body over DATA_UPLOAD_MAX_MEMORY_SIZE bytes is a 413.
 TRACKER_JSON_MAX_DEPTH = env.int("TRACKER_JSON_MAX_DEPTH", default=32)
@@ -272,6 +275,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.TrackerModelPermissions"],
+    # Expensive reads are counted again, at the lower rate, by the views that make them
+    # (ExpensiveReadMixin in recommendations/api/views.py).
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttles.AnonymousThrottle"],
     # Clients are told apart by address. Behind N reverse proxies, the Nth address from the
     # right of X-Forwarded-For is the client's; with none, the header is the client's to forge.
