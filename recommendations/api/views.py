@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
@@ -57,6 +57,17 @@ def export_response(targets, file_format: str):
     exports.target_export_xlsx(targets, spreadsheet)
     spreadsheet.seek(0)
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
+
+
+class MethodFirstMixin:
+    """A method the endpoint does not take is a 405, whatever else is wrong with the
+    request: DRF negotiates the format first, so `TRACE /api/targets/?format=csv` was a
+    404 (only the list renders CSV)."""
+
+    def initial(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
 
 class ExpensiveReadMixin:
@@ -147,7 +158,9 @@ class ExportMixin:
         return super().list(request, *args, **kwargs)
 
 
-class TrackerViewSet(ExpensiveReadMixin, ServiceWriteMixin, viewsets.ModelViewSet):
+class TrackerViewSet(
+    MethodFirstMixin, ExpensiveReadMixin, ServiceWriteMixin, viewsets.ModelViewSet
+):
     lookup_value_regex = ID
 
     def filter_queryset(self, queryset):
@@ -294,7 +307,7 @@ class OrganizationViewSet(TrackerViewSet):
     filterset_class = filters.OrganizationFilterSet
 
 
-class StatsView(ExpensiveReadMixin, GenericAPIView):
+class StatsView(MethodFirstMixin, ExpensiveReadMixin, GenericAPIView):
     """Counts for a dashboard, by status, addressee, issuing body, theme and year, of what
     the recommendation list's filters match."""
 

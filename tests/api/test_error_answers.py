@@ -94,3 +94,11 @@ def test_a_bug_outside_the_api_is_still_an_html_page():
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/api/targets/?format=csv", "/api/stats/?format=xlsx"])
+def test_a_method_no_endpoint_takes_is_a_405_whatever_the_query_asks(editor_api, path):
+    response = editor_api.generic("TRACE", path)
+
+    assert assert_json_detail(response, 405) == {"detail": 'Method "TRACE" not allowed.'}
+    assert "GET" in response["Allow"]
