@@ -118,9 +118,10 @@ class NaturalKeyField(StrictRelatedMixin, serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+# The base of every model serializer here: the fields it generates take only what the schema
+# says. (A comment, not a docstring: the schema would show a docstring as the description of
+# every serializer that has none of its own.)
 class TrackerModelSerializer(serializers.ModelSerializer):
-    """A model serializer whose generated fields take only what the schema says."""
-
     serializer_related_field = IdField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

@@ -110,3 +110,33 @@ def test_reads_are_documented_as_needing_credentials_while_reading_is_private(re
 def test_a_body_over_the_limit_is_documented_for_writes(schema):
     assert "413" in schema["paths"]["/api/themes/"]["post"]["responses"]
     assert "413" not in schema["paths"]["/api/themes/"]["get"]["responses"]
+
+
+def test_a_created_row_links_to_reading_changing_and_deleting_it(schema):
+    links = schema["paths"]["/api/bodies/"]["post"]["responses"]["201"]["links"]
+    recommendation_links = schema["paths"]["/api/recommendations/"]["post"]["responses"]["201"][
+        "links"
+    ]
+
+    assert links["Read"] == {
+        "operationId": "bodies_retrieve",
+        "parameters": {"acronym": "$response.body#/acronym"},
+    }
+    assert {link["operationId"] for link in links.values()} == {
+        "bodies_retrieve",
+        "bodies_update",
+        "bodies_partial_update",
+        "bodies_destroy",
+    }
+    assert recommendation_links["ReadStatus"] == {
+        "operationId": "recommendations_status_retrieve",
+        "parameters": {"id": "$response.body#/id"},
+    }
+
+
+def test_an_endpoint_is_described_by_its_own_docstring_not_a_mixins(schema):
+    components = schema["components"]["schemas"]
+
+    assert "description" not in schema["paths"]["/api/responses/"]["get"]
+    assert schema["paths"]["/api/targets/"]["get"]["description"].startswith("Addressees")
+    assert "description" not in components["Theme"]
