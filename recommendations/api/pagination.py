@@ -72,6 +72,11 @@ class PageOrCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         if CursorPages.cursor_query_param in request.query_params:
+            # Cursor pages take no page number, but a page that is not one is still the
+            # 404 it is on numbered pages, not silently ignored.
+            page = request.query_params.get(NumberedPages.page_query_param, "1")
+            if not (page.isascii() and page.isdigit()):
+                raise NotFound(NumberedPages.invalid_page_message.format(page_number=page))
             self.pages = CursorPages()
         else:
             self.pages = NumberedPages()

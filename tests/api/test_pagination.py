@@ -78,3 +78,8 @@ def test_a_page_size_with_more_digits_than_python_converts_is_capped(api_client,
     data = api_client.get(f"/api/themes/?page_size={'9' * 5000}").json()
 
     assert len(data["results"]) == MAX_PAGE_SIZE
+
+
+def test_a_page_that_is_not_a_number_is_a_404_with_a_cursor_too(api_client):
+    assert api_client.get("/api/themes/?cursor=&page=false").status_code == 404
+    assert api_client.get("/api/themes/?cursor=&page=3").status_code == 200
