@@ -91,6 +91,29 @@ def normalize_name(name: str) -> str:
     return " ".join(words)
 
 
+# How many links of a chain of parents or reiterations a write follows to find a cycle. Real
+# chains are a few links long; the bound keeps the check finite whatever is stored.
+CHAIN_MAX_LINKS = 100
+
+
+def chain_reaches(model: type[models.Model], *, field: str, start, row_pk) -> bool:
+    """Whether following `field` from the row `start` (an id, or None) comes back to the row
+    `row_pk`: one primary-key lookup per link. A chain of more than CHAIN_MAX_LINKS counts
+    as reaching it, since it cannot be followed to its end."""
+    column = f"{field}_id"
+    seen = set()
+    current = start
+    for _link in range(CHAIN_MAX_LINKS):
+        if current is None or current in seen:
+            # The chain ends, or loops among other rows (stored before this check existed).
+            return False
+        if current == row_pk:
+            return True
+        seen.add(current)
+        current = model.objects.filter(pk=current).values_list(column, flat=True).first()
+    return current is not None
+
+
 class Body(models.Model):
     """A UN body or mechanism: a treaty body, the UPR, a special procedure, an office.
 
@@ -134,6 +157,13 @@ class Body(models.Model):
         """The name in `language` (the active one by default), else the English name."""
         field = self.NAME_FIELDS.get(language or translation.get_language() or "")
         return (getattr(self, field) if field else "") or self.name
+
+    def clean(self) -> None:
+        # A new row has no id yet: nothing can point at it, so it closes no cycle.
+        if self.pk and chain_reaches(Body, field="parent", start=self.parent_id, row_pk=self.pk):
+            raise ValidationError(
+                {"parent": _("A body cannot be its own parent, directly or through its parents.")}
+            )
 
 
 class StateQuerySet(models.QuerySet):
@@ -467,6 +497,20 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         where = " ".join(part for part in (str(self.document or ""), self.paragraph) if part)
         return f"{where}: {self.excerpt()}" if where else self.excerpt()
+
+    def clean(self) -> None:
+        # A new row has no id yet: nothing can point at it, so it closes no cycle.
+        if self.pk and chain_reaches(
+            Recommendation, field="reiterates", start=self.reiterates_id, row_pk=self.pk
+        ):
+            raise ValidationError(
+                {
+                    "reiterates": _(
+                        "A recommendation cannot reiterate itself, directly or through the "
+                        "recommendations it reiterates."
+                    )
+                }
+            )
 
     def excerpt(self, length: int = 80) -> str:
         return self.text if len(self.text) <= length else self.text[: length - 1].rstrip() + "…"

@@ -363,3 +363,18 @@ def test_the_status_filters_list_a_response_that_became_overdue_since_it_was_sto
     assert list(awaiting_ones.context["cl"].result_list) == [awaiting]
     assert list(by_addressee.context["cl"].result_list) == [overdue.recommendation]
     assert "CHN: Response overdue" in by_addressee.content.decode()
+
+
+def test_a_body_cannot_become_the_parent_of_its_own_parent(editor_client):
+    un = BodyFactory(acronym="UN", kind="office")
+    hrc = BodyFactory(acronym="HRC", kind="charter_body", parent=un)
+
+    response = editor_client.post(
+        reverse("admin:recommendations_body_change", args=[un.pk]),
+        {"acronym": "UN", "name": un.name, "kind": "office", "parent": str(hrc.pk)},
+    )
+
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    un.refresh_from_db()
+    assert un.parent is None

@@ -279,6 +279,13 @@ TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 
 # is false. Writing needs a token or a session of a user with the model permission.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
 TRACKER_ANON_THROTTLE = env_throttle_rate("TRACKER_ANON_THROTTLE", "120/min")
+# Reads that cost a full aggregate or a full-text search (stats not in the cache, any `q`)
+# are counted a second time, at this lower rate (recommendations/api/throttles.py).
+TRACKER_ANON_EXPENSIVE_THROTTLE = env_throttle_rate("TRACKER_ANON_EXPENSIVE_THROTTLE", "20/min")
+# Request bodies: JSON nested deeper than this is refused before it is parsed (nothing the API
+# takes nests deeper than 3); a body over DATA_UPLOAD_MAX_MEMORY_SIZE bytes is a 413.
+TRACKER_JSON_MAX_DEPTH = env.int("TRACKER_JSON_MAX_DEPTH", default=32)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns an anonymous write into a 401.
@@ -287,6 +294,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.TrackerModelPermissions"],
+    # Expensive reads are counted again, at the lower rate, by the views that make them
+    # (ExpensiveReadMixin in recommendations/api/views.py).
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttles.AnonymousThrottle"],
     # Clients are told apart by address. Behind N reverse proxies, the Nth address from the
     # right of X-Forwarded-For is the client's; with none, the header is the client's to forge.
@@ -294,7 +303,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PageOrCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["recommendations.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "recommendations.api.schema.TrackerAutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api.exception_handlers.tracker_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -310,6 +319,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs pages are read like the records: public unless
+    # TRACKER_PUBLIC_READ is false.
+    "SERVE_PERMISSIONS": ["recommendations.api.permissions.TrackerReadPermission"],
     # Separate request and response components: read-only fields stay out of request bodies.
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from the sidecar package's static files: no CDN, works offline.

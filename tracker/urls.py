@@ -20,3 +20,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/", include("recommendations.api.urls")),
 ]
+
+# JSON under /api/, Django's HTML pages elsewhere.
+handler400 = "recommendations.api.exception_handlers.bad_request"
+handler404 = "recommendations.api.exception_handlers.page_not_found"
+handler500 = "recommendations.api.exception_handlers.server_error"

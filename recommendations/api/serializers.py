@@ -7,8 +7,11 @@ the model's validation and keep statuses current.
 
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
+from django.db import models
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from recommendations.choices import Implementation, Position, TargetStatus
 from recommendations.models import (
@@ -29,11 +32,83 @@ User = get_user_model()
 SET_ON_CREATION = "Set on creation; cannot change."
 
 
-class NaturalKeyField(serializers.SlugRelatedField):
-    """A related row by its natural key; NUL characters are refused before the database."""
+# DRF converts what it is given: 5 becomes the string "5", 2.9 the id 2, {"a": 1} an empty
+# list of related rows, "" a null relation. The fields below take only what the schema
+# says, so that a client's mistake is a 400 naming the field, not a different write.
+
+
+class StringOnlyMixin:
+    """A string field that refuses numbers rather than writing them as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StringField(StringOnlyMixin, serializers.CharField):
+    pass
+
+
+class SlugStringField(StringOnlyMixin, serializers.SlugField):
+    pass
+
+
+class URLStringField(StringOnlyMixin, serializers.URLField):
+    pass
+
+
+class RelatedRows(serializers.ManyRelatedField):
+    """Several related rows: a JSON array, not any iterable (an object's keys)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictRelatedMixin:
+    """A related row named by a value of one JSON type; null, where allowed, is the only
+    way to name none (DRF would take "" for null)."""
+
+    key_type: type = str
+
+    def run_validation(self, data=empty):
+        if data == "":
+            self.fail("empty")
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, self.key_type) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        related_rows = {key: kwargs[key] for key in kwargs if key in MANY_RELATION_KWARGS}
+        return RelatedRows(child_relation=cls(*args, **kwargs), **related_rows)
+
+
+class IdField(StrictRelatedMixin, serializers.PrimaryKeyRelatedField):
+    """A related row by its id: a JSON integer. Not 2.9, which the database would read as
+    2, nor "2" or true."""
+
+    key_type = int
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "incorrect_type": "Expected an integer id, received {data_type}.",
+        "empty": "An empty string names nothing.",
+    }
+
+
+class NaturalKeyField(StrictRelatedMixin, serializers.SlugRelatedField):
+    """A related row by its natural key, a string; NUL characters are refused before the
+    database."""
 
     default_error_messages = {
         **serializers.SlugRelatedField.default_error_messages,
+        "incorrect_type": "Expected a string, received {data_type}.",
+        "empty": "An empty string names nothing.",
         "null_characters": "Null characters are not allowed.",
     }
 
@@ -41,6 +116,20 @@ class NaturalKeyField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             self.fail("null_characters")
         return super().to_internal_value(data)
+
+
+# The base of every model serializer here: the fields it generates take only what the schema
+# says. (A comment, not a docstring: the schema would show a docstring as the description of
+# every serializer that has none of its own.)
+class TrackerModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StringField,
+        models.TextField: StringField,
+        models.SlugField: SlugStringField,
+        models.URLField: URLStringField,
+    }
 
 
 class StaffOnlyFieldsMixin:
@@ -103,18 +192,18 @@ def staff_users():
     return User.objects.filter(is_staff=True)
 
 
-class StateSerializer(serializers.ModelSerializer):
+class StateSerializer(TrackerModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:state-detail", lookup_field="code"
     )
-    code = serializers.CharField(
+    code = StringField(
         max_length=3,
         validators=[
             RegexValidator(r"^[A-Z]{3}$", "An ISO 3166-1 alpha-3 code: three capital letters.")
         ],
     )
     other_names = serializers.ListField(
-        child=serializers.CharField(max_length=255),
+        child=StringField(max_length=255),
         required=False,
         help_text="Other names the state goes by, such as UN short names.",
     )
@@ -124,7 +213,7 @@ class StateSerializer(serializers.ModelSerializer):
         fields = ["code", "api_url", "name", "official_name", "other_names"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(TrackerModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:body-detail", lookup_field="acronym"
     )
@@ -135,7 +224,7 @@ class BodySerializer(serializers.ModelSerializer):
         fields = ["acronym", "api_url", "name", "kind", "parent"]
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(TrackerModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:theme-detail", lookup_field="slug"
     )
@@ -145,7 +234,7 @@ class ThemeSerializer(serializers.ModelSerializer):
         fields = ["slug", "api_url", "name", "uhri_code"]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:organization-detail")
     country = natural_key(State, "code", allow_null=True, required=False)
 
@@ -154,7 +243,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = ["id", "api_url", "name", "acronym", "country"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
     body = natural_key(Body, "acronym", allow_null=True, required=False)
     organizations = natural_key(Organization, "name", many=True, required=False)
@@ -174,7 +263,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentSummarySerializer(serializers.ModelSerializer):
+class DocumentSummarySerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
 
     class Meta:
@@ -193,13 +282,11 @@ class LatestAssessmentSerializer(serializers.Serializer):
     assessed_on = serializers.DateField()
 
 
-class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     """One addressee of a recommendation, a state or a body, with its status."""
 
     api_url = IdentityLink(view_name="api:target-detail")
-    recommendation = serializers.PrimaryKeyRelatedField(
-        queryset=Recommendation.objects.all(), help_text=SET_ON_CREATION
-    )
+    recommendation = IdField(queryset=Recommendation.objects.all(), help_text=SET_ON_CREATION)
     state = natural_key(
         State, "code", allow_null=True, required=False, help_text="Addressee state (ISO code)."
     )
@@ -271,7 +358,7 @@ class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         }
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(TrackerModelSerializer):
     class Meta:
         model = User
         fields = ["username", "email"]
@@ -285,7 +372,7 @@ STATUS_SUMMARY_SCHEMA = {
 }
 
 
-class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
+class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
     """A recommendation, verbatim, with every addressee's status."""
 
     api_url = IdentityLink(view_name="api:recommendation-detail")
@@ -331,7 +418,7 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer
         return status_summary(recommendation.targets.all())
 
 
-class RecommendationWriteSerializer(serializers.ModelSerializer):
+class RecommendationWriteSerializer(TrackerModelSerializer):
     """A recommendation as written: related rows by natural key, the document by id."""
 
     issued_by = natural_key(
@@ -368,11 +455,9 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class ResponseSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class ResponseSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:response-detail")
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=Target.objects.all(), help_text=SET_ON_CREATION
-    )
+    target = IdField(queryset=Target.objects.all(), help_text=SET_ON_CREATION)
 
     create_only_fields = ("target",)
 
@@ -381,13 +466,9 @@ class ResponseSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "api_url", "target", "position", "date", "text", "document", "paragraph"]
 
 
-class AssessmentSerializer(
-    CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, serializers.ModelSerializer
-):
+class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:assessment-detail")
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=Target.objects.all(), help_text=SET_ON_CREATION
-    )
+    target = IdField(queryset=Target.objects.all(), help_text=SET_ON_CREATION)
     author = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
@@ -413,7 +494,7 @@ class AssessmentSerializer(
         ]
 
 
-class ResponseEventSerializer(serializers.ModelSerializer):
+class ResponseEventSerializer(TrackerModelSerializer):
     kind = serializers.SerializerMethodField()
     api_url = IdentityLink(view_name="api:response-detail")
     document = serializers.SlugRelatedField(
@@ -429,7 +510,7 @@ class ResponseEventSerializer(serializers.ModelSerializer):
         return "response"
 
 
-class AssessmentEventSerializer(serializers.ModelSerializer):
+class AssessmentEventSerializer(TrackerModelSerializer):
     kind = serializers.SerializerMethodField()
     date = serializers.DateField(source="assessed_on")
     api_url = IdentityLink(view_name="api:assessment-detail")

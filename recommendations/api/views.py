@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
@@ -16,6 +16,7 @@ from rest_framework.response import Response as APIResponse
 from recommendations import data_version, exports, selectors, services
 from recommendations.api import filters, serializers
 from recommendations.api.renderers import EXPORT_FORMATS, EXPORT_RENDERERS, CSVRenderer
+from recommendations.api.throttles import ExpensiveReadThrottle
 from recommendations.models import (
     Assessment,
     Body,
@@ -56,6 +57,40 @@ def export_response(targets, file_format: str):
     exports.target_export_xlsx(targets, spreadsheet)
     spreadsheet.seek(0)
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
+
+
+class MethodFirstMixin:
+    """A method the endpoint does not take is a 405, whatever else is wrong with the
+    request: DRF negotiates the format first, so `TRACE /api/targets/?format=csv` was a
+    404 (only the list renders CSV)."""
+
+    def initial(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class ExpensiveReadMixin:
+    """A full-text search (`q`) counts against the anonymous client's expensive reads
+    (ExpensiveReadThrottle) as well as its reads; so does whatever the view passes to
+    `expensive_read_check()` first, such as stats computed rather than cached."""
+
+    expensive_read_counted = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # django-filter ignores an empty value, so `q=` searches nothing.
+        if request.query_params.get("q"):
+            self.expensive_read_check()
+
+    def expensive_read_check(self) -> None:
+        """Count this request as expensive, once; a 429 past the rate."""
+        if self.expensive_read_counted:
+            return
+        self.expensive_read_counted = True
+        throttle = ExpensiveReadThrottle()
+        if not throttle.allow_request(self.request, self):
+            self.throttled(self.request, throttle.wait())
 
 
 class ServiceWriteMixin:
@@ -123,7 +158,9 @@ class ExportMixin:
         return super().list(request, *args, **kwargs)
 
 
-class TrackerViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class TrackerViewSet(
+    MethodFirstMixin, ExpensiveReadMixin, ServiceWriteMixin, viewsets.ModelViewSet
+):
     lookup_value_regex = ID
 
     def filter_queryset(self, queryset):
@@ -270,7 +307,7 @@ class OrganizationViewSet(TrackerViewSet):
     filterset_class = filters.OrganizationFilterSet
 
 
-class StatsView(GenericAPIView):
+class StatsView(MethodFirstMixin, ExpensiveReadMixin, GenericAPIView):
     """Counts for a dashboard, by status, addressee, issuing body, theme and year, of what
     the recommendation list's filters match."""
 
@@ -282,12 +319,14 @@ class StatsView(GenericAPIView):
     @extend_schema(filters=True, summary="Counts for a dashboard")
     def get(self, request):
         filterset = validated_filterset(self)
-        stats = data_version.cached_read(
-            services.DASHBOARD_STATS,
-            request.query_params,
-            lambda: selectors.recommendation_stats(
+
+        def compute():
+            # Eleven aggregates over every matching row: only a cache miss is expensive.
+            self.expensive_read_check()
+            return selectors.recommendation_stats(
                 recommendations=filterset.qs,
                 targets=filterset.matching_targets(Target.objects.all()),
-            ),
-        )
+            )
+
+        stats = data_version.cached_read(services.DASHBOARD_STATS, request.query_params, compute)
         return APIResponse(self.get_serializer(stats).data)
