@@ -7,88 +7,244 @@ import recommendations.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendations', '0022_body_names_ko_zh'),
+        ("recommendations", "0022_body_names_ko_zh"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SustainableDevelopmentGoal',
+            name="SustainableDevelopmentGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, validators=[recommendations.models.validate_sdg_code])),
-                ('name', models.CharField(blank=True, max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5,
+                        unique=True,
+                        validators=[recommendations.models.validate_sdg_code],
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=255)),
             ],
             options={
-                'verbose_name': 'Sustainable Development Goal or target',
-                'verbose_name_plural': 'Sustainable Development Goals and targets',
-                'ordering': ['code'],
+                "verbose_name": "Sustainable Development Goal or target",
+                "verbose_name_plural": "Sustainable Development Goals and targets",
+                "ordering": ["code"],
             },
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='summary',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)], verbose_name='summary'),
+            model_name="assessment",
+            name="summary",
+            field=models.TextField(
+                blank=True,
+                validators=[
+                    django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)
+                ],
+                verbose_name="summary",
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='kind',
-            field=models.CharField(choices=[('report', 'Report'), ('concluding_observations', 'Concluding observations'), ('upr_report', 'UPR report'), ('upr_addendum', 'UPR addendum'), ('resolution', 'Resolution'), ('letter', 'Letter'), ('statement', 'Statement'), ('submission', 'Submission'), ('press_release', 'Press release'), ('communication', 'Communication (special procedures)'), ('other', 'Other')], max_length=32, verbose_name='kind'),
+            model_name="document",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("report", "Report"),
+                    ("concluding_observations", "Concluding observations"),
+                    ("upr_report", "UPR report"),
+                    ("upr_addendum", "UPR addendum"),
+                    ("resolution", "Resolution"),
+                    ("letter", "Letter"),
+                    ("statement", "Statement"),
+                    ("submission", "Submission"),
+                    ("press_release", "Press release"),
+                    ("communication", "Communication (special procedures)"),
+                    ("other", "Other"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalassessment',
-            name='summary',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)], verbose_name='summary'),
+            model_name="historicalassessment",
+            name="summary",
+            field=models.TextField(
+                blank=True,
+                validators=[
+                    django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)
+                ],
+                verbose_name="summary",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrecommendation',
-            name='text',
-            field=models.TextField(help_text='The recommendation, verbatim.', validators=[django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)], verbose_name='text'),
+            model_name="historicalrecommendation",
+            name="text",
+            field=models.TextField(
+                help_text="The recommendation, verbatim.",
+                validators=[
+                    django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)
+                ],
+                verbose_name="text",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalresponse',
-            name='position',
-            field=models.CharField(choices=[('supported', 'Supported'), ('partially_supported', 'Partially supported'), ('noted', 'Noted'), ('rejected', 'Rejected'), ('other', 'Other'), ('acknowledged', 'Acknowledged without commitment'), ('declined', 'Declined'), ('no_substantive_reply', 'No substantive reply')], max_length=32, verbose_name='position'),
+            model_name="historicalresponse",
+            name="position",
+            field=models.CharField(
+                choices=[
+                    ("supported", "Supported"),
+                    ("partially_supported", "Partially supported"),
+                    ("noted", "Noted"),
+                    ("rejected", "Rejected"),
+                    ("other", "Other"),
+                    ("acknowledged", "Acknowledged without commitment"),
+                    ("declined", "Declined"),
+                    ("no_substantive_reply", "No substantive reply"),
+                ],
+                max_length=32,
+                verbose_name="position",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalresponse',
-            name='text',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)], verbose_name='text'),
+            model_name="historicalresponse",
+            name="text",
+            field=models.TextField(
+                blank=True,
+                validators=[
+                    django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)
+                ],
+                verbose_name="text",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaltarget',
-            name='status',
-            field=models.CharField(choices=[('awaiting_response', 'Awaiting response'), ('response_overdue', 'Response overdue'), ('supported', 'Supported'), ('partially_supported', 'Partially supported'), ('noted', 'Noted'), ('rejected', 'Rejected'), ('other', 'Other'), ('acknowledged', 'Acknowledged without commitment'), ('declined', 'Declined'), ('no_substantive_reply', 'No substantive reply'), ('not_implemented', 'Not implemented'), ('partially_implemented', 'Partially implemented'), ('implemented', 'Implemented'), ('regressed', 'Regressed')], db_index=True, default='awaiting_response', editable=False, help_text='Derived by the status rule; never typed in.', max_length=32, verbose_name='status'),
+            model_name="historicaltarget",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("awaiting_response", "Awaiting response"),
+                    ("response_overdue", "Response overdue"),
+                    ("supported", "Supported"),
+                    ("partially_supported", "Partially supported"),
+                    ("noted", "Noted"),
+                    ("rejected", "Rejected"),
+                    ("other", "Other"),
+                    ("acknowledged", "Acknowledged without commitment"),
+                    ("declined", "Declined"),
+                    ("no_substantive_reply", "No substantive reply"),
+                    ("not_implemented", "Not implemented"),
+                    ("partially_implemented", "Partially implemented"),
+                    ("implemented", "Implemented"),
+                    ("regressed", "Regressed"),
+                ],
+                db_index=True,
+                default="awaiting_response",
+                editable=False,
+                help_text="Derived by the status rule; never typed in.",
+                max_length=32,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='recommendation',
-            name='text',
-            field=models.TextField(help_text='The recommendation, verbatim.', validators=[django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)], verbose_name='text'),
+            model_name="recommendation",
+            name="text",
+            field=models.TextField(
+                help_text="The recommendation, verbatim.",
+                validators=[
+                    django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)
+                ],
+                verbose_name="text",
+            ),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='position',
-            field=models.CharField(blank=True, choices=[('supported', 'Supported'), ('partially_supported', 'Partially supported'), ('noted', 'Noted'), ('rejected', 'Rejected'), ('other', 'Other'), ('acknowledged', 'Acknowledged without commitment'), ('declined', 'Declined'), ('no_substantive_reply', 'No substantive reply')], help_text="No assessment: the supporting response's position.", max_length=32, verbose_name='position'),
+            model_name="reminder",
+            name="position",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("supported", "Supported"),
+                    ("partially_supported", "Partially supported"),
+                    ("noted", "Noted"),
+                    ("rejected", "Rejected"),
+                    ("other", "Other"),
+                    ("acknowledged", "Acknowledged without commitment"),
+                    ("declined", "Declined"),
+                    ("no_substantive_reply", "No substantive reply"),
+                ],
+                help_text="No assessment: the supporting response's position.",
+                max_length=32,
+                verbose_name="position",
+            ),
         ),
         migrations.AlterField(
-            model_name='response',
-            name='position',
-            field=models.CharField(choices=[('supported', 'Supported'), ('partially_supported', 'Partially supported'), ('noted', 'Noted'), ('rejected', 'Rejected'), ('other', 'Other'), ('acknowledged', 'Acknowledged without commitment'), ('declined', 'Declined'), ('no_substantive_reply', 'No substantive reply')], max_length=32, verbose_name='position'),
+            model_name="response",
+            name="position",
+            field=models.CharField(
+                choices=[
+                    ("supported", "Supported"),
+                    ("partially_supported", "Partially supported"),
+                    ("noted", "Noted"),
+                    ("rejected", "Rejected"),
+                    ("other", "Other"),
+                    ("acknowledged", "Acknowledged without commitment"),
+                    ("declined", "Declined"),
+                    ("no_substantive_reply", "No substantive reply"),
+                ],
+                max_length=32,
+                verbose_name="position",
+            ),
         ),
         migrations.AlterField(
-            model_name='response',
-            name='text',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)], verbose_name='text'),
+            model_name="response",
+            name="text",
+            field=models.TextField(
+                blank=True,
+                validators=[
+                    django.core.validators.MaxLengthValidator(recommendations.models.text_max_chars)
+                ],
+                verbose_name="text",
+            ),
         ),
         migrations.AlterField(
-            model_name='target',
-            name='status',
-            field=models.CharField(choices=[('awaiting_response', 'Awaiting response'), ('response_overdue', 'Response overdue'), ('supported', 'Supported'), ('partially_supported', 'Partially supported'), ('noted', 'Noted'), ('rejected', 'Rejected'), ('other', 'Other'), ('acknowledged', 'Acknowledged without commitment'), ('declined', 'Declined'), ('no_substantive_reply', 'No substantive reply'), ('not_implemented', 'Not implemented'), ('partially_implemented', 'Partially implemented'), ('implemented', 'Implemented'), ('regressed', 'Regressed')], db_index=True, default='awaiting_response', editable=False, help_text='Derived by the status rule; never typed in.', max_length=32, verbose_name='status'),
+            model_name="target",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("awaiting_response", "Awaiting response"),
+                    ("response_overdue", "Response overdue"),
+                    ("supported", "Supported"),
+                    ("partially_supported", "Partially supported"),
+                    ("noted", "Noted"),
+                    ("rejected", "Rejected"),
+                    ("other", "Other"),
+                    ("acknowledged", "Acknowledged without commitment"),
+                    ("declined", "Declined"),
+                    ("no_substantive_reply", "No substantive reply"),
+                    ("not_implemented", "Not implemented"),
+                    ("partially_implemented", "Partially implemented"),
+                    ("implemented", "Implemented"),
+                    ("regressed", "Regressed"),
+                ],
+                db_index=True,
+                default="awaiting_response",
+                editable=False,
+                help_text="Derived by the status rule; never typed in.",
+                max_length=32,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='sdgs',
-            field=models.ManyToManyField(blank=True, help_text='The Sustainable Development Goals and targets UHRI tags it with.', related_name='recommendations', to='recommendations.sustainabledevelopmentgoal', verbose_name='SDGs'),
+            model_name="recommendation",
+            name="sdgs",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The Sustainable Development Goals and targets UHRI tags it with.",
+                related_name="recommendations",
+                to="recommendations.sustainabledevelopmentgoal",
+                verbose_name="SDGs",
+            ),
         ),
     ]
