@@ -701,10 +701,17 @@ class ImportReport:
         return sum(counter[outcome] for counter in self.counts.values())
 
     def count_rows(self) -> list[tuple[Message, Counter]]:
-        """The counts, each headed by its translated name (the admin's table)."""
+        """The counts, each headed by its translated name (the admin's table), in COUNTED's
+        order: a stored report's keys come back in JSONB's order, not the import's."""
+        order = {model: index for index, model in enumerate(COUNTED)}
         return [
-            (Message(COUNTED[model]) if model in COUNTED else Message.text(model), counter)
-            for model, counter in self.counts.items()
+            (
+                Message(COUNTED[model]) if model in COUNTED else Message.text(model),
+                self.counts[model],
+            )
+            for model in sorted(
+                self.counts, key=lambda model: (order.get(model, len(order)), model)
+            )
         ]
 
     def lines(self) -> list[str]:
