@@ -887,7 +887,9 @@ class ImportJobForm(forms.ModelForm):
         try:
             archive_directory_check(upload.read())
         except ImportFileError as error:
-            raise forms.ValidationError(f"The file cannot be imported: {error}.") from None
+            raise forms.ValidationError(
+                gettext("The file cannot be imported: %(reason)s.") % {"reason": error}
+            ) from None
         finally:
             upload.seek(0)
         return upload
@@ -919,7 +921,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "finished_at",
-        "error",
+        "failure",
     ]
 
     def get_queryset(self, request):
@@ -937,6 +939,10 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return self.readonly_fields if obj else ["upload", *ImportJobForm.Meta.fields]
+
+    @admin.display(description=_("error"))
+    def failure(self, job: ImportJob) -> str:
+        return job.failure()
 
     @admin.display(description=_("Rows"))
     def progress(self, job: ImportJob) -> str:

@@ -1134,6 +1134,9 @@ class ImportJob(models.Model):
         _("report"), null=True, blank=True, help_text=_("The import's report.")
     )
     error = models.TextField(_("error"), blank=True)
+    # The same reason as the importers' message (importers.messages), shown in the reader's
+    # language; `error` keeps it in English for the API and the logs.
+    error_message = models.JSONField(_("error, as a message"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -1161,6 +1164,13 @@ class ImportJob(models.Model):
 
     def is_running(self) -> bool:
         return self.status in (ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING)
+
+    def failure(self) -> str:
+        """Why the job failed, in the active language (English for a job failed before the
+        reasons were kept as messages)."""
+        from recommendations.importers.messages import Message
+
+        return Message.from_data(self.error_message).render() if self.error_message else self.error
 
 
 class DataVersion(models.Model):

@@ -15,17 +15,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from openpyxl.utils.datetime import from_excel
 from rapidfuzz import fuzz, process
 
 from recommendations.choices import BodyKind, DocumentKind, Position
+from recommendations.importers.messages import Message, MessageError, grouped, message_of
 from recommendations.models import State, normalize_name
 
 
-class ImportFileError(Exception):
+class ImportFileError(MessageError):
     """The file as a whole cannot be read (unknown format, missing columns, over a limit):
-    nothing is imported."""
+    nothing is imported. Its `message` is shown in the reader's language."""
 
 
 def limit(name: str) -> int:
@@ -37,40 +40,78 @@ def rows_check(rows_seen: int) -> None:
     """Called as rows are read: stop at the limit, before the rest is held in memory."""
     if rows_seen > limit("IMPORT_MAX_ROWS"):
         raise ImportFileError(
-            f"the file has more than {limit('IMPORT_MAX_ROWS'):,} rows, the limit "
-            "IMPORT_MAX_ROWS: split it"
+            Message(
+                gettext_noop(
+                    "the file has more than %(limit)s rows, the limit IMPORT_MAX_ROWS: split it"
+                ),
+                limit=grouped(limit("IMPORT_MAX_ROWS")),
+            )
         )
 
 
 def columns_check(columns: int, row: int) -> None:
     if columns > limit("IMPORT_MAX_COLUMNS"):
         raise ImportFileError(
-            f"row {row}: {columns:,} columns, over the limit IMPORT_MAX_COLUMNS = "
-            f"{limit('IMPORT_MAX_COLUMNS'):,}"
+            Message(
+                gettext_noop(
+                    "row %(row)d: %(columns)s columns, over the limit IMPORT_MAX_COLUMNS = "
+                    "%(limit)s"
+                ),
+                row=row,
+                columns=grouped(columns),
+                limit=grouped(limit("IMPORT_MAX_COLUMNS")),
+            )
         )
 
 
-def cell_error(text: str) -> str:
-    """Why a cell is too long to read, or ''."""
+def cell_error(text: str) -> Message | None:
+    """Why a cell is too long to read, or None."""
     if len(text) > limit("IMPORT_MAX_CELL_CHARS"):
-        return (
-            f"{len(text):,} characters, over the limit IMPORT_MAX_CELL_CHARS = "
-            f"{limit('IMPORT_MAX_CELL_CHARS'):,}"
+        return Message(
+            gettext_noop("%(length)s characters, over the limit IMPORT_MAX_CELL_CHARS = %(limit)s"),
+            length=grouped(len(text)),
+            limit=grouped(limit("IMPORT_MAX_CELL_CHARS")),
         )
-    return ""
+    return None
+
+
+def column_number(index: int) -> Message:
+    """A column the header leaves unnamed, by its position (1 for the first)."""
+    return Message(gettext_noop("column %(number)d"), number=index + 1)
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A row's problem (or a correction, or why it was skipped): the column as the file names
+    it (or `column_number`), and the reason as a Message, translated where it is shown."""
+
     row: int
-    column: str
-    reason: str
+    column: str | Message
+    reason: Message
+
+    def line(self) -> Message:
+        return Message(
+            gettext_noop("row %(row)d, %(column)s: %(reason)s"),
+            row=self.row,
+            column=self.column,
+            reason=self.reason,
+        )
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
+        return self.line().render()
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        column = self.column.as_data() if isinstance(self.column, Message) else self.column
+        return {"row": self.row, "column": column, "reason": self.reason.as_data()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RowError":
+        column = data["column"]
+        return cls(
+            row=data["row"],
+            column=Message.from_data(column) if isinstance(column, dict) else column,
+            reason=Message.from_data(data["reason"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -285,7 +326,9 @@ def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
         RowError(
             record.row,
             "issued_by",
-            "a recommendation needs an issuer: a body, a state or an organisation",
+            Message(
+                gettext_noop("a recommendation needs an issuer: a body, a state or an organisation")
+            ),
         )
         for record in records
         if not record.issued_by and not record.recommending_states and not record.organizations
@@ -293,7 +336,41 @@ def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
 
 
 class UnknownState(ValueError):
-    """A name no state goes by, or a misspelling two states are equally close to."""
+    """A name no state goes by, or a misspelling two states are equally close to (`close`:
+    their two names)."""
+
+    def __init__(self, name: str, close: tuple[str, str] | None = None):
+        super().__init__(name, close)
+        self.name = name.strip()
+        self.close = close
+
+    @property
+    def message(self) -> Message:
+        if self.close:
+            return Message(
+                gettext_noop("unknown state '%(name)s' (as close to %(first)s or %(second)s)"),
+                name=self.name,
+                first=self.close[0],
+                second=self.close[1],
+            )
+        return Message(gettext_noop("unknown state '%(name)s'"), name=self.name)
+
+    @property
+    def recommending_message(self) -> Message:
+        """The same, said of a recommending state."""
+        if self.close:
+            return Message(
+                gettext_noop(
+                    "unknown recommending state '%(name)s' (as close to %(first)s or %(second)s)"
+                ),
+                name=self.name,
+                first=self.close[0],
+                second=self.close[1],
+            )
+        return Message(gettext_noop("unknown recommending state '%(name)s'"), name=self.name)
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 @dataclass(frozen=True)
@@ -302,8 +379,13 @@ class StateMatch:
     # The name it was taken for when the file's spelling was a guess, else "".
     guessed_as: str = ""
 
-    def correction(self, name: str) -> str:
-        return f"'{name}' read as '{self.guessed_as}' ({self.state.code})"
+    def correction(self, name: str) -> Message:
+        return Message(
+            gettext_noop("'%(name)s' read as '%(state)s' (%(code)s)"),
+            name=name,
+            state=self.guessed_as,
+            code=self.state.code,
+        )
 
 
 class StateNames:
@@ -334,7 +416,7 @@ class StateNames:
             return StateMatch(state)
         normalized = normalize_name(name)
         if len(normalized) < self.FUZZY_MIN_LENGTH:
-            raise UnknownState(f"unknown state '{name.strip()}'")
+            raise UnknownState(name)
         best: dict[str, tuple[float, str]] = {}
         for candidate, score, _ in process.extract(
             normalized,
@@ -348,10 +430,10 @@ class StateNames:
                 best[code] = (score, candidate)
         ranked = sorted(best.items(), key=lambda item: -item[1][0])
         if not ranked or ranked[0][1][0] < self.FUZZY_SCORE:
-            raise UnknownState(f"unknown state '{name.strip()}'")
+            raise UnknownState(name)
         if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < self.FUZZY_MARGIN:
-            close = " or ".join(self.by_code[code].name for code, _ in ranked[:2])
-            raise UnknownState(f"unknown state '{name.strip()}' (as close to {close})")
+            first, second = (self.by_code[code].name for code, _ in ranked[:2])
+            raise UnknownState(name, close=(first, second))
         code, (_, candidate) = ranked[0]
         return StateMatch(self.by_code[code], guessed_as=self.by_code[code].name)
 
@@ -371,7 +453,32 @@ NO_RESPONSE_WORDS = {"", "pending", "no response"}
 
 
 class UnknownPosition(ValueError):
-    pass
+    """A word that is no position; `known`: the words that are."""
+
+    def __init__(self, word: str, known: str):
+        super().__init__(word, known)
+        self.word = word.strip()
+        self.known = known
+
+    @property
+    def message(self) -> Message:
+        return Message(
+            gettext_noop("unknown response '%(word)s' (known: %(known)s)"),
+            word=self.word,
+            known=self.known,
+        )
+
+    @property
+    def position_message(self) -> Message:
+        """The same, for a column that calls it a position (UHRI's "UPR Position")."""
+        return Message(
+            gettext_noop("unknown position '%(word)s' (known: %(known)s)"),
+            word=self.word,
+            known=self.known,
+        )
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 def position_from_word(word: str) -> str | None:
@@ -383,7 +490,7 @@ def position_from_word(word: str) -> str | None:
         return POSITION_WORDS[normalized]
     except KeyError:
         known = ", ".join(sorted(word.capitalize() for word in POSITION_WORDS))
-        raise UnknownPosition(f"unknown response '{word.strip()}' (known: {known})") from None
+        raise UnknownPosition(word, known) from None
 
 
 def date_from_cell(value) -> dt.date | None:
@@ -404,7 +511,24 @@ def date_from_cell(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
+        raise NotADate(text) from None
+
+
+class NotADate(ValueError):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.message = Message(
+            gettext_noop("'%(text)s' is not a date (expected YYYY-MM-DD)"), text=text
+        )
+
+    def __str__(self) -> str:
+        return self.message.render()
+
+
+def value_error_message(error: ValueError) -> Message:
+    """A cell's value error as a reason: ours translated, a library's in its own words."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, Message) else message_of(error)
 
 
 def cell_text(value) -> str:
@@ -499,19 +623,29 @@ def text_rows_read(content: bytes, *, fallback_encoding: str) -> TextRows:
                 rows_check(len(rows) + 1)
                 rows.append((number, cells, bad))
     except csv.Error as error:
-        raise ImportFileError(f"row {number + 1}: not readable as CSV: {error}") from None
+        raise ImportFileError(
+            Message(
+                gettext_noop("row %(row)d: not readable as CSV: %(error)s"),
+                row=number + 1,
+                error=str(error),
+            )
+        ) from None
     if header is None or not any(header):
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(Message(gettext_noop("the file is empty")))
     return TextRows(encoding=_ENCODING_NAMES.get(encoding, encoding), header=header, rows=rows)
 
 
-def _bad_bytes_reason(cell: str, encoding: str) -> str:
+def _bad_bytes_reason(cell: str, encoding: str) -> Message:
     found = _MARK.findall(cell)
     codes = ", ".join(
         f"0x{ord(char) - 0xDC00:02X}" if ord(char) >= 0xDC80 else f"0x{ord(char):02X}"
         for char in found[:3]
     )
-    return f"bytes that are not {_ENCODING_NAMES.get(encoding, encoding)} text: {codes}"
+    return Message(
+        gettext_noop("bytes that are not %(encoding)s text: %(codes)s"),
+        encoding=_ENCODING_NAMES.get(encoding, encoding),
+        codes=codes,
+    )
 
 
 def columns_required(header: list[str], required: list[str]) -> dict[str, int]:
@@ -519,8 +653,30 @@ def columns_required(header: list[str], required: list[str]) -> dict[str, int]:
     positions = {name: index for index, name in enumerate(header) if name}
     missing = [name for name in required if name not in positions]
     if missing:
-        raise ImportFileError(f"row 1: missing column(s) {', '.join(missing)}")
+        raise missing_columns(missing)
     return positions
+
+
+def missing_columns(names: list[str]) -> ImportFileError:
+    return ImportFileError(
+        Message(gettext_noop("row 1: missing column(s) %(columns)s"), columns=", ".join(names))
+    )
+
+
+# The report's counts by what they count, as the admin's table heads its rows: the keys
+# stay English in the stored report.
+COUNTED = {
+    "recommendations": gettext_noop("recommendations"),
+    "targets": gettext_noop("targets"),
+    "responses": gettext_noop("responses"),
+    "assessments": gettext_noop("assessments"),
+    "bodies": gettext_noop("bodies"),
+    "themes": gettext_noop("themes"),
+    "organizations": gettext_noop("organizations"),
+    "affected groups": gettext_noop("affected groups"),
+    "SDGs": gettext_noop("SDGs"),
+    "documents": gettext_noop("documents"),
+}
 
 
 @dataclass
@@ -544,7 +700,26 @@ class ImportReport:
     def total(self, outcome: str) -> int:
         return sum(counter[outcome] for counter in self.counts.values())
 
+    def count_rows(self) -> list[tuple[Message, Counter]]:
+        """The counts, each headed by its translated name (the admin's table), in COUNTED's
+        order: a stored report's keys come back in JSONB's order, not the import's."""
+        order = {model: index for index, model in enumerate(COUNTED)}
+        return [
+            (
+                Message(COUNTED[model]) if model in COUNTED else Message.text(model),
+                self.counts[model],
+            )
+            for model in sorted(
+                self.counts, key=lambda model: (order.get(model, len(order)), model)
+            )
+        ]
+
     def lines(self) -> list[str]:
+        """The report as the command prints it: in English, whatever the active language."""
+        with translation.override(None):
+            return self._lines()
+
+    def _lines(self) -> list[str]:
         head = f"{self.file_name} ({self.format})"
         lines = [f"{head}: dry run, nothing written" if self.dry_run else head]
         lines.append(f"rows read: {self.rows_read}")
@@ -588,7 +763,7 @@ class ImportReport:
             dry_run=data["dry_run"],
             rows_read=data["rows_read"],
             counts={model: Counter(counts) for model, counts in data["counts"].items()},
-            errors=[RowError(**error) for error in data["errors"]],
-            skipped=[RowError(**item) for item in data["skipped"]],
-            corrections=[RowError(**item) for item in data.get("corrections", [])],
+            errors=[RowError.from_dict(error) for error in data["errors"]],
+            skipped=[RowError.from_dict(item) for item in data["skipped"]],
+            corrections=[RowError.from_dict(item) for item in data.get("corrections", [])],
         )

@@ -21,9 +21,11 @@ Each limit is a setting, and each error names it, so an operator knows which one
 import zipfile
 import zlib
 
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from recommendations.importers.core import ImportFileError, limit
+from recommendations.importers.messages import Message, grouped
 
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -35,13 +37,24 @@ _RATIO_FLOOR_BYTES = 1 << 20
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
-def _over(what: str, value: int, name: str) -> ImportFileError:
-    return ImportFileError(f"{what} ({value:,}) is over the limit {name} = {limit(name):,}")
+def _over(what: Message, value: int, name: str) -> ImportFileError:
+    """`what` (a noun phrase) is over the limit `name`."""
+    return ImportFileError(
+        Message(
+            gettext_noop("%(what)s (%(value)s) is over the limit %(name)s = %(limit)s"),
+            what=what,
+            value=grouped(value),
+            name=name,
+            limit=grouped(limit(name)),
+        )
+    )
 
 
 def file_size_check(content: bytes) -> None:
     if len(content) > limit("IMPORT_MAX_BYTES"):
-        raise _over("the file's size in bytes", len(content), "IMPORT_MAX_BYTES")
+        raise _over(
+            Message(gettext_noop("the file's size in bytes")), len(content), "IMPORT_MAX_BYTES"
+        )
 
 
 def _archive_members(content: bytes) -> int:
@@ -66,20 +79,30 @@ def archive_directory_check(content: bytes) -> zipfile.ZipFile | None:
         return None
     members = _archive_members(content)
     if members > limit("IMPORT_MAX_ARCHIVE_MEMBERS"):
-        raise _over("the number of files in the archive", members, "IMPORT_MAX_ARCHIVE_MEMBERS")
+        raise _over(
+            Message(gettext_noop("the number of files in the archive")),
+            members,
+            "IMPORT_MAX_ARCHIVE_MEMBERS",
+        )
     try:
         archive = zipfile.ZipFile(_Bytes(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise ImportFileError(f"a damaged zip archive: {error}") from None
+        raise ImportFileError(
+            Message(gettext_noop("a damaged zip archive: %(error)s"), error=str(error))
+        ) from None
     total = 0
     for member in archive.infolist():
         if member.flag_bits & 0x1:
-            raise ImportFileError(f"'{member.filename}' in the archive is encrypted")
+            raise ImportFileError(
+                Message(
+                    gettext_noop("'%(name)s' in the archive is encrypted"), name=member.filename
+                )
+            )
         _ratio_check(member.filename, member.file_size, member.compress_size)
         total += member.file_size
         if total > limit("IMPORT_MAX_UNCOMPRESSED_BYTES"):
             raise _over(
-                "the archive's declared uncompressed size in bytes",
+                Message(gettext_noop("the archive's declared uncompressed size in bytes")),
                 total,
                 "IMPORT_MAX_UNCOMPRESSED_BYTES",
             )
@@ -90,7 +113,11 @@ def _ratio_check(name: str, inflated: int, compressed: int) -> None:
     if inflated > _RATIO_FLOOR_BYTES:
         ratio = inflated // max(compressed, 1)
         if ratio > limit("IMPORT_MAX_COMPRESSION_RATIO"):
-            raise _over(f"'{name}' compression ratio", ratio, "IMPORT_MAX_COMPRESSION_RATIO")
+            raise _over(
+                Message(gettext_noop("'%(name)s' compression ratio"), name=name),
+                ratio,
+                "IMPORT_MAX_COMPRESSION_RATIO",
+            )
 
 
 def archive_contents_check(archive: zipfile.ZipFile) -> None:
@@ -109,11 +136,21 @@ def archive_contents_check(archive: zipfile.ZipFile) -> None:
                 while stream.read(_CHUNK):
                     pass
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-            name = member.filename
-            raise ImportFileError(f"'{name}' in the archive is damaged: {error}") from None
+            raise ImportFileError(
+                Message(
+                    gettext_noop("'%(name)s' in the archive is damaged: %(error)s"),
+                    name=member.filename,
+                    error=str(error),
+                )
+            ) from None
         except etree.XMLSyntaxError as error:
-            name = member.filename
-            raise ImportFileError(f"'{name}' is not well-formed XML: {error}") from None
+            raise ImportFileError(
+                Message(
+                    gettext_noop("'%(name)s' is not well-formed XML: %(error)s"),
+                    name=member.filename,
+                    error=str(error),
+                )
+            ) from None
         finally:
             stream.close()
         inflated_total = stream.total
@@ -137,12 +174,21 @@ def _xml_elements(stream, name: str, *, counted: int) -> int:
             tree = element.getroottree().docinfo
             if tree.doctype or tree.internalDTD is not None:
                 raise ImportFileError(
-                    f"'{name}' declares a DOCTYPE: entity declarations are refused"
+                    Message(
+                        gettext_noop(
+                            "'%(name)s' declares a DOCTYPE: entity declarations are refused"
+                        ),
+                        name=name,
+                    )
                 )
         if event == "start":
             counted += 1
             if counted > most:
-                raise _over("the number of XML elements", counted, "IMPORT_MAX_XML_ELEMENTS")
+                raise _over(
+                    Message(gettext_noop("the number of XML elements")),
+                    counted,
+                    "IMPORT_MAX_XML_ELEMENTS",
+                )
             continue
         element.clear(keep_tail=True)
         parent = element.getparent()
@@ -166,7 +212,7 @@ class _Inflating:
         self.total += len(data)
         if self.total > limit("IMPORT_MAX_UNCOMPRESSED_BYTES"):
             raise _over(
-                "the archive's uncompressed size in bytes",
+                Message(gettext_noop("the archive's uncompressed size in bytes")),
                 self.total,
                 "IMPORT_MAX_UNCOMPRESSED_BYTES",
             )

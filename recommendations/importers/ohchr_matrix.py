@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import docx
+from django.utils.translation import gettext_noop
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
@@ -31,10 +32,12 @@ from recommendations.importers.core import (
     UnknownPosition,
     UnknownState,
     cell_error,
+    column_number,
     columns_check,
     position_from_word,
     rows_check,
 )
+from recommendations.importers.messages import Message
 from recommendations.importers.sessions import upr_session_last_day
 from recommendations.importers.upr_info import UPR
 
@@ -67,7 +70,9 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         ValueError,
         etree.XMLSyntaxError,
     ) as error:
-        raise ImportFileError(f"not a Word (.docx) file: {error}") from None
+        raise ImportFileError(
+            Message(gettext_noop("not a Word (.docx) file: %(error)s"), error=str(error))
+        ) from None
     table, columns = _matrix_table(document)
     rows_check(len(table.rows) - 1)
     rows = []
@@ -78,8 +83,11 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
     state, session = _review(document, options, states)
     last_day = upr_session_last_day(session)
     if last_day is None:
-        raise ImportFileError(f"no dates known for UPR session {session}")
+        raise ImportFileError(
+            Message(gettext_noop("no dates known for UPR session %(session)d"), session=session)
+        )
     report_symbol = options.report_symbol or _report_symbol(rows, columns)
+    # Titles are data, in English as the UN's documents are named.
     report = DocumentRef(
         symbol=report_symbol,
         title=f"Report of the Working Group on the Universal Periodic Review: {state.name}",
@@ -107,7 +115,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
             continue
         parsed.rows_read += 1
         too_long = [
-            RowError(number, rows[0][index].strip() or f"column {index + 1}", reason)
+            RowError(number, rows[0][index].strip() or column_number(index), reason)
             for index, cell in enumerate(cells)
             if (reason := cell_error(cell))
         ]
@@ -138,7 +146,9 @@ def _matrix_table(document):
             themes = [index for index, name in enumerate(header) if name.startswith("Full list")]
             columns["Themes"] = themes[0] if themes else None
             return table, columns
-    raise ImportFileError("no table with the columns Recommendation and Position")
+    raise ImportFileError(
+        Message(gettext_noop("no table with the columns Recommendation and Position"))
+    )
 
 
 def _review(document, options: ImportOptions, states: StateNames):
@@ -152,13 +162,21 @@ def _review(document, options: ImportOptions, states: StateNames):
     found = next((match for text in texts if (match := HEADER.search(text))), None)
     name = options.state_under_review or (found["state"] if found else "")
     if not name:
-        raise ImportFileError("the file does not name the state under review: give it as an option")
+        raise ImportFileError(
+            Message(
+                gettext_noop("the file does not name the state under review: give it as an option")
+            )
+        )
     state = states.find(name)
     if state is None:
-        raise ImportFileError(f"unknown state under review '{name}'")
+        raise ImportFileError(
+            Message(gettext_noop("unknown state under review '%(name)s'"), name=name)
+        )
     session = options.upr_session or (int(found["session"]) if found else None)
     if not session:
-        raise ImportFileError("the file does not name the UPR session: give it as an option")
+        raise ImportFileError(
+            Message(gettext_noop("the file does not name the UPR session: give it as an option"))
+        )
     return state, session
 
 
@@ -168,10 +186,14 @@ def _report_symbol(rows: list[list[str]], columns: dict) -> str:
         source = SOURCE.search(cells[columns["Recommendation"]])
         if source:
             return ADDENDUM.sub("", source["symbol"])
-    raise ImportFileError("the file does not give the report's symbol: give it as an option")
+    raise ImportFileError(
+        Message(gettext_noop("the file does not give the report's symbol: give it as an option"))
+    )
 
 
-def recommending_states(text: str, states: StateNames) -> tuple[list[str], str, list[str]]:
+def recommending_states(
+    text: str, states: StateNames
+) -> tuple[list[str], Message | None, list[Message]]:
     """The states in parentheses closing each clause, an error when the last names none, and
     the corrections made to read them.
 
@@ -182,7 +204,7 @@ def recommending_states(text: str, states: StateNames) -> tuple[list[str], str, 
     (Bolivarian Republic of);") is read without it.
     """
     codes: list[str] = []
-    corrections: list[str] = []
+    corrections: list[Message] = []
     runs = list(CLAUSE_END.finditer(text))
     for index, run in enumerate(runs):
         groups = [group[1:-1] for group in GROUP_TEXT.findall(run["run"])]
@@ -191,7 +213,7 @@ def recommending_states(text: str, states: StateNames) -> tuple[list[str], str, 
             try:
                 match = states.match(name)
             except UnknownState as error:
-                unknown = str(error)
+                unknown = error.recommending_message
                 break
             found.append(match.state.code)
             if match.guessed_as:
@@ -200,7 +222,7 @@ def recommending_states(text: str, states: StateNames) -> tuple[list[str], str, 
         if not found and last:
             unclosed = _unclosed_state(text, states)
             if unclosed is None:
-                return codes, unknown.replace("state", "recommending state", 1), corrections
+                return codes, unknown, corrections
             found, correction = unclosed
             corrections.append(correction)
         for code in reversed(found):
@@ -209,13 +231,13 @@ def recommending_states(text: str, states: StateNames) -> tuple[list[str], str, 
     if not runs:
         unclosed = _unclosed_state(text, states)
         if unclosed is None:
-            return codes, "no recommending state in parentheses", corrections
+            return codes, Message(gettext_noop("no recommending state in parentheses")), corrections
         codes, correction = unclosed
         corrections.append(correction)
-    return codes, "", corrections
+    return codes, None, corrections
 
 
-def _unclosed_state(text: str, states: StateNames) -> tuple[list[str], str] | None:
+def _unclosed_state(text: str, states: StateNames) -> tuple[list[str], Message] | None:
     """The state named after the text's last unclosed parenthesis, if any."""
     stripped = text.rstrip(" ;.\n")
     depth = 0
@@ -228,9 +250,13 @@ def _unclosed_state(text: str, states: StateNames) -> tuple[list[str], str] | No
             except UnknownState:
                 return None
             read_as = match.guessed_as or match.state.name
-            return [match.state.code], (
-                f"'({' '.join(name.split())}' read as '{read_as}' ({match.state.code}): "
-                "a closing parenthesis is missing"
+            return [match.state.code], Message(
+                gettext_noop(
+                    "'(%(name)s' read as '%(state)s' (%(code)s): a closing parenthesis is missing"
+                ),
+                name=" ".join(name.split()),
+                state=read_as,
+                code=match.state.code,
             )
     return None
 
@@ -244,10 +270,16 @@ def _record(
     source = SOURCE.search(cell)
     paragraph = PARAGRAPH.match(body)
     if paragraph is None:
-        return [RowError(number, "Recommendation", "no paragraph number (such as 28.212)")]
+        return [
+            RowError(
+                number,
+                "Recommendation",
+                Message(gettext_noop("no paragraph number (such as 28.212)")),
+            )
+        ]
     text = paragraph["text"].strip()
     if not text:
-        errors.append(RowError(number, "Recommendation", "empty text"))
+        errors.append(RowError(number, "Recommendation", Message(gettext_noop("empty text"))))
     codes, unknown, read_as = recommending_states(text, states)
     if unknown:
         errors.append(RowError(number, "Recommendation", unknown))
@@ -256,7 +288,7 @@ def _record(
     try:
         position = position_from_word(cells[columns["Position"]])
     except UnknownPosition as error:
-        errors.append(RowError(number, "Position", str(error)))
+        errors.append(RowError(number, "Position", error.message))
         position = None
     if errors:
         return errors

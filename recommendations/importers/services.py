@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from recommendations.choices import ImportJobStatus
 from recommendations.data_version import data_changed
@@ -20,6 +21,7 @@ from recommendations.importers.core import (
 )
 from recommendations.importers.formats import PARSERS, format_detect
 from recommendations.importers.limits import file_check
+from recommendations.importers.messages import Message
 from recommendations.importers.store import Source, Store, records_by_chunk
 from recommendations.importers.validation import records_validate
 from recommendations.models import ImportJob
@@ -104,12 +106,16 @@ def _job_run(job: ImportJob, *, dry_run: bool) -> ImportReport | None:
             progress=progress,
         )
     except ImportFileError as error:
-        import_job_fail(job_id=job.pk, reason=str(error))
+        import_job_fail(job_id=job.pk, reason=error.message)
         return None
     except MemoryError:
         import_job_fail(
             job_id=job.pk,
-            reason="the worker ran out of memory reading the file: lower the IMPORT_MAX_* limits",
+            reason=Message(
+                gettext_noop(
+                    "the worker ran out of memory reading the file: lower the IMPORT_MAX_* limits"
+                )
+            ),
         )
         raise
     except Exception as error:
@@ -117,20 +123,32 @@ def _job_run(job: ImportJob, *, dry_run: bool) -> ImportReport | None:
         # worker's log, where the traceback is.
         import_job_fail(
             job_id=job.pk,
-            reason=f"the import stopped on an unexpected error ({type(error).__name__}): {error}",
+            reason=Message(
+                gettext_noop("the import stopped on an unexpected error (%(kind)s): %(error)s"),
+                kind=type(error).__name__,
+                error=str(error)[:1000],
+            ),
         )
         raise
 
 
-def import_job_fail(*, job_id: int, reason: str) -> None:
+def import_job_fail(*, job_id: int, reason: Message) -> None:
+    """`error` keeps the reason in English (the API, the logs); `error_message` keeps it to
+    be shown in the reader's language."""
     ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJobStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+        status=ImportJobStatus.FAILED,
+        error=reason.english()[:2000],
+        error_message=reason.as_data(),
+        finished_at=timezone.now(),
     )
 
 
-WORKER_LOST = (
-    "the worker stopped while reading this file (it ran out of memory or time, or was "
-    "restarted); the file was not read again"
+# A message whose English is the msgid; translated where it is shown (`job_failure`).
+WORKER_LOST = Message(
+    gettext_noop(
+        "the worker stopped while reading this file (it ran out of memory or time, or was "
+        "restarted); the file was not read again"
+    )
 )
 
 
@@ -142,7 +160,10 @@ def _job_claim(job_id: int, status: str) -> ImportJob | None:
     ).update(attempts=F("attempts") + 1)
     if not claimed:
         ImportJob.objects.filter(pk=job_id, status=status).update(
-            status=ImportJobStatus.FAILED, error=WORKER_LOST, finished_at=timezone.now()
+            status=ImportJobStatus.FAILED,
+            error=WORKER_LOST.english(),
+            error_message=WORKER_LOST.as_data(),
+            finished_at=timezone.now(),
         )
         return None
     return ImportJob.objects.select_related("state_under_review", "created_by").get(pk=job_id)

@@ -7,8 +7,10 @@ The lead imports these from recommendations/tasks.py so the worker registers the
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from recommendations.importers import services
+from recommendations.importers.messages import Message
 
 # acks_late with reject_on_worker_lost: a worker that dies reading a file (killed for its
 # memory, or restarted) leaves the message to be delivered again, and that delivery marks
@@ -25,8 +27,10 @@ LIMITS = {
 def _timed_out(job_id: int) -> None:
     services.import_job_fail(
         job_id=job_id,
-        reason=f"the file took longer than IMPORT_TASK_TIME_LIMIT = "
-        f"{settings.IMPORT_TASK_TIME_LIMIT} seconds",
+        reason=Message(
+            gettext_noop("the file took longer than IMPORT_TASK_TIME_LIMIT = %(limit)d seconds"),
+            limit=settings.IMPORT_TASK_TIME_LIMIT,
+        ),
     )
 
 

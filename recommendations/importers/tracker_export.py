@@ -14,6 +14,7 @@ import csv
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from recommendations.choices import BodyKind, DocumentKind, Implementation, ImportFormat, Position
 from recommendations.exports import (
@@ -39,8 +40,11 @@ from recommendations.importers.core import (
     cell_text,
     columns_required,
     date_from_cell,
+    missing_columns,
     text_rows_read,
+    value_error_message,
 )
+from recommendations.importers.messages import Message
 from recommendations.importers.uhri import sheet_rows
 
 # exports.continued_column's header: parts 2, 3, ...
@@ -74,7 +78,9 @@ def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> 
     try:
         text = text_rows_read(content, fallback_encoding="cp1252")
     except csv.Error as error:
-        raise ImportFileError(f"not a readable CSV file: {error}") from None
+        raise ImportFileError(
+            Message(gettext_noop("not a readable CSV file: %(error)s"), error=str(error))
+        ) from None
     columns = columns_required(text.header, EXPORT_COLUMNS)
     parsed = ParsedFile(format=ImportFormat.CSV, columns=FIELD_COLUMNS)
     rows = []
@@ -130,7 +136,7 @@ def _continuations(header: list[str]) -> dict[str, list[int]]:
             if part not in by_part
         ]
         if missing:
-            raise ImportFileError(f"row 1: missing column(s) {', '.join(missing)}")
+            raise missing_columns(missing)
     return {column: [by_part[n] for n in sorted(by_part)] for column, by_part in parts.items()}
 
 
@@ -159,19 +165,26 @@ def _record(
     value = {name: cell_text(cell) for name, cell in row.items()}
     errors = []
 
-    def bad(column: str, reason: str) -> None:
+    def bad(column: str, reason: Message) -> None:
         errors.append(RowError(number, column, reason))
 
     def day(column: str):
         try:
             return date_from_cell(row[column])
         except ValueError as error:
-            bad(column, str(error))
+            bad(column, value_error_message(error))
             return None
 
     def choice(column: str, choices) -> str:
         if value[column] and value[column] not in choices.values:
-            bad(column, f"unknown value '{value[column]}' (known: {', '.join(choices.values)})")
+            bad(
+                column,
+                Message(
+                    gettext_noop("unknown value '%(value)s' (known: %(known)s)"),
+                    value=value[column],
+                    known=", ".join(choices.values),
+                ),
+            )
             return ""
         return value[column]
 
@@ -181,7 +194,7 @@ def _record(
         )
 
     if not value["text"]:
-        bad("text", "empty text")
+        bad("text", Message(gettext_noop("empty text")))
     document = None
     if value["document_symbol"] or value["document_title"]:
         document = DocumentRef(
@@ -197,7 +210,10 @@ def _record(
         if code in states.by_code:
             recommending.append(code)
         else:
-            bad("recommending_states", f"unknown state code '{code}'")
+            bad(
+                "recommending_states",
+                Message(gettext_noop("unknown state code '%(code)s'"), code=code),
+            )
     target = TargetRow(
         response_due=day("response_due"), follow_up_due=day("follow_up_due"), due_dates_given=True
     )
@@ -205,7 +221,10 @@ def _record(
         if value["addressee"] in states.by_code:
             target.state = value["addressee"]
         else:
-            bad("addressee", f"unknown state code '{value['addressee']}'")
+            bad(
+                "addressee",
+                Message(gettext_noop("unknown state code '%(code)s'"), code=value["addressee"]),
+            )
     elif value["addressee_type"] == "body" and value["addressee"]:
         target.body = BodyRef(
             acronym=value["addressee"], name=value["addressee_name"] or value["addressee"]
@@ -213,17 +232,20 @@ def _record(
     else:
         bad(
             "addressee_type",
-            f"'{value['addressee_type']}': expected state or body, with an addressee",
+            Message(
+                gettext_noop("'%(type)s': expected state or body, with an addressee"),
+                type=value["addressee_type"],
+            ),
         )
     position = choice("latest_position", Position)
     responded_on = day("latest_response_date")
     if position and responded_on is None:
-        bad("latest_response_date", "empty: a position needs its date")
+        bad("latest_response_date", Message(gettext_noop("empty: a position needs its date")))
     implementation = choice("latest_implementation", Implementation)
     assessed_on = day("latest_assessed_on")
     issued_on = day("issued_on")
     if implementation and assessed_on is None:
-        bad("latest_assessed_on", "empty: an assessment needs its date")
+        bad("latest_assessed_on", Message(gettext_noop("empty: an assessment needs its date")))
     if errors:
         return errors
 

@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_noop
 from lxml import etree
 from openpyxl import load_workbook
 
@@ -34,12 +35,15 @@ from recommendations.importers.core import (
     UnknownState,
     cell_error,
     cell_text,
+    column_number,
     columns_check,
     columns_required,
     date_from_cell,
     position_from_word,
     rows_check,
+    value_error_message,
 )
+from recommendations.importers.messages import Message
 from recommendations.importers.sessions import upr_session_last_day
 
 COLUMNS = [
@@ -126,7 +130,9 @@ def sheet_rows(content: bytes) -> Iterator[tuple[int, tuple, list[tuple[int, str
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError) as error:
-        raise ImportFileError(f"not an Excel (.xlsx) file: {error}") from None
+        raise ImportFileError(
+            Message(gettext_noop("not an Excel (.xlsx) file: %(error)s"), error=str(error))
+        ) from None
     sheet = workbook.active
     # The sheet's declared dimension may lie ("A1:XFD1048576"): openpyxl would pad every row
     # to it. Without it, a row is as wide as its last cell.
@@ -160,7 +166,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         parsed.rows_read += 1
         if too_long:
             parsed.errors.extend(
-                RowError(number, header[i] if i < len(header) else f"column {i + 1}", why)
+                RowError(number, header[i] if i < len(header) else column_number(i), why)
                 for i, why in too_long
             )
             continue
@@ -169,7 +175,13 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         }
         kind = value(row.get("Type"))
         if kind and "recommendation" not in kind.casefold():
-            parsed.skipped.append(RowError(number, "Type", f"'{kind}' is not a recommendation"))
+            parsed.skipped.append(
+                RowError(
+                    number,
+                    "Type",
+                    Message(gettext_noop("'%(type)s' is not a recommendation"), type=kind),
+                )
+            )
             continue
         record = _record(number, row, states, parsed.corrections)
         if isinstance(record, list):
@@ -184,7 +196,7 @@ def _record(
 ) -> RecommendationRow | list:
     errors = []
 
-    def bad(column: str, reason: str) -> None:
+    def bad(column: str, reason: Message) -> None:
         errors.append(RowError(number, column, reason))
 
     def codes(column: str) -> list[str]:
@@ -193,7 +205,7 @@ def _record(
             try:
                 match = states.match(name)
             except UnknownState as error:
-                bad(column, str(error))
+                bad(column, error.message)
                 continue
             if match.guessed_as:
                 corrections.append(RowError(number, column, match.correction(name)))
@@ -207,31 +219,34 @@ def _record(
     if numbered:
         paragraph, text = numbered["number"], numbered["text"].strip()
     if not text:
-        bad("Text", "empty text")
+        bad("Text", Message(gettext_noop("empty text")))
     countries = codes("Countries Concerned")
     if not countries and not values(row["Countries Concerned"]):
-        bad("Countries Concerned", "empty: no country concerned")
+        bad("Countries Concerned", Message(gettext_noop("empty: no country concerned")))
     recommending = codes("UPR Reccomending States")
     body_name = value(row["Reccomending Body"])
     if not body_name:
-        bad("Reccomending Body", "empty: the body that issued it")
+        bad("Reccomending Body", Message(gettext_noop("empty: the body that issued it")))
     symbol = value(row["Document Symbol"])
     if not symbol:
-        bad("Document Symbol", "empty: the document it is in")
+        bad("Document Symbol", Message(gettext_noop("empty: the document it is in")))
     try:
         published = date_from_cell(row.get("Document Publication Date"))
     except ValueError as error:
-        bad("Document Publication Date", str(error))
+        bad("Document Publication Date", value_error_message(error))
         published = None
     try:
         position = position_from_word(value(row.get("UPR Position")))
     except UnknownPosition as error:
-        bad("UPR Position", str(error).replace("response", "position"))
+        bad("UPR Position", error.position_message)
         position = None
     session = re.search(r"\d+", value(row.get("UPR Session")))
     responded_on = published or (upr_session_last_day(int(session[0])) if session else None)
     if position and responded_on is None:
-        bad("UPR Position", "no date for the position: Document Publication Date is empty")
+        bad(
+            "UPR Position",
+            Message(gettext_noop("no date for the position: Document Publication Date is empty")),
+        )
     if errors:
         return errors
 

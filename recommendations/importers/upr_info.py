@@ -8,6 +8,8 @@ makes it one recommendation with several recommending states.
 
 import html
 
+from django.utils.translation import gettext_noop
+
 from recommendations.choices import BodyKind, DocumentKind, ImportFormat
 from recommendations.importers.core import (
     BodyRef,
@@ -26,6 +28,7 @@ from recommendations.importers.core import (
     position_from_word,
     text_rows_read,
 )
+from recommendations.importers.messages import Message
 from recommendations.importers.sessions import upr_session_last_day
 
 COLUMNS = ["To", "Text", "From", "Response", "Issue", "Session"]
@@ -66,44 +69,54 @@ def _record(
     value = {name: html.unescape(cell).strip() for name, cell in row.items()}
     errors = []
 
-    def bad(column: str, reason: str) -> None:
+    def bad(column: str, reason: Message) -> None:
         errors.append(RowError(number, column, reason))
 
-    def state(column: str, empty: str):
+    def state(column: str, empty: Message):
         if not value[column]:
-            bad(column, f"empty: {empty}")
+            bad(column, empty)
             return None
         try:
             match = states.match(value[column])
         except UnknownState as error:
-            bad(column, str(error))
+            bad(column, error.message)
             return None
         if match.guessed_as:
             corrections.append(RowError(number, column, match.correction(value[column])))
         return match.state
 
-    state_under_review = state("To", "the state under review")
+    state_under_review = state("To", Message(gettext_noop("empty: the state under review")))
     recommending = []
     if value["From"] != UNKNOWN_STATE:
-        recommending_state = state("From", "the recommending state")
+        recommending_state = state("From", Message(gettext_noop("empty: the recommending state")))
         if recommending_state is not None:
             recommending.append(recommending_state.code)
     if not value["Text"]:
-        bad("Text", "empty text")
+        bad("Text", Message(gettext_noop("empty text")))
     try:
         position = position_from_word(value["Response"])
     except UnknownPosition as error:
-        bad("Response", str(error))
+        bad("Response", error.message)
         position = None
     session = int(value["Session"]) if value["Session"].isdigit() else None
     last_day = upr_session_last_day(session) if session else None
     if session is None:
-        bad("Session", f"'{value['Session']}' is not a UPR session number")
+        bad(
+            "Session",
+            Message(
+                gettext_noop("'%(session)s' is not a UPR session number"),
+                session=value["Session"],
+            ),
+        )
     elif last_day is None:
-        bad("Session", f"no dates known for UPR session {session}")
+        bad(
+            "Session",
+            Message(gettext_noop("no dates known for UPR session %(session)d"), session=session),
+        )
     if errors:
         return errors
 
+    # The document's title is data (its natural key when it has no symbol): English always.
     document = DocumentRef(
         title=f"UPR of {state_under_review.name} ({state_under_review.code}), session {session}",
         kind=DocumentKind.UPR_REPORT,

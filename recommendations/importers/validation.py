@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from recommendations.importers.core import BodyRef, DocumentRef, RecommendationRow, RowError
+from recommendations.importers.messages import Message
 from recommendations.models import (
     AffectedGroup,
     Body,
@@ -36,9 +38,9 @@ def records_validate(
     named is reported as it is.
     """
     good, errors = [], []
-    checked: dict[tuple, tuple[str, ...]] = {}
+    checked: dict[tuple, tuple[Message, ...]] = {}
 
-    def messages(model, name: str, value: str) -> tuple[str, ...]:
+    def messages(model, name: str, value: str) -> tuple[Message, ...]:
         if len(value) > CACHED_LENGTH:
             return field_errors(model, name, value)
         key = (model, name, value)
@@ -48,7 +50,15 @@ def records_validate(
 
     for record in records:
         found = [
-            RowError(record.row, columns.get(path, path), f"{value_shown(value)}: {message}")
+            RowError(
+                record.row,
+                columns.get(path, path),
+                Message(
+                    gettext_noop("%(value)s: %(message)s"),
+                    value=value_shown(value),
+                    message=message,
+                ),
+            )
             for path, model, name, value in record_values(record)
             for message in messages(model, name, value)
         ]
@@ -105,10 +115,11 @@ def _body_values(path: str, ref: BodyRef) -> Iterator[tuple[str, type, str, str]
     yield f"{path}.name", Body, "name", ref.name or ref.acronym
 
 
-def field_errors(model: type[models.Model], name: str, value: str) -> tuple[str, ...]:
-    """The messages the model field's clean() gives for the value: () when it is valid."""
+def field_errors(model: type[models.Model], name: str, value: str) -> tuple[Message, ...]:
+    """The messages the model field's clean() gives for the value: () when it is valid. Kept
+    as their msgids and values, so a stored report shows them in its reader's language."""
     try:
         model._meta.get_field(name).clean(value, None)
     except ValidationError as error:
-        return tuple(error.messages)
+        return tuple(Message.of_validation(item.message, item.params) for item in error.error_list)
     return ()

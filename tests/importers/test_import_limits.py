@@ -164,5 +164,5 @@ def test_a_job_delivered_again_after_its_worker_died_fails_instead_of_being_read
 
     job.refresh_from_db()
     assert job.status == ImportJobStatus.FAILED
-    assert job.error == WORKER_LOST
+    assert job.error == WORKER_LOST.english()
     assert job.preview is None
