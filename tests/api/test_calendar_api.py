@@ -203,3 +203,17 @@ def test_grade_mappings_are_listed_and_shown(api_client):
     assert mapping.pk in [row["id"] for row in listed["results"]]
     assert shown["implementation"] == "partially_implemented"
     assert shown["raw_grade"] == "B"
+
+
+@pytest.mark.parametrize("responses", [3, 30])
+def test_late_by_days_takes_no_query_per_response(django_assert_num_queries, api_client, responses):
+    target = TargetFactory()
+    Target.objects.filter(pk=target.pk).update(response_due=date(2011, 3, 1))
+    for day in range(responses):
+        ResponseFactory(target=target, date=date(2011, 2, 1 + day % 28))
+
+    # Data version, count, page: late_by_days is computed in the page's query.
+    with django_assert_num_queries(3):
+        listed = api_client.get("/api/responses/?page_size=100").json()
+
+    assert len(listed["results"]) == responses
