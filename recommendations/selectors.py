@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -25,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
@@ -37,6 +39,7 @@ from recommendations.models import (
     Document,
     Recommendation,
     Response,
+    SustainableDevelopmentGoal,
     Target,
     UprReview,
     UprSession,
@@ -160,6 +163,13 @@ def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
         "organizations",
         "themes",
         Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
+    ).annotate(
+        # In the page's query, not one more: the codes are all the API shows of them.
+        sdg_codes=ArraySubquery(
+            SustainableDevelopmentGoal.objects.filter(recommendations=OuterRef("pk"))
+            .order_by("code")
+            .values("code")
+        )
     )
     if staff:
         recommendations = recommendations.prefetch_related("owner", "watchers")
@@ -338,7 +348,8 @@ def recommendation_stats(
 
     `recommendations` and `targets` are what the list's filters matched: the recommendations,
     and those of their targets that meet the target-level filters. Each bucket counts both.
-    Eleven queries, whatever the data.
+    Thirteen queries, whatever the data: eleven counts, then how late the first answers
+    came (answered_late_stats) and the assessments by grade (assessment_grade_counts).
     """
     # Filters may join many-valued relations and repeat rows: count each row once by id. With
     # no filter there is nothing to repeat, and the whole tables are counted as they are.
@@ -413,6 +424,20 @@ def recommendation_stats(
             ),
             key=lambda bucket: bucket["year"],
         ),
+        "answered_late": answered_late_stats(targets=targets),
+        "by_grade": [
+            {
+                "scale": row["scale"],
+                "raw_grade": row["raw_grade"],
+                "implementation": row["implementation"],
+                "count": row["assessments"],
+            }
+            for row in assessment_grade_counts(
+                assessments=Assessment.objects.filter(target__in=targets.order_by().values("pk"))
+                if targets.query.has_filters()
+                else Assessment.objects.all()
+            )
+        ],
     }
 
 
@@ -508,6 +533,25 @@ def late_by_days() -> DaysBetween:
 def responses_answered_late(responses: QuerySet[Response]) -> QuerySet[Response]:
     """Responses given after their target's response due date."""
     return responses.filter(date__gt=F("target__response_due"))
+
+
+def responses_answered_in_time(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses given on or before their target's response due date, or with none due."""
+    return responses.filter(
+        Q(target__response_due__isnull=True) | Q(date__lte=F("target__response_due"))
+    )
+
+
+def responses_with_late_by_days(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses annotated `days_late`, as Response.late_by_days() gives it, in the same
+    query."""
+    return responses.annotate(
+        days_late=Case(
+            When(date__gt=F("target__response_due"), then=late_by_days()),
+            default=None,
+            output_field=models.IntegerField(),
+        )
+    )
 
 
 def answered_late_stats(*, targets: QuerySet[Target]) -> dict:

@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
         "ImplementationEnum": "recommendations.choices.Implementation",
         "BodyKindEnum": "recommendations.choices.BodyKind",
         "DocumentKindEnum": "recommendations.choices.DocumentKind",
+        "DeadlineRuleEnum": "recommendations.choices.DeadlineRule",
+        "GradeScaleEnum": "recommendations.choices.GradeScale",
     },
 }
 

@@ -14,6 +14,7 @@ targets meets all the target parameters at once, so `state=CHN&status=rejected` 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
@@ -24,6 +25,7 @@ from recommendations import selectors
 from recommendations.choices import (
     BodyKind,
     DocumentKind,
+    GradeScale,
     Implementation,
     Position,
     TargetStatus,
@@ -32,12 +34,15 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    GradeMapping,
     Organization,
     Recommendation,
     Response,
     State,
     Target,
     Theme,
+    UprSession,
+    validate_sdg_code,
 )
 from recommendations.status import not_overdue, overdue, status_in
 
@@ -146,6 +151,54 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class SdgCodesCSVField(BaseCSVField, forms.CharField):
+    """Comma-separated SDG codes (16, 16.10, 5.c); a code that is not one is a 400."""
+
+    def clean(self, value):
+        codes = [code.strip() for code in super().clean(value) or [] if code.strip()]
+        for code in codes:
+            validate_sdg_code(code)
+        return codes or None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SdgFilter(filters.Filter):
+    """Recommendations tagged with one of the SDG codes; a goal ("16") also matches its
+    targets ("16.10"). Through a subquery, so a recommendation is listed once."""
+
+    field_class = SdgCodesCSVField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        matches = Q(sdgs__code__in=value)
+        for code in value:
+            if "." not in code:
+                matches |= Q(sdgs__code__startswith=f"{code}.")
+        return qs.filter(pk__in=qs.model.objects.filter(matches).values("pk"))
+
+
+class RawGradesCSVField(BaseCSVField, forms.CharField):
+    def clean(self, value):
+        grades = [grade.strip() for grade in super().clean(value) or [] if grade.strip()]
+        return grades or None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RawGradesFilter(filters.Filter):
+    """One or more grades as sources give them (B, B1), comma-separated, any case."""
+
+    field_class = RawGradesCSVField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        matches = Q()
+        for grade in value:
+            matches |= Q(**{f"{self.field_name}__iexact": grade})
+        return qs.filter(matches)
+
+
 def states(**kwargs):
     return NaturalKeysFilter(
         queryset=State.objects.all(),
@@ -201,6 +254,12 @@ class RecommendationFilters(filters.FilterSet):
         noun="document",
         help_text="Document symbol (A/HRC/25/CRP.1).",
     )
+    sdg = SdgFilter(
+        help_text=_(
+            "Sustainable Development Goal or target code (16, 16.10); a goal also matches its "
+            "targets; several match any of them."
+        ),
+    )
     issued_on_after = filters.DateFilter(
         field_name="issued_on", lookup_expr="gte", help_text="Issued on or after (YYYY-MM-DD)."
     )
@@ -246,6 +305,10 @@ class TargetFilters(filters.FilterSet):
         method="filter_implementation",
         help_text="The latest assessment's implementation.",
     )
+    latest_grade = RawGradesFilter(
+        method="filter_latest_grade",
+        help_text=_("The latest assessment's grade as its source gave it (B); several: any."),
+    )
     response_due_after = filters.DateFilter(
         field_name="response_due", lookup_expr="gte", help_text="Response due on or after."
     )
@@ -269,6 +332,14 @@ class TargetFilters(filters.FilterSet):
 
     def filter_implementation(self, queryset, name, value):
         return selectors.targets_with_latest_in(queryset, Assessment, "implementation", value)
+
+    def filter_latest_grade(self, queryset, name, value):
+        alias = "filter_latest_raw_grade"
+        queryset = queryset.alias(**{alias: selectors.latest_value(Assessment, "raw_grade")})
+        matches = Q()
+        for grade in value:
+            matches |= Q(**{f"{alias}__iexact": grade})
+        return queryset.filter(matches)
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()
@@ -433,18 +504,54 @@ class ResponseFilterSet(TargetRowFilterSet):
     position = ChoicesFilter(choices=Position.choices)
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
+    answered_late = StrictBooleanFilter(
+        method="filter_answered_late",
+        help_text=_(
+            "true: given after the target's response due date; false: in time or none was due."
+        ),
+    )
 
     class Meta:
         model = Response
         fields: list[str] = []
 
+    def filter_answered_late(self, queryset, name, value):
+        if value:
+            return selectors.responses_answered_late(queryset)
+        return selectors.responses_answered_in_time(queryset)
+
 
 class AssessmentFilterSet(TargetRowFilterSet):
     state = states(field_name="target__state", help_text="The assessed state, by ISO code.")
     implementation = ChoicesFilter(choices=Implementation.choices)
+    scale = ChoicesFilter(choices=GradeScale.choices, help_text=_("The scale graded on."))
+    raw_grade = RawGradesFilter(
+        field_name="raw_grade",
+        help_text=_("The grade as the source gave it (B), any case; several: any."),
+    )
     assessed_on_after = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
     assessed_on_before = filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
 
     class Meta:
         model = Assessment
+        fields: list[str] = []
+
+
+class UprSessionFilterSet(filters.FilterSet):
+    cycle = filters.NumberFilter(help_text=_("UPR cycle (1, 2, 3, 4)."))
+    estimated = StrictBooleanFilter(
+        help_text=_("true: dates estimated from past sessions, not yet announced.")
+    )
+
+    class Meta:
+        model = UprSession
+        fields: list[str] = []
+
+
+class GradeMappingFilterSet(filters.FilterSet):
+    scale = ChoicesFilter(choices=GradeScale.choices)
+    implementation = ChoicesFilter(choices=Implementation.choices)
+
+    class Meta:
+        model = GradeMapping
         fields: list[str] = []

@@ -8,22 +8,32 @@ the model's validation and keep statuses current.
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
 
-from recommendations.choices import Implementation, Position, TargetStatus
+from recommendations.choices import (
+    DeadlineRule,
+    GradeScale,
+    Implementation,
+    Position,
+    TargetStatus,
+)
 from recommendations.models import (
     Assessment,
     Body,
     Document,
+    GradeMapping,
     Organization,
     Recommendation,
     Response,
     State,
+    SustainableDevelopmentGoal,
     Target,
     Theme,
+    UprSession,
 )
 from recommendations.selectors import StatusChange, status_summary
 
@@ -247,6 +257,14 @@ class DocumentSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
     body = natural_key(Body, "acronym", allow_null=True, required=False)
     organizations = natural_key(Organization, "name", many=True, required=False)
+    follow_up_paragraphs = serializers.ListField(
+        child=StringField(max_length=50),
+        required=False,
+        help_text=_(
+            "Concluding observations: the paragraphs the committee asks follow-up "
+            'information on, e.g. ["12", "18", "36"].'
+        ),
+    )
 
     class Meta:
         model = Document
@@ -260,6 +278,11 @@ class DocumentSerializer(TrackerModelSerializer):
             "organizations",
             "date",
             "url",
+            "response_by",
+            "response_within_days",
+            "follow_up_paragraphs",
+            "follow_up_within_months",
+            "follow_up_by",
         ]
 
 
@@ -302,6 +325,18 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     addressee_type = serializers.SerializerMethodField()
     addressee = serializers.SerializerMethodField()
     addressee_name = serializers.SerializerMethodField()
+    response_due_rule = serializers.ChoiceField(
+        choices=DeadlineRule.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The rule that set the response due date; editor: set by hand; empty: none."),
+    )
+    follow_up_due_rule = serializers.ChoiceField(
+        choices=DeadlineRule.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The rule that set the follow-up due date; editor: set by hand; empty: none."),
+    )
     latest_response = serializers.SerializerMethodField()
     latest_assessment = serializers.SerializerMethodField()
 
@@ -320,13 +355,31 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
             "addressee_name",
             "status",
             "response_due",
+            "response_due_rule",
+            "response_due_overridden",
             "follow_up_due",
+            "follow_up_due_rule",
+            "follow_up_due_overridden",
             "latest_response",
             "latest_assessment",
         ]
         # The model's own validation (run by the service) checks the addressee and the
         # unique constraints; DRF's would demand a state even of a target addressed to a body.
         validators: list = []
+        extra_kwargs = {
+            "response_due_overridden": {
+                "help_text": _(
+                    "True when an editor set the response due date; false hands it back to "
+                    "the rule."
+                )
+            },
+            "follow_up_due_overridden": {
+                "help_text": _(
+                    "True when an editor set the follow-up due date; false hands it back to "
+                    "the rule."
+                )
+            },
+        }
 
     @extend_schema_field({"type": "string", "enum": ["state", "body"]})
     def get_addressee_type(self, target: Target) -> str:
@@ -382,6 +435,12 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
     recommending_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     organizations = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    sdgs = serializers.ListField(
+        child=serializers.CharField(),
+        source="sdg_codes",
+        read_only=True,
+        help_text=_("Sustainable Development Goals and targets, by code (16, 16.10)."),
+    )
     targets = TargetSerializer(many=True, read_only=True)
     status_summary = serializers.SerializerMethodField()
     owner = UserSummarySerializer(allow_null=True, read_only=True, help_text="Staff only.")
@@ -402,6 +461,7 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
             "recommending_states",
             "organizations",
             "themes",
+            "sdgs",
             "issued_on",
             "reiterates",
             "targets",
@@ -431,6 +491,13 @@ class RecommendationWriteSerializer(TrackerModelSerializer):
         Organization, "name", many=True, required=False, help_text="Issuing organisations."
     )
     themes = natural_key(Theme, "slug", many=True, required=False)
+    sdgs = natural_key(
+        SustainableDevelopmentGoal,
+        "code",
+        many=True,
+        required=False,
+        help_text=_("Sustainable Development Goals and targets, by code (16, 16.10)."),
+    )
     owner = NaturalKeyField(
         slug_field="username", queryset=staff_users(), allow_null=True, required=False
     )
@@ -448,6 +515,7 @@ class RecommendationWriteSerializer(TrackerModelSerializer):
             "recommending_states",
             "organizations",
             "themes",
+            "sdgs",
             "issued_on",
             "reiterates",
             "owner",
@@ -459,11 +527,31 @@ class ResponseSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:response-detail")
     target = IdField(queryset=Target.objects.all(), help_text=SET_ON_CREATION)
 
+    late_by_days = serializers.IntegerField(
+        source="days_late",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Days after the target's response due date it came; null when in time or "
+            "nothing was due."
+        ),
+    )
+
     create_only_fields = ("target",)
 
     class Meta:
         model = Response
-        fields = ["id", "api_url", "target", "position", "date", "text", "document", "paragraph"]
+        fields = [
+            "id",
+            "api_url",
+            "target",
+            "position",
+            "date",
+            "late_by_days",
+            "text",
+            "document",
+            "paragraph",
+        ]
 
 
 class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerModelSerializer):
@@ -486,12 +574,53 @@ class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerM
             "api_url",
             "target",
             "implementation",
+            "scale",
+            "raw_grade",
             "assessed_on",
             "summary",
             "source_document",
             "source_url",
             "author",
         ]
+        extra_kwargs = {
+            "implementation": {
+                "required": False,
+                "help_text": _(
+                    "The common level. Optional with a grade: the grade's mapping sets it."
+                ),
+            },
+            "scale": {"help_text": _("The scale the source graded on; give it with raw_grade.")},
+            "raw_grade": {
+                "help_text": _(
+                    "The grade as the source gives it ('B'); must be a grade of the scale."
+                )
+            },
+        }
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("implementation") and not attrs.get("raw_grade"):
+            raise serializers.ValidationError(
+                {"implementation": [_("Give the implementation, or a scale and a grade.")]}
+            )
+        return attrs
+
+
+class UprSessionSerializer(TrackerModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:upr-session-detail", lookup_field="number"
+    )
+
+    class Meta:
+        model = UprSession
+        fields = ["number", "api_url", "first_day", "last_day", "cycle", "estimated", "source"]
+
+
+class GradeMappingSerializer(TrackerModelSerializer):
+    api_url = IdentityLink(view_name="api:grade-mapping-detail")
+
+    class Meta:
+        model = GradeMapping
+        fields = ["id", "api_url", "scale", "raw_grade", "meaning", "implementation", "source"]
 
 
 class ResponseEventSerializer(TrackerModelSerializer):
@@ -646,6 +775,35 @@ class YearCountSerializer(serializers.Serializer):
     targets = serializers.IntegerField()
 
 
+class AddresseeLatenessSerializer(serializers.Serializer):
+    addressee = serializers.CharField(help_text=_("State code or body acronym."))
+    answered = serializers.IntegerField(help_text=_("Targets with a due date that answered."))
+    answered_late = serializers.IntegerField(help_text=_("Of them, answered after the date."))
+    average_days_late = serializers.FloatField(
+        allow_null=True, help_text=_("Average days late of the late answers.")
+    )
+
+
+class AnsweredLateSerializer(serializers.Serializer):
+    answered = serializers.IntegerField(help_text=_("Targets with a due date that answered."))
+    answered_late = serializers.IntegerField(
+        help_text=_("Of them, first answered after the response due date.")
+    )
+    average_days_late = serializers.FloatField(
+        allow_null=True, help_text=_("Average days late of the late answers.")
+    )
+    by_addressee = AddresseeLatenessSerializer(many=True)
+
+
+class GradeCountSerializer(serializers.Serializer):
+    scale = serializers.ChoiceField(choices=GradeScale.choices)
+    raw_grade = serializers.CharField(help_text=_("The grade as the source gives it."))
+    implementation = serializers.ChoiceField(
+        choices=Implementation.choices, help_text=_("The common level the grade maps to.")
+    )
+    count = serializers.IntegerField(help_text=_("Assessments that gave this grade."))
+
+
 class StatsSerializer(serializers.Serializer):
     """Counts of what the filters matched. Each bucket counts recommendations and targets
     (addressees); buckets without a key (no issuing body, no theme, no date) are left out."""
@@ -658,3 +816,9 @@ class StatsSerializer(serializers.Serializer):
     by_body = BodyCountSerializer(many=True, help_text="By issuing body.")
     by_theme = ThemeCountSerializer(many=True)
     by_year = YearCountSerializer(many=True)
+    answered_late = AnsweredLateSerializer(
+        help_text=_("Targets' first answers after their response due date.")
+    )
+    by_grade = GradeCountSerializer(
+        many=True, help_text=_("Assessments of the matched targets, by scale and grade.")
+    )

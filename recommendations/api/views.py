@@ -21,12 +21,14 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    GradeMapping,
     Organization,
     Recommendation,
     Response,
     State,
     Target,
     Theme,
+    UprSession,
 )
 
 # Natural keys may hold slashes or dots (an acronym, a symbol): any character but NUL, which
@@ -246,6 +248,9 @@ class ResponseViewSet(TrackerViewSet):
     serializer_class = serializers.ResponseSerializer
     filterset_class = filters.ResponseFilterSet
 
+    def get_queryset(self):
+        return selectors.responses_with_late_by_days(Response.objects.all())
+
     def create_row(self, data):
         return services.response_create(user=self.request.user, **data)
 
@@ -305,6 +310,29 @@ class OrganizationViewSet(TrackerViewSet):
     queryset = Organization.objects.select_related("country")
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilterSet
+
+
+class ReadOnlyTrackerViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Reference data loaded by data migrations: read, never written through the API."""
+
+    lookup_value_regex = ID
+
+
+class UprSessionViewSet(ReadOnlyTrackerViewSet):
+    """Sessions of the UPR Working Group, by number; estimated dates are not yet announced."""
+
+    queryset = UprSession.objects.all()
+    serializer_class = serializers.UprSessionSerializer
+    filterset_class = filters.UprSessionFilterSet
+    lookup_field = "number"
+
+
+class GradeMappingViewSet(ReadOnlyTrackerViewSet):
+    """What each grade of each scale means as a common implementation level."""
+
+    queryset = GradeMapping.objects.all()
+    serializer_class = serializers.GradeMappingSerializer
+    filterset_class = filters.GradeMappingFilterSet
 
 
 class StatsView(MethodFirstMixin, ExpensiveReadMixin, GenericAPIView):
