@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -27,19 +29,22 @@ API_PREFIX = "/api/"
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the data."
+    default_detail = _("The request conflicts with the current state of the data.")
     default_code = "conflict"
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "payload_too_large"
 
 
 def _blocked_delete(exc: ProtectedError) -> Conflict:
     blocking = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
-    return Conflict(f"Cannot delete: {', '.join(blocking)} still refer to it.")
+    return Conflict(
+        gettext("Cannot delete: %(blocking)s still refer to it.")
+        % {"blocking": ", ".join(blocking)}
+    )
 
 
 def tracker_exception_handler(exc, context):
@@ -48,7 +53,7 @@ def tracker_exception_handler(exc, context):
     elif isinstance(exc, ProtectedError):
         exc = _blocked_delete(exc)
     elif isinstance(exc, IntegrityError):
-        exc = Conflict("This conflicts with data saved meanwhile; reload and try again.")
+        exc = Conflict(gettext("This conflicts with data saved meanwhile; reload and try again."))
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
 
@@ -69,17 +74,17 @@ def bad_request(request, exception):
     if not is_api_request(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse({"detail": PayloadTooLarge.default_detail}, status=413)
-    return JsonResponse({"detail": "Bad request."}, status=400)
+        return JsonResponse({"detail": str(PayloadTooLarge.default_detail)}, status=413)
+    return JsonResponse({"detail": gettext("Bad request.")}, status=400)
 
 
 def page_not_found(request, exception):
     if not is_api_request(request):
         return defaults.page_not_found(request, exception)
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
 
 
 def server_error(request):
     if not is_api_request(request):
         return defaults.server_error(request)
-    return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
+    return JsonResponse({"detail": gettext("Server error; it has been logged.")}, status=500)

@@ -56,11 +56,13 @@ class NaturalKeysCSVField(BaseCSVField):
     """
 
     def __init__(
-        self, *, queryset, key_fields: tuple[str, ...], noun: str, normalize=None, **kwargs
+        self, *, queryset, key_fields: tuple[str, ...], missing_message, normalize=None, **kwargs
     ):
         self.queryset = queryset
         self.key_fields = key_fields
-        self.noun = noun
+        # One whole sentence per kind of row, with a %(missing)s placeholder: translators
+        # order its words themselves (docs/i18n.md).
+        self.missing_message = missing_message
         self.normalize = normalize
         super().__init__(**kwargs)
 
@@ -78,13 +80,9 @@ class NaturalKeysCSVField(BaseCSVField):
         missing = [str(key) for key in keys if str(key) not in found]
         if missing:
             raise forms.ValidationError(
-                "No %(noun)s with the %(key)s %(missing)s.",
+                self.missing_message,
                 code="invalid_choice",
-                params={
-                    "noun": self.noun,
-                    "key": " or ".join(self.key_fields),
-                    "missing": ", ".join(missing),
-                },
+                params={"missing": ", ".join(missing)},
             )
         return [row[0] for row in rows]
 
@@ -139,7 +137,7 @@ class StrictBooleanField(forms.Field):
             return True
         if str(value).lower() in {"false", "0"}:
             return False
-        raise forms.ValidationError("Enter true or false.", code="invalid")
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
 
 
 class StrictBooleanFilter(filters.BooleanFilter):
@@ -203,7 +201,7 @@ def states(**kwargs):
     return NaturalKeysFilter(
         queryset=State.objects.all(),
         key_fields=("code",),
-        noun="state",
+        missing_message=_("No state with the code %(missing)s."),
         normalize=str.upper,
         **kwargs,
     )
@@ -211,12 +209,15 @@ def states(**kwargs):
 
 def bodies(**kwargs):
     return NaturalKeysFilter(
-        queryset=Body.objects.all(), key_fields=("acronym",), noun="body", **kwargs
+        queryset=Body.objects.all(),
+        key_fields=("acronym",),
+        missing_message=_("No body with the acronym %(missing)s."),
+        **kwargs,
     )
 
 
-def ids(model, noun: str, **kwargs):
-    return IdsFilter(queryset=model.objects.all(), noun=noun, **kwargs)
+def ids(model, missing_message, **kwargs):
+    return IdsFilter(queryset=model.objects.all(), missing_message=missing_message, **kwargs)
 
 
 class RecommendationFilters(filters.FilterSet):
@@ -231,7 +232,7 @@ class RecommendationFilters(filters.FilterSet):
         many=True,
         queryset=Theme.objects.all(),
         key_fields=("slug",),
-        noun="theme",
+        missing_message=_("No theme with the slug %(missing)s."),
         help_text="Theme slug (non-refoulement); several match any of them.",
     )
     recommending_state = states(
@@ -244,14 +245,14 @@ class RecommendationFilters(filters.FilterSet):
         many=True,
         queryset=Organization.objects.all(),
         key_fields=("acronym", "name"),
-        noun="organization",
+        missing_message=_("No organization with the acronym or name %(missing)s."),
         help_text="Issuing organisation, by acronym or name.",
     )
     document = NaturalKeysFilter(
         field_name="document",
         queryset=Document.objects.exclude(symbol=""),
         key_fields=("symbol",),
-        noun="document",
+        missing_message=_("No document with the symbol %(missing)s."),
         help_text="Document symbol (A/HRC/25/CRP.1).",
     )
     sdg = SdgFilter(
@@ -417,7 +418,9 @@ class RecommendationFilterSet(RecommendationsAndTargetsFilterSet):
 class TargetFilterSet(RecommendationsAndTargetsFilterSet):
     """The recommendations' parameters, matching targets instead, and `recommendation` (id)."""
 
-    recommendation = ids(Recommendation, "recommendation", field_name="recommendation")
+    recommendation = ids(
+        Recommendation, _("No recommendation with the pk %(missing)s."), field_name="recommendation"
+    )
     ordering = filters.OrderingFilter(
         fields=(
             ("id", "id"),
@@ -446,7 +449,7 @@ class DocumentFilterSet(filters.FilterSet):
         many=True,
         queryset=Organization.objects.all(),
         key_fields=("acronym", "name"),
-        noun="organization",
+        missing_message=_("No organization with the acronym or name %(missing)s."),
         help_text="Authoring or signing organisation, by acronym or name.",
     )
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -495,8 +498,12 @@ class OrganizationFilterSet(filters.FilterSet):
 class TargetRowFilterSet(filters.FilterSet):
     """Filters on the target a row (a response, an assessment) is about."""
 
-    target = ids(Target, "target", field_name="target")
-    recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
+    target = ids(Target, _("No target with the pk %(missing)s."), field_name="target")
+    recommendation = ids(
+        Recommendation,
+        _("No recommendation with the pk %(missing)s."),
+        field_name="target__recommendation",
+    )
 
 
 class ResponseFilterSet(TargetRowFilterSet):

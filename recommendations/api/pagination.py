@@ -1,5 +1,6 @@
 """Page numbers with a `count` by default; a cursor for harvesting large sets."""
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 
@@ -31,7 +32,7 @@ class PageSizeMixin:
             # More digits than Python converts: far over the maximum.
             size = self.max_page_size
         if size < 1:
-            raise ValidationError({self.page_size_query_param: ["A whole number from 1."]})
+            raise ValidationError({self.page_size_query_param: [gettext("A whole number from 1.")]})
         return min(size, self.max_page_size)
 
     def get_schema_operation_parameters(self, view):

@@ -11,6 +11,7 @@ from array import array
 from itertools import accumulate
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, get_encoding
 
@@ -36,8 +37,11 @@ class DepthLimitedJSONParser(JSONParser):
         try:
             text = raw.decode(get_encoding(parser_context or {}))
         except UnicodeDecodeError as error:
-            raise ParseError(f"JSON parse error - {error}") from error
+            raise ParseError(gettext("JSON parse error - %(error)s") % {"error": error}) from error
         limit = settings.TRACKER_JSON_MAX_DEPTH
         if json_depth(text) > limit:
-            raise ParseError(f"JSON parse error - nested deeper than {limit} levels.")
+            raise ParseError(
+                gettext("JSON parse error - nested deeper than %(limit)d levels.")
+                % {"limit": limit}
+            )
         return super().parse(io.BytesIO(raw), media_type, parser_context)

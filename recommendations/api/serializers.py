@@ -106,8 +106,8 @@ class IdField(StrictRelatedMixin, serializers.PrimaryKeyRelatedField):
     key_type = int
     default_error_messages = {
         **serializers.PrimaryKeyRelatedField.default_error_messages,
-        "incorrect_type": "Expected an integer id, received {data_type}.",
-        "empty": "An empty string names nothing.",
+        "incorrect_type": _("Expected an integer id, received {data_type}."),
+        "empty": _("An empty string names nothing."),
     }
 
 
@@ -117,9 +117,9 @@ class NaturalKeyField(StrictRelatedMixin, serializers.SlugRelatedField):
 
     default_error_messages = {
         **serializers.SlugRelatedField.default_error_messages,
-        "incorrect_type": "Expected a string, received {data_type}.",
-        "empty": "An empty string names nothing.",
-        "null_characters": "Null characters are not allowed.",
+        "incorrect_type": _("Expected a string, received {data_type}."),
+        "empty": _("An empty string names nothing."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def to_internal_value(self, data):
@@ -209,7 +209,7 @@ class StateSerializer(TrackerModelSerializer):
     code = StringField(
         max_length=3,
         validators=[
-            RegexValidator(r"^[A-Z]{3}$", "An ISO 3166-1 alpha-3 code: three capital letters.")
+            RegexValidator(r"^[A-Z]{3}$", _("An ISO 3166-1 alpha-3 code: three capital letters."))
         ],
     )
     other_names = serializers.ListField(
