@@ -223,9 +223,9 @@ def ids(model, missing_message, **kwargs):
 class RecommendationFilters(filters.FilterSet):
     """What a recommendation is: field names from Recommendation."""
 
-    body = bodies(field_name="issued_by", help_text="Issuing body, by acronym (CAT, COI-DPRK).")
+    body = bodies(field_name="issued_by", help_text=_("Issuing body, by acronym (CAT, COI-DPRK)."))
     body_kind = ChoicesFilter(
-        field_name="issued_by__kind", choices=BodyKind.choices, help_text="Issuing body's kind."
+        field_name="issued_by__kind", choices=BodyKind.choices, help_text=_("Issuing body's kind.")
     )
     theme = NaturalKeysFilter(
         field_name="themes",
@@ -233,12 +233,12 @@ class RecommendationFilters(filters.FilterSet):
         queryset=Theme.objects.all(),
         key_fields=("slug",),
         missing_message=_("No theme with the slug %(missing)s."),
-        help_text="Theme slug (non-refoulement); several match any of them.",
+        help_text=_("Theme slug (non-refoulement); several match any of them."),
     )
     recommending_state = states(
         field_name="recommending_states",
         many=True,
-        help_text="UPR recommending state, by ISO 3166-1 alpha-3 code.",
+        help_text=_("UPR recommending state, by ISO 3166-1 alpha-3 code."),
     )
     organization = NaturalKeysFilter(
         field_name="organizations",
@@ -246,14 +246,14 @@ class RecommendationFilters(filters.FilterSet):
         queryset=Organization.objects.all(),
         key_fields=("acronym", "name"),
         missing_message=_("No organization with the acronym or name %(missing)s."),
-        help_text="Issuing organisation, by acronym or name.",
+        help_text=_("Issuing organisation, by acronym or name."),
     )
     document = NaturalKeysFilter(
         field_name="document",
         queryset=Document.objects.exclude(symbol=""),
         key_fields=("symbol",),
         missing_message=_("No document with the symbol %(missing)s."),
-        help_text="Document symbol (A/HRC/25/CRP.1).",
+        help_text=_("Document symbol (A/HRC/25/CRP.1)."),
     )
     sdg = SdgFilter(
         help_text=_(
@@ -262,14 +262,14 @@ class RecommendationFilters(filters.FilterSet):
         ),
     )
     issued_on_after = filters.DateFilter(
-        field_name="issued_on", lookup_expr="gte", help_text="Issued on or after (YYYY-MM-DD)."
+        field_name="issued_on", lookup_expr="gte", help_text=_("Issued on or after (YYYY-MM-DD).")
     )
     issued_on_before = filters.DateFilter(
-        field_name="issued_on", lookup_expr="lte", help_text="Issued on or before (YYYY-MM-DD)."
+        field_name="issued_on", lookup_expr="lte", help_text=_("Issued on or before (YYYY-MM-DD).")
     )
     q = filters.CharFilter(
         method="filter_search",
-        help_text=(
+        help_text=_(
             "Full-text search of the text: stemmed, ranked, web-search syntax "
             'such as "non-refoulement" -torture.'
         ),
@@ -288,37 +288,37 @@ class TargetFilters(filters.FilterSet):
     rule's (status.status_in()), as it is on the day asked."""
 
     state = states(
-        field_name="state", help_text="Addressed to this state (ISO code: CHN); several: any."
+        field_name="state", help_text=_("Addressed to this state (ISO code: CHN); several: any.")
     )
-    addressee_body = bodies(field_name="body", help_text="Addressed to this body (UNHCR).")
+    addressee_body = bodies(field_name="body", help_text=_("Addressed to this body (UNHCR)."))
     status = ChoicesFilter(
         choices=TargetStatus.choices,
         method="filter_status",
-        help_text="The status on the day asked, as the status rule derives it.",
+        help_text=_("The status on the day asked, as the status rule derives it."),
     )
     position = ChoicesFilter(
         choices=Position.choices,
         method="filter_position",
-        help_text="The latest response's position.",
+        help_text=_("The latest response's position."),
     )
     implementation = ChoicesFilter(
         choices=Implementation.choices,
         method="filter_implementation",
-        help_text="The latest assessment's implementation.",
+        help_text=_("The latest assessment's implementation."),
     )
     latest_grade = RawGradesFilter(
         method="filter_latest_grade",
         help_text=_("The latest assessment's grade as its source gave it (B); several: any."),
     )
     response_due_after = filters.DateFilter(
-        field_name="response_due", lookup_expr="gte", help_text="Response due on or after."
+        field_name="response_due", lookup_expr="gte", help_text=_("Response due on or after.")
     )
     response_due_before = filters.DateFilter(
-        field_name="response_due", lookup_expr="lte", help_text="Response due on or before."
+        field_name="response_due", lookup_expr="lte", help_text=_("Response due on or before.")
     )
     overdue = StrictBooleanFilter(
         method="filter_overdue",
-        help_text="true: the status is response_overdue; false: any other status.",
+        help_text=_("true: the status is response_overdue; false: any other status."),
     )
 
     class Meta:
@@ -399,7 +399,7 @@ class RecommendationFilterSet(RecommendationsAndTargetsFilterSet):
             ("document__symbol", "document"),
             ("paragraph", "paragraph"),
         ),
-        help_text="Sort order; '-' for descending. Default: newest first, or best match with q.",
+        help_text=_("Sort order; '-' for descending. Default: newest first, or best match with q."),
     )
 
     class Meta:
@@ -429,7 +429,7 @@ class TargetFilterSet(RecommendationsAndTargetsFilterSet):
             ("status", "status"),
             ("recommendation__issued_on", "issued_on"),
         ),
-        help_text="Sort order; '-' for descending. Default: by recommendation, then id.",
+        help_text=_("Sort order; '-' for descending. Default: by recommendation, then id."),
     )
 
     class Meta:
@@ -441,16 +441,16 @@ class TargetFilterSet(RecommendationsAndTargetsFilterSet):
 
 
 class DocumentFilterSet(filters.FilterSet):
-    symbol = filters.CharFilter(help_text="Exact symbol (A/HRC/25/CRP.1).")
+    symbol = filters.CharFilter(help_text=_("Exact symbol (A/HRC/25/CRP.1)."))
     kind = ChoicesFilter(choices=DocumentKind.choices)
-    body = bodies(field_name="body", help_text="Authoring body, by acronym.")
+    body = bodies(field_name="body", help_text=_("Authoring body, by acronym."))
     organization = NaturalKeysFilter(
         field_name="organizations",
         many=True,
         queryset=Organization.objects.all(),
         key_fields=("acronym", "name"),
         missing_message=_("No organization with the acronym or name %(missing)s."),
-        help_text="Authoring or signing organisation, by acronym or name.",
+        help_text=_("Authoring or signing organisation, by acronym or name."),
     )
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -462,7 +462,7 @@ class DocumentFilterSet(filters.FilterSet):
 
 class BodyFilterSet(filters.FilterSet):
     kind = ChoicesFilter(choices=BodyKind.choices)
-    parent = bodies(field_name="parent", help_text="Parent body, by acronym.")
+    parent = bodies(field_name="parent", help_text=_("Parent body, by acronym."))
 
     class Meta:
         model = Body
@@ -470,7 +470,7 @@ class BodyFilterSet(filters.FilterSet):
 
 
 class StateFilterSet(filters.FilterSet):
-    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
+    name = filters.CharFilter(lookup_expr="icontains", help_text=_("Part of the name."))
 
     class Meta:
         model = State
@@ -478,8 +478,8 @@ class StateFilterSet(filters.FilterSet):
 
 
 class ThemeFilterSet(filters.FilterSet):
-    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
-    uhri_code = filters.CharFilter(help_text="Universal Human Rights Index code.")
+    name = filters.CharFilter(lookup_expr="icontains", help_text=_("Part of the name."))
+    uhri_code = filters.CharFilter(help_text=_("Universal Human Rights Index code."))
 
     class Meta:
         model = Theme
@@ -488,7 +488,7 @@ class ThemeFilterSet(filters.FilterSet):
 
 class OrganizationFilterSet(filters.FilterSet):
     acronym = filters.CharFilter()
-    country = states(field_name="country", help_text="Country, by ISO code.")
+    country = states(field_name="country", help_text=_("Country, by ISO code."))
 
     class Meta:
         model = Organization
@@ -507,7 +507,7 @@ class TargetRowFilterSet(filters.FilterSet):
 
 
 class ResponseFilterSet(TargetRowFilterSet):
-    state = states(field_name="target__state", help_text="The responding state, by ISO code.")
+    state = states(field_name="target__state", help_text=_("The responding state, by ISO code."))
     position = ChoicesFilter(choices=Position.choices)
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -529,7 +529,7 @@ class ResponseFilterSet(TargetRowFilterSet):
 
 
 class AssessmentFilterSet(TargetRowFilterSet):
-    state = states(field_name="target__state", help_text="The assessed state, by ISO code.")
+    state = states(field_name="target__state", help_text=_("The assessed state, by ISO code."))
     implementation = ChoicesFilter(choices=Implementation.choices)
     scale = ChoicesFilter(choices=GradeScale.choices, help_text=_("The scale graded on."))
     raw_grade = RawGradesFilter(

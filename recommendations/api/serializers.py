@@ -39,7 +39,7 @@ from recommendations.selectors import StatusChange, status_summary
 
 User = get_user_model()
 
-SET_ON_CREATION = "Set on creation; cannot change."
+SET_ON_CREATION = _("Set on creation; cannot change.")
 
 
 # DRF converts what it is given: 5 becomes the string "5", 2.9 the id 2, {"a": 1} an empty
@@ -215,7 +215,7 @@ class StateSerializer(TrackerModelSerializer):
     other_names = serializers.ListField(
         child=StringField(max_length=255),
         required=False,
-        help_text="Other names the state goes by, such as UN short names.",
+        help_text=_("Other names the state goes by, such as UN short names."),
     )
 
     class Meta:
@@ -297,7 +297,7 @@ class DocumentSummarySerializer(TrackerModelSerializer):
 class LatestResponseSerializer(serializers.Serializer):
     position = serializers.ChoiceField(choices=Position.choices)
     date = serializers.DateField()
-    document = serializers.CharField(allow_null=True, help_text="The document's symbol.")
+    document = serializers.CharField(allow_null=True, help_text=_("The document's symbol."))
 
 
 class LatestAssessmentSerializer(serializers.Serializer):
@@ -311,16 +311,16 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:target-detail")
     recommendation = IdField(queryset=Recommendation.objects.all(), help_text=SET_ON_CREATION)
     state = natural_key(
-        State, "code", allow_null=True, required=False, help_text="Addressee state (ISO code)."
+        State, "code", allow_null=True, required=False, help_text=_("Addressee state (ISO code).")
     )
     body = natural_key(
-        Body, "acronym", allow_null=True, required=False, help_text="Addressee body (acronym)."
+        Body, "acronym", allow_null=True, required=False, help_text=_("Addressee body (acronym).")
     )
     status = serializers.ChoiceField(
         choices=TargetStatus.choices,
         source="current_status",
         read_only=True,
-        help_text="Derived by the status rule, as it is today.",
+        help_text=_("Derived by the status rule, as it is today."),
     )
     addressee_type = serializers.SerializerMethodField()
     addressee = serializers.SerializerMethodField()
@@ -443,8 +443,8 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
     )
     targets = TargetSerializer(many=True, read_only=True)
     status_summary = serializers.SerializerMethodField()
-    owner = UserSummarySerializer(allow_null=True, read_only=True, help_text="Staff only.")
-    watchers = UserSummarySerializer(many=True, read_only=True, help_text="Staff only.")
+    owner = UserSummarySerializer(allow_null=True, read_only=True, help_text=_("Staff only."))
+    watchers = UserSummarySerializer(many=True, read_only=True, help_text=_("Staff only."))
 
     staff_only_fields = ("owner", "watchers")
 
@@ -482,13 +482,13 @@ class RecommendationWriteSerializer(TrackerModelSerializer):
     """A recommendation as written: related rows by natural key, the document by id."""
 
     issued_by = natural_key(
-        Body, "acronym", allow_null=True, required=False, help_text="Issuing body (acronym)."
+        Body, "acronym", allow_null=True, required=False, help_text=_("Issuing body (acronym).")
     )
     recommending_states = natural_key(
-        State, "code", many=True, required=False, help_text="UPR recommending states (codes)."
+        State, "code", many=True, required=False, help_text=_("UPR recommending states (codes).")
     )
     organizations = natural_key(
-        Organization, "name", many=True, required=False, help_text="Issuing organisations."
+        Organization, "name", many=True, required=False, help_text=_("Issuing organisations.")
     )
     themes = natural_key(Theme, "slug", many=True, required=False)
     sdgs = natural_key(
@@ -561,7 +561,7 @@ class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerM
         slug_field="username",
         read_only=True,
         allow_null=True,
-        help_text="Who recorded it (the writer, set by the server). Staff only.",
+        help_text=_("Who recorded it (the writer, set by the server). Staff only."),
     )
 
     create_only_fields = ("target",)
@@ -627,7 +627,7 @@ class ResponseEventSerializer(TrackerModelSerializer):
     kind = serializers.SerializerMethodField()
     api_url = IdentityLink(view_name="api:response-detail")
     document = serializers.SlugRelatedField(
-        slug_field="symbol", read_only=True, allow_null=True, help_text="The document's symbol."
+        slug_field="symbol", read_only=True, allow_null=True, help_text=_("The document's symbol.")
     )
 
     class Meta:
@@ -644,7 +644,7 @@ class AssessmentEventSerializer(TrackerModelSerializer):
     date = serializers.DateField(source="assessed_on")
     api_url = IdentityLink(view_name="api:assessment-detail")
     source_document = serializers.SlugRelatedField(
-        slug_field="symbol", read_only=True, allow_null=True, help_text="The evidence's symbol."
+        slug_field="symbol", read_only=True, allow_null=True, help_text=_("The evidence's symbol.")
     )
 
     class Meta:
@@ -668,7 +668,7 @@ class AssessmentEventSerializer(TrackerModelSerializer):
 class StatusChangeEventSerializer(serializers.Serializer):
     kind = serializers.SerializerMethodField()
     date = serializers.DateField(
-        help_text=(
+        help_text=_(
             "The day it happened in the world: the response's or assessment's date, or the "
             "day after an unanswered due date."
         )
@@ -677,11 +677,11 @@ class StatusChangeEventSerializer(serializers.Serializer):
     previous_status = serializers.ChoiceField(
         choices=TargetStatus.choices,
         allow_null=True,
-        help_text="Null for the status the target was created with.",
+        help_text=_("Null for the status the target was created with."),
     )
     recorded_at = serializers.DateTimeField(
         allow_null=True,
-        help_text="When the tracker stored this status; null when it never stored it as such.",
+        help_text=_("When the tracker stored this status; null when it never stored it as such."),
     )
 
     @extend_schema_field({"type": "string", "enum": ["status_change"]})
@@ -749,28 +749,28 @@ class StatusCountSerializer(serializers.Serializer):
 
 
 class StateCountSerializer(serializers.Serializer):
-    state = serializers.CharField(help_text="ISO code.")
+    state = serializers.CharField(help_text=_("ISO code."))
     name = serializers.CharField()
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
 
 class BodyCountSerializer(serializers.Serializer):
-    body = serializers.CharField(help_text="Acronym.")
+    body = serializers.CharField(help_text=_("Acronym."))
     name = serializers.CharField()
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
 
 class ThemeCountSerializer(serializers.Serializer):
-    theme = serializers.CharField(help_text="Slug.")
+    theme = serializers.CharField(help_text=_("Slug."))
     name = serializers.CharField()
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
 
 class YearCountSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text="Year issued.")
+    year = serializers.IntegerField(help_text=_("Year issued."))
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
@@ -811,9 +811,9 @@ class StatsSerializer(serializers.Serializer):
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
     by_status = StatusCountSerializer(many=True)
-    by_state = StateCountSerializer(many=True, help_text="By addressee state.")
-    by_addressee_body = BodyCountSerializer(many=True, help_text="By addressee body.")
-    by_body = BodyCountSerializer(many=True, help_text="By issuing body.")
+    by_state = StateCountSerializer(many=True, help_text=_("By addressee state."))
+    by_addressee_body = BodyCountSerializer(many=True, help_text=_("By addressee body."))
+    by_body = BodyCountSerializer(many=True, help_text=_("By issuing body."))
     by_theme = ThemeCountSerializer(many=True)
     by_year = YearCountSerializer(many=True)
     answered_late = AnsweredLateSerializer(
