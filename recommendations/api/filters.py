@@ -544,8 +544,15 @@ class AssessmentFilterSet(TargetRowFilterSet):
         fields: list[str] = []
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberFilter(filters.NumberFilter):
+    """A number with no fraction: `?cycle=0.5` is a 400, not an empty page."""
+
+    field_class = forms.IntegerField
+
+
 class UprSessionFilterSet(filters.FilterSet):
-    cycle = filters.NumberFilter(help_text=_("UPR cycle (1, 2, 3, 4)."))
+    cycle = WholeNumberFilter(min_value=1, help_text=_("UPR cycle (1, 2, 3, 4)."))
     estimated = StrictBooleanFilter(
         help_text=_("true: dates estimated from past sessions, not yet announced.")
     )
