@@ -389,7 +389,10 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
         return target.state.code if target.state_id else target.body.acronym
 
     def get_addressee_name(self, target: Target) -> str:
-        return target.state.name if target.state_id else target.body.name
+        """In the request's language: ISO 3166's names for states (pycountry's catalogues),
+        the names kept on the body for bodies; English where there is none."""
+        addressee = target.state if target.state_id else target.body
+        return addressee.localized_name()
 
     @extend_schema_field(LatestResponseSerializer(allow_null=True))
     def get_latest_response(self, target: Target) -> dict | None:

@@ -6,7 +6,7 @@ translation fails here as well as in the catalogue check.
 
 import pytest
 
-from tests.factories import TargetFactory
+from tests.factories import BodyFactory, TargetFactory, state
 
 UNKNOWN_STATE = "/api/recommendations/?state=XXX"
 
@@ -100,3 +100,18 @@ def test_a_malformed_body_in_chinese(editor_api):
 
     assert response.status_code == 400
     assert response.json()["detail"].startswith("JSON 解析错误 - 嵌套超过 ")
+
+
+def test_addressees_are_named_in_the_asked_language(api_client, db):
+    china = TargetFactory(state=state("CHN"))
+    unhcr = TargetFactory(
+        state=None, body=BodyFactory(acronym="UNHCR", name="UNHCR", name_zh_hans="联合国难民署")
+    )
+
+    def names(language: str) -> dict[int, str]:
+        rows = api_client.get("/api/targets/", HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+        return {row["id"]: row["addressee_name"] for row in rows}
+
+    assert names("en") == {china.pk: "China", unhcr.pk: "UNHCR"}
+    assert names("zh-Hans") == {china.pk: "中国", unhcr.pk: "联合国难民署"}
+    assert names("ko")[china.pk] == "중국"
