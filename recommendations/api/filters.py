@@ -41,7 +41,6 @@ from recommendations.models import (
     State,
     Target,
     Theme,
-    UprSession,
     validate_sdg_code,
 )
 from recommendations.status import not_overdue, overdue, status_in
@@ -541,24 +540,6 @@ class AssessmentFilterSet(TargetRowFilterSet):
 
     class Meta:
         model = Assessment
-        fields: list[str] = []
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class WholeNumberFilter(filters.NumberFilter):
-    """A number with no fraction: `?cycle=0.5` is a 400, not an empty page."""
-
-    field_class = forms.IntegerField
-
-
-class UprSessionFilterSet(filters.FilterSet):
-    cycle = WholeNumberFilter(min_value=1, help_text=_("UPR cycle (1, 2, 3, 4)."))
-    estimated = StrictBooleanFilter(
-        help_text=_("true: dates estimated from past sessions, not yet announced.")
-    )
-
-    class Meta:
-        model = UprSession
         fields: list[str] = []
 
 

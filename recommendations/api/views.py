@@ -323,7 +323,6 @@ class UprSessionViewSet(ReadOnlyTrackerViewSet):
 
     queryset = UprSession.objects.all()
     serializer_class = serializers.UprSessionSerializer
-    filterset_class = filters.UprSessionFilterSet
     lookup_field = "number"
 
 

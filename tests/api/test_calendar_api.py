@@ -194,15 +194,6 @@ def test_upr_sessions_are_listed_and_shown_by_number(api_client):
     assert api_client.post("/api/upr-sessions/", {}).status_code in (401, 403, 405)
 
 
-def test_upr_sessions_filter_by_a_whole_cycle_number_only(api_client):
-    fourth = api_client.get("/api/upr-sessions/?cycle=4&page_size=100").json()["results"]
-    refused = api_client.get("/api/upr-sessions/?cycle=0.5")
-
-    assert [session["number"] for session in fourth] == list(range(41, 55))
-    assert refused.status_code == 400
-    assert "cycle" in refused.json()
-
-
 def test_grade_mappings_are_listed_and_shown(api_client):
     mapping = GradeMapping.objects.get(scale="treaty_body_follow_up", raw_grade="B")
 
