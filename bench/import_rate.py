@@ -1,11 +1,11 @@
 """Import rate of the UPR Info export (../shared/data/upr-info, 23,484 rows), in rows per second.
 
-    .venv/bin/python bench/import_rate.py            # SQLite, a file under var/
+    .venv/bin/python bench/import_rate.py            # the embedded PostgreSQL
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench \
-        .venv/bin/python bench/import_rate.py        # PostgreSQL
+        .venv/bin/python bench/import_rate.py        # another PostgreSQL
 
-It creates a database of its own (SQLite: var/bench.sqlite3; PostgreSQL: test_<name>, dropped
-and created), migrates it, then per round: empties the imported tables, imports the three
+It creates a database of its own (test_<name>, dropped and created),
+migrates it, then per round: empties the imported tables, imports the three
 files (every row written with its history), and imports them again (nothing to write). It
 prints each round and the best, with the importing process's own CPU time: on a shared
 machine the wall-clock rate falls with other load, the CPU time much less.
@@ -32,14 +32,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import django
-    from django.conf import settings
 
     django.setup()
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        # A file, not the in-memory database tests use: the rate of a real deployment.
-        settings.DATABASES["default"]["TEST"]["NAME"] = str(ROOT / "var" / "bench.sqlite3")
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
     from recommendations.importers.services import recommendations_import
@@ -47,7 +43,7 @@ def main() -> None:
 
     contents = [(name, (DATA / name).read_bytes()) for name in FILES]
     rows = None
-    print(f"{connection.vendor}: {len(FILES)} UPR Info files")
+    print(f"{connection.settings_dict['NAME']}: {len(FILES)} UPR Info files")
     best_first, best_again = 0.0, 0.0
     for round_number in range(1, args.rounds + 1):
         Recommendation.objects.all().delete()

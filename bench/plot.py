@@ -3,8 +3,8 @@
     .venv/bin/python bench/plot.py      # writes bench/results/p95-by-scale.png
 
 One line per endpoint, one point per scale measured (10k, 100k, 1M: whichever files exist),
-both axes logarithmic, so a cost that grows with the data shows as a slope. The Markdown
-table it prints is the README's.
+both axes logarithmic, so a cost that grows with the data shows as a slope. It prints the
+latency table for a quick look; docs/benchmarks.md's tables are written by bench/report.py.
 """
 
 import json

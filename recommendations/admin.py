@@ -2,8 +2,10 @@
 
 import io
 from functools import partial
+from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ALL_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied
@@ -13,13 +15,16 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import reminders, selectors, services
+from recommendations import languages, reminders, selectors, services
 from recommendations.choices import BodyKind, ImportJobStatus, Position, TargetStatus
-from recommendations.exports import export_csv, export_xlsx, target_export_rows
+from recommendations.exports import export_csv, target_export_rows, target_export_xlsx
 from recommendations.importers import services as import_services
-from recommendations.importers.core import ImportReport
+from recommendations.importers.core import ImportFileError, ImportReport
+from recommendations.importers.limits import archive_directory_check
 from recommendations.importers.tasks import import_job_check_task, import_job_run_task
 from recommendations.models import (
     AffectedGroup,
@@ -27,6 +32,7 @@ from recommendations.models import (
     Body,
     Document,
     Event,
+    GradeMapping,
     ImportJob,
     Organization,
     Recommendation,
@@ -35,10 +41,14 @@ from recommendations.models import (
     ReminderRule,
     Response,
     State,
+    SustainableDevelopmentGoal,
     Target,
     Theme,
+    UprReview,
+    UprSession,
 )
 from recommendations.paginators import CachedCountPaginator
+from recommendations.status import status_in
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,16 +56,15 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def targets_export_response(targets: QuerySet[Target], file_format: str) -> HttpResponse:
     """The export file of our columns as a download: CSV (UTF-8 with a BOM, so spreadsheets
     read accents right) or XLSX."""
-    rows = target_export_rows(targets)
     stamp = timezone.localdate().isoformat()
     if file_format == "xlsx":
         buffer = io.BytesIO()
-        export_xlsx(rows, buffer)
+        target_export_xlsx(targets, buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")
-        export_csv(rows, response)
+        export_csv(target_export_rows(targets), response)
     response["Content-Disposition"] = f'attachment; filename="targets-{stamp}.{file_format}"'
     return response
 
@@ -68,13 +77,103 @@ class ExportActions:
     def export_targets(self, queryset) -> QuerySet[Target]:
         raise NotImplementedError
 
-    @admin.action(description="Export selected as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_selected_csv(self, request, queryset):
         return targets_export_response(self.export_targets(queryset), "csv")
 
-    @admin.action(description="Export selected as XLSX", permissions=["view"])
+    @admin.action(description=_("Export selected as XLSX"), permissions=["view"])
     def export_selected_xlsx(self, request, queryset):
         return targets_export_response(self.export_targets(queryset), "xlsx")
+
+
+def form_values(form, *, exclude: tuple[str, ...] = ()) -> dict:
+    """What a model form validated, as the keyword arguments of a service."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.cleaned_data and name not in exclude
+    }
+
+
+def adopt(obj, row) -> None:
+    """The admin carries on (inlines, log, redirect) with the instance its form built: give it
+    the row the service created."""
+    vars(obj).update(vars(row))
+
+
+class Writes(NamedTuple):
+    """The services that write a model, and the keyword they take its row by."""
+
+    create: object
+    update: object
+    delete: object
+    keyword: str
+
+
+WRITES = {
+    Recommendation: Writes(
+        services.recommendation_create,
+        services.recommendation_update,
+        services.recommendation_delete,
+        "recommendation",
+    ),
+    Target: Writes(
+        services.target_create, services.target_update, services.target_delete, "target"
+    ),
+    Response: Writes(
+        services.response_create, services.response_update, services.response_delete, "response"
+    ),
+    Assessment: Writes(
+        services.assessment_create,
+        services.assessment_update,
+        services.assessment_delete,
+        "assessment",
+    ),
+}
+
+
+class ServiceWritesAdmin(admin.ModelAdmin):
+    """Saving and deleting, of the object and of its inlines, through the services: each gets
+    a form's cleaned_data. The service sets the many-to-many relations with the row."""
+
+    def save_model(self, request, obj, form, change):
+        writes = WRITES[self.model]
+        if change:
+            writes.update(**{writes.keyword: obj}, user=request.user, **form_values(form))
+        else:
+            adopt(obj, writes.create(user=request.user, **form_values(form)))
+
+    def delete_model(self, request, obj):
+        writes = WRITES[self.model]
+        writes.delete(**{writes.keyword: obj}, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        # Unsaved, this only sorts the forms into new, changed and deleted objects, which the
+        # change message lists; the services write them.
+        formset.save(commit=False)
+        writes = WRITES[formset.model]
+        forms = {id(inline.instance): inline for inline in formset.forms}
+        fk = formset.fk.name
+
+        def values(row) -> dict:
+            return form_values(forms[id(row)], exclude=(fk,))
+
+        for row in formset.deleted_objects:
+            writes.delete(**{writes.keyword: row}, user=request.user)
+        for row, _fields in formset.changed_objects:
+            writes.update(**{writes.keyword: row}, user=request.user, **values(row))
+        formset.new_objects = [
+            writes.create(**{fk: form.instance}, user=request.user, **values(row))
+            for row in formset.new_objects
+        ]
 
 
 class CachedCountAdmin(admin.ModelAdmin):
@@ -98,17 +197,25 @@ class CachedCountAdmin(admin.ModelAdmin):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ["acronym", "name", "kind", "parent"]
+    list_display = ["acronym", "name", "name_in_language", "kind", "parent"]
     list_filter = ["kind"]
-    search_fields = ["acronym", "name"]
+    search_fields = ["acronym", "name", "name_ko", "name_zh_hans"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+
+    @admin.display(description=_("name in your language"))
+    def name_in_language(self, obj: Body) -> str:
+        return obj.localized_name()
 
 
 @admin.register(State)
 class StateAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "official_name"]
+    list_display = ["code", "name", "name_in_language", "official_name"]
     search_fields = ["code", "name", "official_name", "other_names"]
+
+    @admin.display(description=_("name in your language"))
+    def name_in_language(self, obj: State) -> str:
+        return obj.localized_name()
 
 
 @admin.register(Organization)
@@ -121,12 +228,26 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    actions = ["recompute_deadlines"]
     list_display = ["symbol", "title", "kind", "body", "date"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title"]
     autocomplete_fields = ["body", "organizations"]
     list_select_related = ["body"]
     date_hierarchy = "date"
+
+    @admin.action(
+        description=_("Compute the due dates of their recommendations' addressees"),
+        permissions=["change"],
+    )
+    def recompute_deadlines(self, request, queryset):
+        changed = services.target_deadlines_recompute(
+            targets=Target.objects.filter(recommendation__document__in=queryset),
+            user=request.user,
+        )
+        self.message_user(
+            request, _("%(count)d addressees' due dates changed.") % {"count": changed}
+        )
 
 
 @admin.register(Theme)
@@ -148,6 +269,7 @@ class RecommendationForm(forms.ModelForm):
             "organizations",
             "themes",
             "affected_groups",
+            "sdgs",
             "issued_on",
             "reiterates",
             "owner",
@@ -179,6 +301,12 @@ class AffectedGroupAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(SustainableDevelopmentGoal)
+class SustainableDevelopmentGoalAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
 class AddresseeFilter(admin.SimpleListFilter):
     """Recommendations with at least one target that matches, by EXISTS. A join would repeat a
     recommendation once per target, and the changelist would need a DISTINCT over the whole
@@ -194,7 +322,7 @@ class AddresseeFilter(admin.SimpleListFilter):
 
 
 class AddresseeStateFilter(AddresseeFilter):
-    title = "addressee state"
+    title = _("addressee state")
     parameter_name = "addressee_state"
     lookup = "state_id"
 
@@ -202,17 +330,44 @@ class AddresseeStateFilter(AddresseeFilter):
         return State.objects.order_by("name").values_list("pk", "name")
 
 
-class AddresseeStatusFilter(AddresseeFilter):
-    title = "status of an addressee"
+class AddresseeStatusFilter(admin.SimpleListFilter):
+    """Recommendations with a target whose status today is the one chosen, as the status rule
+    says (a response can have become overdue since the status was stored); by EXISTS, as
+    AddresseeFilter."""
+
+    title = _("status of an addressee")
     parameter_name = "addressee_status"
-    lookup = "status"
 
     def lookups(self, request, model_admin):
         return TargetStatus.choices
 
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        matching = Target.objects.filter(
+            status_in([self.value()], today=timezone.localdate()), recommendation=OuterRef("pk")
+        )
+        return queryset.filter(Exists(matching))
+
+
+class TargetStatusFilter(admin.SimpleListFilter):
+    """The target's status today, as the status rule says: "Response overdue" lists the
+    targets whose due date passed since their status was stored, too."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return TargetStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(status_in([self.value()], today=timezone.localdate()))
+
 
 class AddresseePositionFilter(AddresseeFilter):
-    title = "position in a response"
+    title = _("position in a response")
     parameter_name = "position"
     lookup = "responses__position"
 
@@ -226,7 +381,7 @@ class IssuedInFilter(admin.SimpleListFilter):
     matches, three passes over the matches on every filtered view (1.7 s of SQL for a search
     at a million recommendations); the whole table's range comes from the date index."""
 
-    title = "issued in"
+    title = _("issued in")
     parameter_name = "issued_in"
 
     def lookups(self, request, model_admin):
@@ -245,7 +400,7 @@ class IssuedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
+class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     form = RecommendationForm
     inlines = [TargetInline]
     list_display = [
@@ -275,6 +430,7 @@ class RecommendationAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
         "organizations",
         "themes",
         "affected_groups",
+        "sdgs",
         "reiterates",
         "owner",
         "watchers",
@@ -301,26 +457,76 @@ class RecommendationAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
             return queryset, False
         return selectors.recommendations_admin_search(queryset, search_term), False
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def excerpt(self, obj: Recommendation) -> str:
         return obj.excerpt()
 
-    @admin.display(description="Document", ordering="document__symbol")
+    @admin.display(description=_("Document"), ordering="document__symbol")
     def document_symbol(self, obj: Recommendation) -> str:
         return str(obj.document or "")
 
-    @admin.display(description="Status by addressee")
+    @admin.display(description=_("Status by addressee"))
     def statuses(self, obj: Recommendation) -> str:
         return "; ".join(
-            f"{target.state.code if target.state else target.body.acronym}: "
-            f"{target.get_status_display()}"
+            gettext("%(addressee)s: %(status)s")
+            % {
+                "addressee": target.state.code if target.state else target.body.acronym,
+                "status": target.current_status().label,
+            }
             for target in obj.targets.all()
         )
 
-    def save_related(self, request, form, formsets, change):
-        # The target inline is saved by the admin, inside its transaction; derive again after.
-        super().save_related(request, form, formsets, change)
-        services.recommendation_refresh_statuses(recommendation=form.instance)
+
+# The UN calendar: late answers, grades, UPR sessions and reviews.
+
+
+class AnsweredLateFilter(admin.SimpleListFilter):
+    """Responses given after their target's response due date."""
+
+    title = _("answered late")
+    parameter_name = "answered_late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return selectors.responses_answered_late(queryset)
+
+
+class AssessmentForm(forms.ModelForm):
+    """A grade on a scale gives the implementation (services map it); without a grade the
+    editor chooses the implementation."""
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "target",
+            "scale",
+            "raw_grade",
+            "implementation",
+            "assessed_on",
+            "summary",
+            "source_document",
+            "source_url",
+            "author",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "implementation" in self.fields:
+            self.fields["implementation"].required = False
+            self.fields["implementation"].help_text = _(
+                "Leave empty when you give a grade: its mapping sets it."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        graded = cleaned.get("scale") and cleaned.get("raw_grade")
+        if not graded and not cleaned.get("implementation"):
+            self.add_error("implementation", _("Choose one, or give a scale and a grade."))
+        return cleaned
 
 
 class ResponseInline(admin.StackedInline):
@@ -332,7 +538,10 @@ class ResponseInline(admin.StackedInline):
 
 class AssessmentInline(admin.StackedInline):
     model = Assessment
+    form = AssessmentForm
     fields = [
+        "scale",
+        "raw_grade",
         "implementation",
         "assessed_on",
         "summary",
@@ -345,26 +554,30 @@ class AssessmentInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
+class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
     inlines = [ResponseInline, AssessmentInline]
     fields = [
         "recommendation",
         "state",
         "body",
         "response_due",
+        "response_due_rule",
+        "response_due_overridden",
         "follow_up_due",
+        "follow_up_due_rule",
+        "follow_up_due_overridden",
         "status",
     ]
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "response_due_rule", "follow_up_due_rule"]
     list_display = [
-        "addressee",
+        "addressee_name",
         "recommendation_excerpt",
         "document_symbol",
-        "status",
+        "current_status",
         "response_due",
     ]
     list_filter = [
-        "status",
+        TargetStatusFilter,
         ("state", admin.RelatedOnlyFieldListFilter),
         ("body", admin.RelatedOnlyFieldListFilter),
         "responses__position",
@@ -385,24 +598,27 @@ class TargetAdmin(ExportActions, CachedCountAdmin, SimpleHistoryAdmin):
     def export_targets(self, queryset):
         return Target.objects.filter(pk__in=queryset.values("pk"))
 
-    @admin.display(description="Recommendation")
+    @admin.display(description=_("Addressee"))
+    def addressee_name(self, obj: Target) -> str:
+        return obj.state.localized_name() if obj.state else str(obj.body)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def current_status(self, obj: Target) -> str:
+        return obj.current_status().label
+
+    @admin.display(description=_("Recommendation"))
     def recommendation_excerpt(self, obj: Target) -> str:
         return obj.recommendation.excerpt()
 
-    @admin.display(description="Document", ordering="recommendation__document__symbol")
+    @admin.display(description=_("Document"), ordering="recommendation__document__symbol")
     def document_symbol(self, obj: Target) -> str:
         return str(obj.recommendation.document or "")
 
-    def save_related(self, request, form, formsets, change):
-        # Responses and assessments inlines are saved by the admin; derive the status after.
-        super().save_related(request, form, formsets, change)
-        services.target_refresh_status(target=form.instance)
-
 
 @admin.register(Response)
-class ResponseAdmin(CachedCountAdmin, SimpleHistoryAdmin):
-    list_display = ["target", "position", "date", "document"]
-    list_filter = ["position"]
+class ResponseAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
+    list_display = ["target", "position", "date", "late_by", "document"]
+    list_filter = ["position", AnsweredLateFilter]
     search_fields = ["text", "target__recommendation__document__symbol"]
     autocomplete_fields = ["target", "document"]
     list_select_related = [
@@ -413,21 +629,19 @@ class ResponseAdmin(CachedCountAdmin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
-        services.response_save(response=obj)
-
-    def delete_model(self, request, obj):
-        services.response_delete(response=obj)
-
-    def delete_queryset(self, request, queryset):
-        for response in queryset.select_related("target"):
-            services.response_delete(response=response)
+    @admin.display(description=_("Late"))
+    def late_by(self, obj: Response) -> str:
+        days = obj.late_by_days()
+        if days is None:
+            return ""
+        return ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(CachedCountAdmin, SimpleHistoryAdmin):
-    list_display = ["target", "implementation", "assessed_on", "author"]
-    list_filter = ["implementation"]
+class AssessmentAdmin(ServiceWritesAdmin, CachedCountAdmin, SimpleHistoryAdmin):
+    form = AssessmentForm
+    list_display = ["target", "implementation", "scale", "raw_grade", "assessed_on", "author"]
+    list_filter = ["implementation", "scale", "raw_grade"]
     search_fields = ["summary", "target__recommendation__document__symbol"]
     autocomplete_fields = ["target", "source_document", "author"]
     list_select_related = [
@@ -445,21 +659,11 @@ class AssessmentAdmin(CachedCountAdmin, SimpleHistoryAdmin):
             **super().get_changeform_initial_data(request),
         }
 
-    def save_model(self, request, obj, form, change):
-        services.assessment_save(assessment=obj)
-
-    def delete_model(self, request, obj):
-        services.assessment_delete(assessment=obj)
-
-    def delete_queryset(self, request, queryset):
-        for assessment in queryset.select_related("target"):
-            services.assessment_delete(assessment=assessment)
-
 
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = ["name", "kind", "date", "states", "bodies"]
+        fields = ["name", "kind", "date", "estimated", "states", "bodies"]
 
     def clean(self):
         cleaned = super().clean()
@@ -470,8 +674,8 @@ class EventForm(forms.ModelForm):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     form = EventForm
-    list_display = ["name", "kind", "date", "concerns"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "date", "estimated", "concerns"]
+    list_filter = ["kind", "estimated"]
     search_fields = ["name"]
     autocomplete_fields = ["states", "bodies"]
     date_hierarchy = "date"
@@ -479,7 +683,7 @@ class EventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("states", "bodies")
 
-    @admin.display(description="Concerns")
+    @admin.display(description=_("Concerns"))
     def concerns(self, obj: Event) -> str:
         return ", ".join([*map(str, obj.states.all()), *map(str, obj.bodies.all())])
 
@@ -518,15 +722,18 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["states", "themes"]
     fieldsets = [
         (None, {"fields": ["name", "trigger", "days", "repeat_days", "active"]}),
-        ("Which targets", {"fields": ["body_kinds", "states", "themes"]}),
-        ("Who receives it", {"fields": ["send_to_owner", "send_to_watchers", "send_to_addresses"]}),
+        (_("Which targets"), {"fields": ["body_kinds", "states", "themes"]}),
+        (
+            _("Who receives it"),
+            {"fields": ["send_to_owner", "send_to_watchers", "send_to_addresses"]},
+        ),
     ]
 
-    @admin.display(description="Recipients")
+    @admin.display(description=_("Recipients"))
     def recipients(self, obj: ReminderRule) -> str:
         who = [
-            *(["owner"] if obj.send_to_owner else []),
-            *(["watchers"] if obj.send_to_watchers else []),
+            *([gettext("owner")] if obj.send_to_owner else []),
+            *([gettext("watchers")] if obj.send_to_watchers else []),
             *obj.addresses(),
         ]
         return ", ".join(who)
@@ -547,7 +754,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "last_error",
     ]
     list_filter = ["status", "rule", "occurrence"]
-    search_fields = ["recipient", "target__recommendation__document__symbol", "reason"]
+    search_fields = ["recipient", "target__recommendation__document__symbol", "event_name"]
     list_select_related = [
         "rule",
         "target__state",
@@ -559,7 +766,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "target",
         "recipient",
         "occurrence",
-        "reason",
+        "why",
         "status",
         "attempts",
         "last_error",
@@ -573,15 +780,32 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Resend the selected failed reminders", permissions=["change"])
+    @admin.display(description=_("Why"))
+    def why(self, obj: Reminder) -> str:
+        return reminders.reminder_reason(obj)
+
+    @admin.action(description=_("Resend the selected failed reminders"), permissions=["change"])
     def resend(self, request, queryset):
         selected = list(queryset.values_list("pk", flat=True))
         queued = reminders.reminders_resend(reminder_ids=selected)
-        self.message_user(request, f"{queued} failed reminders queued to be sent again.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed reminder queued to be sent again.",
+                "%(count)d failed reminders queued to be sent again.",
+                queued,
+            )
+            % {"count": queued},
+        )
         if skipped := len(selected) - queued:
             self.message_user(
                 request,
-                f"{skipped} reminders were left alone: only failed reminders are resent.",
+                ngettext(
+                    "%(count)d reminder was left alone: only failed reminders are resent.",
+                    "%(count)d reminders were left alone: only failed reminders are resent.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
 
@@ -591,8 +815,8 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     """Every staff member sets their own preference; those with the model's permissions
     (superusers) see everyone's."""
 
-    list_display = ["user", "reminders_enabled", "digest"]
-    list_filter = ["reminders_enabled", "digest"]
+    list_display = ["user", "language", "reminders_enabled", "digest"]
+    list_filter = ["language", "reminders_enabled", "digest"]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
@@ -627,20 +851,24 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
         return queryset.filter(user=request.user)
 
     def get_fields(self, request, obj=None):
-        fields = ["reminders_enabled", "digest"]
+        fields = ["language", "reminders_enabled", "digest"]
         return ["user", *fields] if self._manages_all(request, "change") else fields
 
     def save_model(self, request, obj, form, change):
         if not self._manages_all(request, "change"):
             obj.user = request.user
         super().save_model(request, obj, form, change)
+        if obj.user_id == request.user.pk:
+            languages.preferred_language_remember(request, obj.language)
 
 
 class ImportJobForm(forms.ModelForm):
     upload = forms.FileField(
-        label="File",
-        help_text="A UPR Info CSV, an OHCHR matrix (.docx), a UHRI export (.xlsx) or a tracker "
-        "export (CSV or XLSX).",
+        label=_("File"),
+        help_text=_(
+            "A UPR Info CSV, an OHCHR matrix (.docx), a UHRI export (.xlsx) or a tracker "
+            "export (CSV or XLSX)."
+        ),
     )
 
     class Meta:
@@ -649,20 +877,28 @@ class ImportJobForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
-        if upload.size > ImportJob.MAX_BYTES:
+        if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size // 2**20} MB; files up to "
-                f"{ImportJob.MAX_BYTES // 2**20} MB can be imported."
+                gettext("The file is %(size)d MB; files up to %(limit)d MB can be imported.")
+                % {"size": upload.size // 2**20, "limit": settings.IMPORT_MAX_BYTES // 2**20}
             )
+        # The archive's directory only, cheap enough for the request: members, sizes, ratios.
+        # Inflating and parsing happen on a worker.
+        try:
+            archive_directory_check(upload.read())
+        except ImportFileError as error:
+            raise forms.ValidationError(
+                gettext("The file cannot be imported: %(reason)s.") % {"reason": error}
+            ) from None
+        finally:
+            upload.seek(0)
         return upload
 
 
-def _start(task, service, job: ImportJob) -> None:
-    """Small files run in the request; a large one goes to a worker once the job is saved."""
-    if job.runs_inline():
-        service(job_id=job.pk)
-    else:
-        transaction.on_commit(partial(task.delay, job.pk))
+def _start(task, job: ImportJob) -> None:
+    """Every file is read by a worker, never within a request, once the job is saved: a
+    hostile file costs a worker the limits' worth of memory, not a web process."""
+    transaction.on_commit(partial(task.delay, job.pk))
 
 
 @admin.register(ImportJob)
@@ -685,7 +921,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "finished_at",
-        "error",
+        "failure",
     ]
 
     def get_queryset(self, request):
@@ -704,7 +940,11 @@ class ImportJobAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return self.readonly_fields if obj else ["upload", *ImportJobForm.Meta.fields]
 
-    @admin.display(description="Rows")
+    @admin.display(description=_("error"))
+    def failure(self, job: ImportJob) -> str:
+        return job.failure()
+
+    @admin.display(description=_("Rows"))
     def progress(self, job: ImportJob) -> str:
         return f"{job.rows_done} / {job.rows_total}" if job.rows_total else ""
 
@@ -714,7 +954,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         obj.content = upload.read()
         obj.created_by = request.user
         obj.save()
-        _start(import_job_check_task, import_services.import_job_check, obj)
+        _start(import_job_check_task, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         return HttpResponseRedirect(
@@ -734,9 +974,9 @@ class ImportJobAdmin(admin.ModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request, job):
             raise PermissionDenied
         if import_services.import_job_confirm(job_id=job.pk):
-            _start(import_job_run_task, import_services.import_job_run, job)
+            _start(import_job_run_task, job)
         else:
-            messages.warning(request, "This import is not waiting for confirmation.")
+            messages.warning(request, gettext("This import is not waiting for confirmation."))
         return HttpResponseRedirect(
             reverse("admin:recommendations_importjob_change", args=[job.pk])
         )
@@ -754,3 +994,39 @@ class ImportJobAdmin(admin.ModelAdmin):
             "errors_slice": f":{ImportJob.ERRORS_SHOWN}",
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# The UN calendar.
+
+
+@admin.register(UprSession)
+class UprSessionAdmin(admin.ModelAdmin):
+    list_display = ["number", "first_day", "last_day", "cycle", "estimated", "source"]
+    list_filter = ["cycle", "estimated"]
+
+
+@admin.register(UprReview)
+class UprReviewAdmin(admin.ModelAdmin):
+    list_display = ["state", "session", "cycle", "source"]
+    list_filter = ["session__cycle"]
+    search_fields = ["state__name", "state__code"]
+    autocomplete_fields = ["state"]
+    list_select_related = ["state", "session"]
+    actions = ["refresh_events"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.upr_events_refresh(states=[obj.state])
+
+    @admin.action(description=_("Refresh the next review and mid-term report events"))
+    def refresh_events(self, request, queryset):
+        states = State.objects.filter(pk__in=queryset.values("state"))
+        written = services.upr_events_refresh(states=states)
+        self.message_user(request, _("%(count)d events written.") % {"count": written})
+
+
+@admin.register(GradeMapping)
+class GradeMappingAdmin(admin.ModelAdmin):
+    list_display = ["scale", "raw_grade", "meaning", "implementation", "source"]
+    list_filter = ["scale", "implementation"]
+    search_fields = ["raw_grade", "meaning"]

@@ -5,6 +5,10 @@ our own files all use these columns, so an export imports back as a no-op. Rows 
 natural keys only (symbols, codes, acronyms, slugs), never database ids, so a file exported
 from one database and imported into another exports again identically. Many-valued cells
 join their values with MULTI_VALUE_SEPARATOR.
+
+Nothing is lost on the way out and back in: a CSV cell a spreadsheet would run as a formula
+carries a reversible escape (formula_escaped), and an XLSX text longer than a cell holds goes
+on in continuation columns (xlsx_pieces); the importer undoes both.
 """
 
 import csv
@@ -15,12 +19,15 @@ from itertools import islice
 from typing import BinaryIO, TextIO
 
 from django.db.models import QuerySet
+from django.db.models.functions import Length
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.models import Assessment, Recommendation, Response, Target
 from recommendations.selectors import latest_value
+from recommendations.status import status_on
 
 MULTI_VALUE_SEPARATOR = "; "
 
@@ -51,6 +58,14 @@ EXPORT_COLUMNS = [
 ]
 
 EXPORT_CHUNK = 2000
+
+# OWASP's CSV injection rule: a spreadsheet runs a cell starting with one of these as a formula
+# (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`), and one more apostrophe in front makes it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
+
+# Excel's limit on one cell, in UTF-16 code units (openpyxl cuts a longer string silently).
+XLSX_CELL_MAX = 32_767
 
 # A recommendation's many-valued cells: its relation, the related field and the key shown.
 MANY_VALUED_COLUMNS = {
@@ -114,6 +129,22 @@ def _cell(value) -> str:
     return str(value)
 
 
+def formula_escaped(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: an apostrophe before a cell starting with a
+    formula trigger, also before one whose apostrophes are followed by a trigger (a text that
+    really starts with `'=`), so that formula_unescaped() can always take exactly one away."""
+    if cell.lstrip(FORMULA_ESCAPE).startswith(FORMULA_TRIGGERS):
+        return FORMULA_ESCAPE + cell
+    return cell
+
+
+def formula_unescaped(cell: str) -> str:
+    """The cell formula_escaped() was given; any other cell as it is."""
+    if cell.startswith(FORMULA_ESCAPE) and cell.lstrip(FORMULA_ESCAPE).startswith(FORMULA_TRIGGERS):
+        return cell[len(FORMULA_ESCAPE) :]
+    return cell
+
+
 def _joined(values) -> str:
     return MULTI_VALUE_SEPARATOR.join(values)
 
@@ -137,11 +168,15 @@ def many_valued_cells(recommendation_ids: Iterable[int]) -> dict[int, dict[str, 
     return cells
 
 
-def target_export_row(target: dict, many_valued: dict[str, str]) -> list[str]:
-    """One row of targets_for_export() and its recommendation's many-valued cells."""
+def target_export_row(target: dict, many_valued: dict[str, str], *, today: date) -> list[str]:
+    """One row of targets_for_export() and its recommendation's many-valued cells; the
+    status as it is on `today`."""
     is_state = target["state__code"] is not None
     values = {
         **{column: target[lookup] for column, lookup in PLAIN_COLUMNS.items()},
+        "status": status_on(
+            stored=target["status"], response_due=target["response_due"], today=today
+        ),
         **many_valued,
         "addressee_type": "state" if is_state else "body",
         "addressee": target["state__code"] if is_state else target["body__acronym"],
@@ -153,11 +188,12 @@ def target_export_row(target: dict, many_valued: dict[str, str]) -> list[str]:
 
 def target_export_rows(targets: QuerySet[Target]) -> Iterator[list[str]]:
     """The rows of a queryset of targets, streamed in chunks: memory stays flat."""
+    today = timezone.localdate()
     rows = targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK)
     while chunk := list(islice(rows, EXPORT_CHUNK)):
         cells = many_valued_cells({target["recommendation_id"] for target in chunk})
         for target in chunk:
-            yield target_export_row(target, cells[target["recommendation_id"]])
+            yield target_export_row(target, cells[target["recommendation_id"]], today=today)
 
 
 class _Line:
@@ -167,16 +203,20 @@ class _Line:
         return line
 
 
+def csv_row(row: list[str]) -> list[str]:
+    return [formula_escaped(cell) for cell in row]
+
+
 def target_export_csv(targets: QuerySet[Target]) -> Iterator[str]:
     """The CSV file, line by line: the header, then one line per target."""
     writer = csv.writer(_Line())
     yield writer.writerow(EXPORT_COLUMNS)
     for row in target_export_rows(targets):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_row(row))
 
 
 def target_export_xlsx(targets: QuerySet[Target], file: BinaryIO) -> None:
-    export_xlsx(target_export_rows(targets), file)
+    export_xlsx(target_export_rows(targets), file, text_parts=xlsx_text_parts(targets))
 
 
 def export_csv(rows: Iterable[list[str]], stream: TextIO) -> None:
@@ -184,26 +224,98 @@ def export_csv(rows: Iterable[list[str]], stream: TextIO) -> None:
     the encoding (UTF-8, with a BOM for spreadsheets). Importing the file back is a no-op."""
     writer = csv.writer(stream)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
 
 
-def export_xlsx(rows: Iterable[list[str]], stream: BinaryIO) -> None:
+def continued_column(column: str, part: int) -> str:
+    """The header of a long cell's part (2, 3, ...) in a workbook; part 1 is the column."""
+    return f"{column} (continued {part})"
+
+
+def xlsx_pieces(cell: str) -> list[str]:
+    """A cell as a workbook holds it, cut into as few pieces as fit Excel's cell limit.
+
+    Excel cannot hold control characters, so they are dropped first.
+    """
+    cell = ILLEGAL_CHARACTERS_RE.sub("", cell)
+    if len(cell) <= XLSX_CELL_MAX // 2:
+        # Fits even if every character is beyond the BMP: no need to count.
+        return [cell]
+    pieces = []
+    while _utf16_length(cell) > XLSX_CELL_MAX:
+        end = min(len(cell), XLSX_CELL_MAX)
+        # A character beyond the BMP counts twice: drop half the excess (rounded up) from the
+        # end until the piece fits. No fewer characters could make up the excess, so the piece
+        # is the longest that fits.
+        while (excess := _utf16_length(cell[:end]) - XLSX_CELL_MAX) > 0:
+            end -= (excess + 1) // 2
+        pieces.append(cell[:end])
+        cell = cell[end:]
+    pieces.append(cell)
+    return pieces
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def xlsx_text_parts(targets: QuerySet[Target]) -> int:
+    """How many cells the longest text of these targets' recommendations takes in a workbook.
+
+    One query, over the recommendations only, which reads only the texts that may not fit:
+    below half the limit even characters beyond the BMP, counted twice, fit.
+    """
+    long_texts = (
+        Recommendation.objects.filter(pk__in=targets.values("recommendation_id"))
+        .annotate(text_length=Length("text"))
+        .filter(text_length__gt=XLSX_CELL_MAX // 2)
+        .values_list("text", flat=True)
+    )
+    return max((len(xlsx_pieces(text)) for text in long_texts.iterator()), default=1)
+
+
+def export_xlsx(rows: Iterable[list[str]], stream: BinaryIO, *, text_parts: int = 1) -> None:
     """Write the header and rows as an Excel workbook to a binary stream.
 
     openpyxl's write-only mode streams rows to the file, so memory stays flat however many
-    targets are exported. Cells are text, as in the CSV, so dates and codes come back as typed.
+    targets are exported. Cells are text (string cells, never formulas), so dates and codes
+    come back as typed and a text starting with "=" stays text. A text longer than a cell
+    holds goes on in `text (continued 2)`, ...: `text_parts` columns in all, counted by
+    xlsx_text_parts() beforehand since the header comes first. A cell needing more columns
+    than its header has raises ValueError: an export is never cut silently.
     """
+    parts = dict.fromkeys(EXPORT_COLUMNS, 1) | {"text": text_parts}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("targets")
-    sheet.append(EXPORT_COLUMNS)
+    sheet.append(
+        [
+            continued_column(column, part) if part > 1 else column
+            for column in EXPORT_COLUMNS
+            for part in range(1, parts[column] + 1)
+        ]
+    )
+    # A ValueError leaves the half-written sheet's temporary file to openpyxl, which removes
+    # it at exit: only a non-text cell over Excel's limit raises it, and the models' field
+    # lengths keep every such cell far below.
     for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
+        sheet.append([_text_cell(sheet, value) for value in _xlsx_values(row, parts)])
     workbook.save(stream)
 
 
+def _xlsx_values(row: list[str], parts: dict[str, int]) -> list[str]:
+    values = []
+    for column, value in zip(EXPORT_COLUMNS, row, strict=True):
+        pieces = xlsx_pieces(value)
+        if len(pieces) > parts[column]:
+            raise ValueError(
+                f"{column}: a cell needs {len(pieces)} columns, the header has {parts[column]}"
+            )
+        values += pieces + [""] * (parts[column] - len(pieces))
+    return values
+
+
 def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    # Excel cannot hold control characters; and a text starting with "=" stays text, never
-    # a formula.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell = WriteOnlyCell(sheet, value=value)
+    # Set after the value, which would make a text starting with "=" a formula.
     cell.data_type = "s"
     return cell

@@ -1,22 +1,23 @@
 """Follow-up reminders, after healthchecks' `sendalerts`: the database is the queue.
 
-`reminders_sweep()` finds every due reminder, one query per active rule joined with the
-recipients, and records it under the unique key (rule, target, recipient, occurrence), so a
-sweep run twice, or two at once, records nothing twice. The occurrence and the reason are
-computed in SQL and the rows written with INSERT ... SELECT: no due row passes through
-Python, on PostgreSQL as on SQLite. It takes back the claims of deliveries that died and
-queues one digest per recipient whose digest is due. `deliver_digest()` claims a recipient's
+`reminders_sweep()` finds every due reminder, in one query over every active rule joined
+with the recipients, and records the new ones with one `bulk_create(ignore_conflicts=True)`
+under the unique key (rule, target, recipient, occurrence), so a sweep run twice, or two at
+once, records nothing twice. Each reminder stores the facts of why it is due (the trigger,
+the due date, the event); the sentence is written from them when the digest is, in the
+recipient's language. The sweep takes back the claims of deliveries that died and queues
+one digest per recipient whose digest is due. `deliver_digest()` claims a recipient's
 reminders with a guarded UPDATE, sends one e-mail outside the transaction and records the
 outcome. `reminders_resend()` puts failed reminders back in the queue.
 
-Triggers read due dates, responses and assessments themselves, never the stored
-`Target.status`, so a stale status hides no reminder.
+Whether a response is due soon or overdue is the status rule's to say (`status.status_in()`,
+over the stored `Target.status` every write keeps current); the other triggers read the
+latest response and assessment themselves.
 """
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -24,10 +25,10 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
-    Case,
     CharField,
+    DateField,
     Exists,
     Expression,
     F,
@@ -35,14 +36,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest, Lower
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.lookups import Exact
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from recommendations.choices import (
     Digest,
@@ -51,17 +51,17 @@ from recommendations.choices import (
     Position,
     ReminderStatus,
     ReminderTrigger,
+    TargetStatus,
 )
-from recommendations.expressions import DaysBefore, DaysBetween, JoinedText, day_text
+from recommendations.expressions import DaysBefore, DaysBetween
+from recommendations.languages import recipient_language
 from recommendations.models import (
-    Assessment,
-    Recommendation,
     Reminder,
     ReminderPreference,
     ReminderRule,
-    Response,
     Target,
 )
+from recommendations.status import overdue, status_in
 
 READ_CHUNK = 5000
 WEEKLY_DIGEST_DAY = calendar.MONDAY
@@ -91,22 +91,10 @@ class SweepReport:
     digests: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _unanswered(targets: QuerySet[Target]) -> QuerySet[Target]:
-    """Targets still waiting for a response, as the status rule sees it: no response, and no
-    assessment that says how far it is implemented."""
-    return targets.exclude(Exists(Response.objects.filter(target=OuterRef("pk")))).exclude(
-        Exists(
-            Assessment.objects.filter(target=OuterRef("pk")).exclude(
-                implementation=Implementation.UNKNOWN
-            )
-        )
-    )
-
-
 def _is_latest(relation: str, date_field: str) -> Q:
     """The `relation` row joined to a target is its latest, as `latest_value()` orders them
     (by date, then the later-created). Joining the latest row instead of reading it through
-    one subquery per value lets the reason and the occurrence read it as plain columns.
+    one subquery per value lets the facts and the occurrence read it as plain columns.
 
     Must sit in the same `filter()` as the other conditions on `relation`: Django joins a
     multi-valued relation once per `filter()` call."""
@@ -136,44 +124,59 @@ def _latest_repeat(*, days_since_start: Expression, period: int, today: date) ->
     return DaysBefore(Value(today), days_since_start % period)
 
 
+def _no_date() -> Cast:
+    return Cast(Value(None), DateField())
+
+
+# The facts a reminder records, by the Reminder field they go to; a trigger sets those its
+# sentence names, the others stay empty.
+FACTS: dict[str, Callable[[], Expression]] = {
+    "due_on": _no_date,
+    "position": lambda: Value("", output_field=CharField()),
+    "last_assessed_on": _no_date,
+    "event_name": lambda: Value("", output_field=CharField()),
+    "event_kind": lambda: Value("", output_field=CharField()),
+}
+
+
+def _due(targets: QuerySet[Target], *, occurrence: Expression, **facts) -> QuerySet[Target]:
+    """`targets` with the occurrence each is due for and every fact, named as FACTS."""
+    return targets.annotate(
+        occurrence=occurrence, **{name: facts.get(name) or empty() for name, empty in FACTS.items()}
+    )
+
+
 # A trigger returns the targets a rule finds due, as one query (or one per kind of
-# addressee), each row annotated with the occurrence it is due for and why: both computed
-# in SQL, so that the sweep records them without a row passing through Python.
+# addressee), each row annotated by _due(): the sweep joins them to the recipients.
 DueTargets = list[QuerySet[Target]]
 
 
 def response_due_soon(targets, rule: ReminderRule, today: date) -> DueTargets:
     """From N days before the response is due until that day, while nobody has answered."""
-    due = _unanswered(targets).filter(
-        response_due__gte=today, response_due__lte=today + timedelta(days=rule.days)
+    due = targets.filter(
+        status_in([TargetStatus.AWAITING_RESPONSE], today=today),
+        response_due__gte=today,
+        response_due__lte=today + timedelta(days=rule.days),
     )
-    return [
-        due.annotate(
-            occurrence=F("response_due"),
-            reason=JoinedText(Value("Response due on "), day_text("response_due")),
-        )
-    ]
+    return [_due(due, occurrence=F("response_due"), due_on=F("response_due"))]
 
 
 def response_overdue(targets, rule: ReminderRule, today: date) -> DueTargets:
-    """N days after the due date (1: the day after), then every M days, until an answer.
+    """N days after the due date (1: the day after), then every M days, while the status
+    rule says the response is overdue.
 
     The occurrence is the latest repeat day reached, so a sweep after days of downtime
     records one reminder, not one per missed repeat.
     """
     # The first reminder of a response due on this day is due today.
     first_today = today - timedelta(days=rule.days)
-    due = _unanswered(targets).filter(response_due__lte=first_today)
-    return [
-        due.annotate(
-            occurrence=_latest_repeat(
-                days_since_start=DaysBetween(Value(first_today), F("response_due")),
-                period=rule.repeat_days,
-                today=today,
-            ),
-            reason=JoinedText(Value("Response overdue: it was due on "), day_text("response_due")),
-        )
-    ]
+    due = targets.filter(overdue(today=today), response_due__lte=first_today)
+    occurrence = _latest_repeat(
+        days_since_start=DaysBetween(Value(first_today), F("response_due")),
+        period=rule.repeat_days,
+        today=today,
+    )
+    return [_due(due, occurrence=occurrence, due_on=F("response_due"))]
 
 
 def no_assessment(targets, rule: ReminderRule, today: date) -> DueTargets:
@@ -181,37 +184,26 @@ def no_assessment(targets, rule: ReminderRule, today: date) -> DueTargets:
     assessment for N days since that response or the latest assessment; again every N days
     while nothing new is assessed. Implemented targets need no more follow-up."""
     cutoff = today - timedelta(days=rule.days)
-    position, responded = F("responses__position"), F("responses__date")
-    assessed = F("assessments__assessed_on")
+    responded, assessed = F("responses__date"), F("assessments__assessed_on")
     due = targets.filter(
         _is_latest("responses", "date"),
         responses__position__in=SUPPORTING_POSITIONS,
         responses__date__lte=cutoff,
     ).filter(_not_implemented(assessed_on__lte=cutoff))
-    position_label = Case(
-        *(
-            When(Exact(position, value), then=Value(str(label)))
-            for value, label in Position.choices
+    occurrence = _latest_repeat(
+        days_since_start=DaysBetween(
+            Value(today), Greatest(responded, Coalesce(assessed, responded))
         ),
-        output_field=CharField(),
-    )
-    last = Case(
-        When(IsNull(assessed, True), then=Value("never assessed")),
-        default=JoinedText(Value("last assessed on "), day_text(assessed)),
-        output_field=CharField(),
+        period=rule.days,
+        today=today,
     )
     return [
-        due.annotate(
-            occurrence=_latest_repeat(
-                days_since_start=DaysBetween(
-                    Value(today), Greatest(responded, Coalesce(assessed, responded))
-                ),
-                period=rule.days,
-                today=today,
-            ),
-            reason=JoinedText(
-                position_label, Value(" on "), day_text(responded), Value("; "), last
-            ),
+        _due(
+            due,
+            occurrence=occurrence,
+            due_on=responded,
+            position=F("responses__position"),
+            last_assessed_on=assessed,
         )
     ]
 
@@ -221,12 +213,7 @@ def follow_up_due(targets, rule: ReminderRule, today: date) -> DueTargets:
     due = targets.filter(
         follow_up_due__gte=today, follow_up_due__lte=today + timedelta(days=rule.days)
     )
-    return [
-        due.annotate(
-            occurrence=F("follow_up_due"),
-            reason=JoinedText(Value("Follow-up due on "), day_text("follow_up_due")),
-        )
-    ]
+    return [_due(due, occurrence=F("follow_up_due"), due_on=F("follow_up_due"))]
 
 
 def event_soon(targets, rule: ReminderRule, today: date) -> DueTargets:
@@ -237,29 +224,16 @@ def event_soon(targets, rule: ReminderRule, today: date) -> DueTargets:
     target is addressed to one or the other, so the two never overlap."""
     window = (today, today + timedelta(days=rule.days))
     open_targets = targets.filter(_not_implemented())
-    due = []
-    for addressee in ("state", "body"):
-        event = f"{addressee}__events"
-        kind_label = Case(
-            *(
-                When(Exact(F(f"{event}__kind"), value), then=Value(str(label).lower()))
-                for value, label in EventKind.choices
-            ),
-            output_field=CharField(),
+    return [
+        _due(
+            open_targets.filter(**{f"{event}__date__range": window}),
+            occurrence=F(f"{event}__date"),
+            due_on=F(f"{event}__date"),
+            event_name=F(f"{event}__name"),
+            event_kind=F(f"{event}__kind"),
         )
-        due.append(
-            open_targets.filter(**{f"{event}__date__range": window}).annotate(
-                occurrence=F(f"{event}__date"),
-                reason=JoinedText(
-                    F(f"{event}__name"),
-                    Value(" ("),
-                    kind_label,
-                    Value(") on "),
-                    day_text(f"{event}__date"),
-                ),
-            )
-        )
-    return due
+        for event in ("state__events", "body__events")
+    ]
 
 
 TRIGGERS: dict[str, Callable[..., DueTargets]] = {
@@ -271,93 +245,106 @@ TRIGGERS: dict[str, Callable[..., DueTargets]] = {
 }
 
 
-def _owners() -> QuerySet:
-    """(recommendation id, e-mail) of each recommendation's owner, if active with an address."""
-    owners = Recommendation.objects.order_by().filter(owner__is_active=True)
-    return owners.exclude(owner__email="").values("pk", "owner__email")
+def _day(day: date) -> str:
+    # The active language's date format: "7 December 2026", "2026년 12월 7일", "2026年12月7日".
+    return formats.date_format(day)
 
 
-def _watchers() -> QuerySet:
-    """(recommendation id, e-mail) of each watcher of a recommendation, if active with an
-    address."""
-    watchers = Recommendation.watchers.through.objects.order_by().filter(user__is_active=True)
-    return watchers.exclude(user__email="").values("recommendation_id", "user__email")
+def reminder_reason(reminder: Reminder) -> str:
+    """Why the reminder is due, as the e-mail says it, written from the facts it recorded."""
+    trigger = reminder.trigger
+    if not trigger:  # recorded before the facts were
+        return reminder.reason
+    if trigger == ReminderTrigger.RESPONSE_DUE_SOON:
+        return gettext("Response due on %(day)s") % {"day": _day(reminder.due_on)}
+    if trigger == ReminderTrigger.RESPONSE_OVERDUE:
+        return gettext("Response overdue: it was due on %(day)s") % {"day": _day(reminder.due_on)}
+    if trigger == ReminderTrigger.FOLLOW_UP_DUE:
+        return gettext("Follow-up due on %(day)s") % {"day": _day(reminder.due_on)}
+    if trigger == ReminderTrigger.EVENT_SOON:
+        return gettext("%(event)s (%(kind)s) on %(day)s") % {
+            "event": reminder.event_name,
+            "kind": EventKind(reminder.event_kind).label.lower(),
+            "day": _day(reminder.due_on),
+        }
+    facts = {"position": Position(reminder.position).label, "day": _day(reminder.due_on)}
+    if reminder.last_assessed_on is None:
+        return gettext("%(position)s on %(day)s; never assessed") % facts
+    return gettext("%(position)s on %(day)s; last assessed on %(assessed)s") % {
+        **facts,
+        "assessed": _day(reminder.last_assessed_on),
+    }
 
 
-def _opted_out() -> QuerySet:
-    """The addresses of users who switched reminders off, in lower case."""
-    return ReminderPreference.objects.filter(reminders_enabled=False).values(
-        address=Lower("user__email")
+def _recipients(due: QuerySet[Target], rule: ReminderRule) -> list[QuerySet[Target]]:
+    """`due` once per way `rule` names recipients, each row annotated with its `recipient`:
+    the owner and each watcher who is active and has an address, and each listed address.
+    An address that opted out of reminders is left out, however it is addressed."""
+    named = []
+    if rule.send_to_owner:
+        named.append(
+            due.filter(
+                recommendation__owner__is_active=True, recommendation__owner__email__gt=""
+            ).annotate(recipient=F("recommendation__owner__email"))
+        )
+    if rule.send_to_watchers:
+        # One filter() call: one join, so the same watcher is active and has the address.
+        named.append(
+            due.filter(
+                recommendation__watchers__is_active=True, recommendation__watchers__email__gt=""
+            ).annotate(recipient=F("recommendation__watchers__email"))
+        )
+    named += [
+        due.annotate(recipient=Value(address, output_field=CharField()))
+        for address in rule.addresses()
+    ]
+    opted_out = ReminderPreference.objects.filter(
+        reminders_enabled=False, user__email__iexact=OuterRef("recipient")
     )
+    return [rows.filter(~Exists(opted_out)) for rows in named]
 
 
-def _sql(queryset: QuerySet) -> tuple[str, list]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, list(params)
+KEY = ("rule_id", "target_id", "recipient", "occurrence")
 
 
-def _due_targets_sql(
-    rules: list[ReminderRule], *, today: date, columns: tuple[str, ...], among: str = ""
-) -> tuple[str, list]:
-    """One SELECT of rule_id and `columns` over the targets each rule finds due today; only
-    those listed for the rule in the table `among`, of (rule_id, target_id), if given."""
-    selects, params = [], []
+def _due_rows(rules: list[ReminderRule], *, today: date) -> list[QuerySet[Target]]:
+    """One query per rule, trigger query and way of naming recipients: every reminder due
+    today, annotated with its KEY and FACTS."""
+    rows = []
     for rule in rules:
-        for due in TRIGGERS[rule.trigger](rule.scope(Target.objects.order_by()), rule, today):
-            if among:
-                listed = RawSQL(f"SELECT target_id FROM {among} WHERE rule_id = %s", [rule.pk])
-                due = due.filter(pk__in=listed)
-            due_sql, due_params = _sql(due.values(*columns))
-            # Django 5.2 selects the columns of values() in the order given.
-            selects.append(f"SELECT %s AS rule_id, rule_due.* FROM ({due_sql}) AS rule_due")
-            params += [rule.pk, *due_params]
-    return " UNION ALL ".join(selects), params
+        scoped = rule.scope(Target.objects.order_by())
+        for due in TRIGGERS[rule.trigger](scoped, rule, today):
+            keyed = due.annotate(
+                rule_id=Value(rule.pk), target_id=F("pk"), trigger=Value(rule.trigger)
+            )
+            rows += _recipients(keyed, rule)
+    return rows
 
 
-def _due_keys_sql(rules: list[ReminderRule], *, today: date) -> tuple[str, list]:
-    """One SELECT of (rule_id, target_id, recipient, occurrence): the key of every reminder
-    due today under `rules`, recorded or not.
+def _due_count(rows: list[QuerySet[Target]]) -> int:
+    """How many reminders are due, recorded or not: distinct keys (an owner who also
+    watches, two events on one day, come once)."""
+    first, *rest = [part.values(*KEY) for part in rows]
+    return first.union(*rest).count() if rest else first.distinct().count()
 
-    The owners and the watchers are joined once for all the rules that name them. A key
-    may come twice (an owner who also watches, two events on one day); never an address
-    that opted out, however it is addressed.
-    """
-    due_sql, params = _due_targets_sql(
-        rules, today=today, columns=("pk", "recommendation_id", "occurrence")
+
+def _new_reminders(rules: list[ReminderRule], *, today: date) -> tuple[int, list[Reminder]]:
+    """How many reminders are due today under `rules` (at least one), and those not
+    recorded yet, unsaved, once per key: two queries, whatever the number of rows."""
+    rows = _due_rows(rules, today=today)
+    recorded = Reminder.objects.filter(
+        rule_id=OuterRef("rule_id"),
+        target_id=OuterRef("target_id"),
+        recipient=OuterRef("recipient"),
+        occurrence=OuterRef("occurrence"),
     )
-    ctes = [f"due (rule_id, target_id, recommendation_id, occurrence) AS ({due_sql})"]
-    selects, select_params = [], []
-    for name, people, rule_ids in (
-        ("owner", _owners(), [rule.pk for rule in rules if rule.send_to_owner]),
-        ("watcher", _watchers(), [rule.pk for rule in rules if rule.send_to_watchers]),
-    ):
-        if not rule_ids:
-            continue
-        people_sql, people_params = _sql(people)
-        ctes.append(f"{name} (recommendation_id, email) AS ({people_sql})")
-        params += people_params
-        selects.append(
-            f"SELECT due.rule_id, due.target_id, {name}.email AS recipient, due.occurrence "
-            f"FROM due JOIN {name} ON {name}.recommendation_id = due.recommendation_id "
-            f"WHERE due.rule_id IN ({', '.join(['%s'] * len(rule_ids))})"
-        )
-        select_params += rule_ids
-    addresses = [(rule.pk, address) for rule in rules for address in rule.addresses()]
-    if addresses:
-        rows = ", ".join(["(%s, %s)"] * len(addresses))
-        ctes.append(f"address (rule_id, email) AS (VALUES {rows})")
-        params += [value for row in addresses for value in row]
-        selects.append(
-            "SELECT due.rule_id, due.target_id, address.email AS recipient, due.occurrence "
-            "FROM due JOIN address ON address.rule_id = due.rule_id"
-        )
-    opted_out_sql, opted_out_params = _sql(_opted_out())
-    return (
-        f"WITH {', '.join(ctes)} SELECT rule_id, target_id, recipient, occurrence "
-        f"FROM ({' UNION ALL '.join(selects)}) AS due_key "
-        f"WHERE LOWER(recipient) NOT IN ({opted_out_sql})",
-        [*params, *select_params, *opted_out_params],
-    )
+    columns = (*KEY, "trigger", *FACTS)
+    first, *rest = [part.filter(~Exists(recorded)).values(*columns) for part in rows]
+    new = first.union(*rest, all=True) if rest else first
+    reminders: dict[tuple, Reminder] = {}
+    for row in new:
+        reminders.setdefault(tuple(row[name] for name in KEY), Reminder(**row))
+    return _due_count(rows), list(reminders.values())
 
 
 def _rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
@@ -368,116 +355,40 @@ def _rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
     ]
 
 
-# The sweep's scratch tables, private to its connection and dropped before it commits.
-DUE_KEYS = "reminder_sweep_due"
-NEW_KEYS = "reminder_sweep_new"
-
-
-@contextmanager
-def _new_reminders(rules: list[ReminderRule], *, today: date) -> Iterator[tuple[int, str, list]]:
-    """Find the reminders due today under `rules` (at least one) that are not recorded yet.
-    Yields how many are due, recorded or not, and a SELECT of (rule_id, target_id,
-    recipient, occurrence, reason) over the new ones, with its parameters.
-
-    The keys of the due reminders are found first and kept in a temporary table, to be
-    counted and compared with those recorded; the reasons are then written for the new
-    ones only, on most days a few of many.
-    """
-    due_keys_sql, params = _due_keys_sql(rules, today=today)
-    reminders_table = connection.ops.quote_name(Reminder._meta.db_table)
-    # In a transaction of their own, so that an error drops the tables with everything else.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {DUE_KEYS} AS {due_keys_sql}", params)
-        cursor.execute(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT rule_id, target_id, recipient, occurrence "
-            f"FROM {DUE_KEYS}) AS due_key"
-        )
-        (due,) = cursor.fetchone()
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {NEW_KEYS} AS SELECT * FROM {DUE_KEYS} AS due "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {reminders_table} AS recorded "
-            "WHERE recorded.rule_id = due.rule_id AND recorded.target_id = due.target_id "
-            "AND recorded.recipient = due.recipient AND recorded.occurrence = due.occurrence)"
-        )
-        reasons_sql, params = _due_targets_sql(
-            rules, today=today, columns=("pk", "occurrence", "reason"), among=NEW_KEYS
-        )
-        yield (
-            due,
-            "SELECT new.rule_id, new.target_id, new.recipient, new.occurrence, reason.reason "
-            f"FROM {NEW_KEYS} AS new JOIN ({reasons_sql}) AS reason "
-            "ON reason.rule_id = new.rule_id AND reason.pk = new.target_id "
-            "AND reason.occurrence = new.occurrence",
-            params,
-        )
-        cursor.execute(f"DROP TABLE {NEW_KEYS}")
-        cursor.execute(f"DROP TABLE {DUE_KEYS}")
-
-
 def reminders_preview(*, today: date) -> list[DueReminder]:
     """The reminders a sweep today would record: due and not recorded yet. Writes nothing."""
     rules = {rule.pk: rule for rule in _rules_to_sweep(ReminderRule.objects.all())}
     if not rules:
         return []
-    occurrence = Reminder._meta.get_field("occurrence")
-    preview: dict[tuple, DueReminder] = {}
-    with (
-        _new_reminders(list(rules.values()), today=today) as (_, new_sql, params),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(new_sql, params)
-        for rule_id, target_id, recipient, day, reason in cursor.fetchall():
-            reminder = DueReminder(
-                rules[rule_id], target_id, recipient, occurrence.to_python(day), reason
-            )
-            preview.setdefault(reminder.key, reminder)
-    return list(preview.values())
-
-
-def _new_reminder_values(*, now: datetime) -> tuple[list[str], list[str], list]:
-    """The columns of a new Reminder, the SQL of their values in a SELECT from the new
-    reminders (aliased `new`), and those values' parameters: the columns the sweep
-    computes, and every other as a new Reminder has it."""
-    pending = Reminder(created_at=now)
-    computed = ("rule_id", "target_id", "recipient", "occurrence", "reason")
-    columns, values, params = [], [], []
-    for model_field in Reminder._meta.concrete_fields:
-        if model_field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(model_field.column))
-        if model_field.attname in computed:
-            values.append(f"new.{model_field.attname}")
-        else:
-            values.append("%s")
-            params.append(
-                model_field.get_db_prep_save(getattr(pending, model_field.attname), connection)
-            )
-    return columns, values, params
+    _, new = _new_reminders(list(rules.values()), today=today)
+    return [
+        DueReminder(
+            rules[reminder.rule_id],
+            reminder.target_id,
+            reminder.recipient,
+            reminder.occurrence,
+            reminder_reason(reminder),
+        )
+        for reminder in new
+    ]
 
 
 def _reminders_record(*, today: date, now: datetime) -> tuple[int, int]:
-    """Record every reminder due today that is not recorded yet, with one INSERT ... SELECT
-    ... ON CONFLICT DO NOTHING. Returns how many are due and how many were recorded."""
+    """Record every reminder due today that is not recorded yet. Returns how many are due
+    and how many were recorded."""
     # Locked, so that a sweep running at the same time waits for this one, then finds it all
-    # recorded: two INSERTs of the same keys in different orders can deadlock on the unique
-    # index. SQLite ignores the lock; it has one writer at a time anyway.
+    # recorded: the count of new reminders is exact, and two INSERTs of the same keys in
+    # different orders cannot deadlock on the unique index. ignore_conflicts stays the
+    # guarantee that nothing is recorded twice.
     rules = _rules_to_sweep(ReminderRule.objects.select_for_update(no_key=True).order_by("pk"))
     if not rules:
         return 0, 0
-    columns, values, value_params = _new_reminder_values(now=now)
-    with (
-        _new_reminders(rules, today=today) as (due, new_sql, params),
-        connection.cursor() as cursor,
-    ):
-        # ON CONFLICT: a key found twice (an owner who also watches). WHERE true: SQLite reads
-        # an ON after a bare SELECT's FROM as a join's.
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} "
-            f"({', '.join(columns)}) SELECT {', '.join(values)} FROM ({new_sql}) AS new "
-            "WHERE true ON CONFLICT DO NOTHING",
-            [*value_params, *params],
-        )
-        return due, cursor.rowcount
+    due, new = _new_reminders(rules, today=today)
+    for reminder in new:
+        reminder.created_at = now
+    if new:
+        Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return due, len(new)
 
 
 def _stale_before(now: datetime) -> datetime:
@@ -554,7 +465,7 @@ def _claim(*, recipient: str, reminder_ids: list[int], claim: str, now: datetime
     """Take the reminders no other delivery holds; returns the ids this claim now owns.
 
     The UPDATE repeats the expected state in its WHERE, so of two deliveries racing for a
-    row only one writes it; SKIP LOCKED (PostgreSQL; SQLite ignores it) spares the wait.
+    row only one writes it; SKIP LOCKED spares the wait.
     """
     stale_before = _stale_before(now)
     with transaction.atomic():
@@ -574,14 +485,22 @@ def _claim(*, recipient: str, reminder_ids: list[int], claim: str, now: datetime
     )
 
 
+def addressee_name(target: Target) -> str:
+    """The state in the active language (pycountry's names), or the body's acronym."""
+    return target.state.localized_name() if target.state else str(target.body)
+
+
 def target_label(target: Target) -> str:
     """'China — A/HRC/25/CRP.1 para 1221 (a)': who, and where the recommendation is written."""
     recommendation = target.recommendation
     document = recommendation.document
     where = (document.symbol or document.title) if document else ""
     if recommendation.paragraph:
-        where = f"{where} para {recommendation.paragraph}".strip()
-    return f"{target.addressee} — {where or recommendation.excerpt(60)}"
+        where = gettext("%(document)s para %(paragraph)s") % {
+            "document": where,
+            "paragraph": recommendation.paragraph,
+        }
+    return f"{addressee_name(target)} — {where.strip() or recommendation.excerpt(60)}"
 
 
 def _digest_item(reminder: Reminder) -> dict:
@@ -590,23 +509,34 @@ def _digest_item(reminder: Reminder) -> dict:
     admin_path = reverse("admin:recommendations_target_change", args=[target.pk])
     return {
         "label": target_label(target),
-        "addressee": str(target.addressee),
+        "addressee": addressee_name(target),
         "symbol": recommendation.document.symbol if recommendation.document else "",
         "paragraph": recommendation.paragraph,
         "excerpt": recommendation.excerpt(EXCERPT_LENGTH),
         "rule": reminder.rule.name,
-        "reason": reminder.reason,
+        "reason": reminder_reason(reminder),
         "admin_url": f"{settings.SITE_URL}{admin_path}",
         "status_url": f"{settings.SITE_URL}/api/recommendations/{recommendation.pk}/status/",
     }
 
 
 def _digest_message(*, recipient: str, reminders: list[Reminder]) -> EmailMultiAlternatives:
+    """The digest, written in the recipient's language: their preference, else English."""
+    with translation.override(recipient_language(recipient)):
+        return _digest_message_in_active_language(recipient=recipient, reminders=reminders)
+
+
+def _digest_message_in_active_language(
+    *, recipient: str, reminders: list[Reminder]
+) -> EmailMultiAlternatives:
     items = [_digest_item(reminder) for reminder in reminders]
     labels = [item["label"] for item in items]
     headline = ", ".join(labels[:SUBJECT_ITEMS])
-    if len(labels) > SUBJECT_ITEMS:
-        headline += f", and {len(labels) - SUBJECT_ITEMS} more"
+    more = len(labels) - SUBJECT_ITEMS
+    if more > 0:
+        headline = ngettext(
+            "%(first)s, and %(count)d more", "%(first)s, and %(count)d more", more
+        ) % {"first": headline, "count": more}
     context = {"items": items, "count": len(items), "headline": headline}
     # One line, whatever the template's line breaks: a header cannot hold a newline.
     subject = " ".join(render_to_string("emails/reminder-digest-subject.txt", context).split())

@@ -6,14 +6,17 @@ and dashboards stay as fast for a thousand recommendations as for ten.
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
+    Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -23,18 +26,25 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from recommendations.calendar import DeadlineFacts
+from recommendations.expressions import DaysBetween
 from recommendations.models import (
     SEARCH_CONFIG,
     Assessment,
     Document,
     Recommendation,
     Response,
+    SustainableDevelopmentGoal,
     Target,
+    UprReview,
+    UprSession,
 )
+from recommendations.status import derive_status
 
 
 def latest_value(model: type[models.Model], field_name: str) -> Subquery:
@@ -54,13 +64,6 @@ def targets_with_latest(targets: QuerySet[Target]) -> QuerySet[Target]:
         latest_response_document=latest_value(Response, "document__symbol"),
         latest_implementation=latest_value(Assessment, "implementation"),
         latest_assessed_on=latest_value(Assessment, "assessed_on"),
-    )
-
-
-def targets_response_overdue(targets: QuerySet[Target], *, today: date) -> QuerySet[Target]:
-    """Targets whose response date has passed with no response recorded."""
-    return targets.filter(response_due__lt=today).exclude(
-        Exists(Response.objects.filter(target=OuterRef("pk")))
     )
 
 
@@ -92,7 +95,7 @@ def recommendations_with_a_target_in(
     PostgreSQL evaluates once and cannot fold back into the walk, and only those
     recommendations are fetched and sorted (0.1 s).
     """
-    if connection.vendor == "postgresql" and _estimated_rows(targets) <= FEW_TARGETS:
+    if _estimated_rows(targets) <= FEW_TARGETS:
         ids = ArraySubquery(targets.order_by().values("recommendation_id"))
         return recommendations.filter(_EqualsAny(F("pk"), ids))
     return recommendations.filter(Exists(targets.filter(recommendation=OuterRef("pk"))))
@@ -117,20 +120,15 @@ def _text_search_query(terms: str) -> SearchQuery:
 
 
 def _text_matches(terms: str) -> Q:
-    """Full-text on PostgreSQL, from the GIN index on the stored vector; containment elsewhere."""
-    if connection.vendor == "postgresql":
-        return Q(search_vector=_text_search_query(terms))
-    return Q(text__icontains=terms)
+    """Full-text, from the GIN index on the stored vector."""
+    return Q(search_vector=_text_search_query(terms))
 
 
 def recommendations_search(
     recommendations: QuerySet[Recommendation], terms: str
 ) -> QuerySet[Recommendation]:
-    """The API's `q`: the text matches; on PostgreSQL annotated with `search_rank`."""
-    recommendations = recommendations.filter(_text_matches(terms))
-    if connection.vendor != "postgresql":
-        return recommendations
-    return recommendations.annotate(
+    """The API's `q`: the text matches, annotated with `search_rank`."""
+    return recommendations.filter(_text_matches(terms)).annotate(
         search_rank=SearchRank(F("search_vector"), _text_search_query(terms))
     )
 
@@ -165,6 +163,13 @@ def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
         "organizations",
         "themes",
         Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
+    ).annotate(
+        # In the page's query, not one more: the codes are all the API shows of them.
+        sdg_codes=ArraySubquery(
+            SustainableDevelopmentGoal.objects.filter(recommendations=OuterRef("pk"))
+            .order_by("code")
+            .values("code")
+        )
     )
     if staff:
         recommendations = recommendations.prefetch_related("owner", "watchers")
@@ -173,16 +178,16 @@ def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
 
 @dataclass(frozen=True)
 class StatusChange:
-    """A change of a target's stored status, as its history recorded it."""
+    """A change of a target's status, dated by when it happened in the world: the date of the
+    response or assessment that made it, or the day after the response due date passed.
+    `recorded_at` is when the tracker stored that status (the target's history), None when
+    it never stored it as such (a due date passed between two writes)."""
 
     target_id: int
     status: str
     previous_status: str | None
-    recorded_at: datetime
-
-    @property
-    def date(self) -> date:
-        return timezone.localdate(self.recorded_at)
+    date: date
+    recorded_at: datetime | None
 
 
 # On one date: what was said, then how far it went, then the status that followed.
@@ -197,31 +202,85 @@ def _event_date(event) -> date:
     return event.date
 
 
-def _status_changes(target_ids: list[int]) -> dict[int, list[StatusChange]]:
-    """Each target's recorded status changes, oldest first; saves that kept it are skipped."""
+def _recorded_statuses(target_ids: list[int]) -> dict[int, list[tuple[str, datetime]]]:
+    """Each target's stored statuses as its history recorded them, oldest first; saves that
+    kept the status are skipped."""
     records = (
         Target.history.filter(id__in=target_ids)
         .order_by("id", "history_date", "history_id")
         .values_list("id", "status", "history_date")
     )
-    changes: dict[int, list[StatusChange]] = defaultdict(list)
+    recorded: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     for target_id, status, recorded_at in records:
-        previous = changes[target_id][-1].status if changes[target_id] else None
-        if status != previous:
-            changes[target_id].append(
-                StatusChange(
-                    target_id=target_id,
-                    status=status,
-                    previous_status=previous,
-                    recorded_at=recorded_at,
-                )
+        if not recorded[target_id] or recorded[target_id][-1][0] != status:
+            recorded[target_id].append((status, recorded_at))
+    return recorded
+
+
+def _latest(rows, day: date, on: str):
+    return max(
+        (row for row in rows if getattr(row, on) <= day),
+        key=lambda row: (getattr(row, on), row.pk),
+        default=None,
+    )
+
+
+def _status_changes(
+    target: Target,
+    *,
+    since: date | None,
+    recorded: list[tuple[str, datetime]],
+    today: date,
+) -> list[StatusChange]:
+    """The target's statuses as the status rule gives them on each day something happened:
+    from `since` (the recommendation's date), at each response and assessment, and the day
+    after the due date passed unanswered. The rule is replayed, not restated."""
+    responses = list(target.responses.all())
+    assessments = list(target.assessments.all())
+    days = {response.date for response in responses}
+    days |= {assessment.assessed_on for assessment in assessments}
+    if target.response_due and target.response_due + timedelta(days=1) <= today:
+        days.add(target.response_due + timedelta(days=1))
+    first_recorded = timezone.localdate(recorded[0][1]) if recorded else today
+    # It starts unanswered: when it was issued, or on its first event if that came earlier.
+    start = min([since or first_recorded, *days])
+    changes: list[StatusChange] = []
+    unmatched = list(recorded)
+    for day, answered in [(start, False), *((day, True) for day in sorted(days))]:
+        response = _latest(responses, day, "date") if answered else None
+        assessment = _latest(assessments, day, "assessed_on") if answered else None
+        status = derive_status(
+            implementation=assessment.implementation if assessment else None,
+            position=response.position if response else None,
+            response_due=target.response_due,
+            today=day,
+        )
+        previous = changes[-1].status if changes else None
+        if status == previous:
+            continue
+        # When the tracker stored it: the next recorded change to this status.
+        recorded_at = None
+        for index, (stored, at) in enumerate(unmatched):
+            if stored == status:
+                recorded_at = at
+                unmatched = unmatched[index + 1 :]
+                break
+        changes.append(
+            StatusChange(
+                target_id=target.pk,
+                status=status,
+                previous_status=previous,
+                date=day,
+                recorded_at=recorded_at,
             )
+        )
     return changes
 
 
 def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
-    """Every target, each with `timeline`: its responses, assessments and recorded status
-    changes in date order.
+    """Every target, each with `timeline`: its responses, assessments and status changes,
+    in the order they happened in the world (a response typed today for an answer of 2011
+    changes the status in 2011; when it was typed stays in the history).
 
     Four queries whatever the number of targets and events: targets, responses,
     assessments, and the targets' history.
@@ -232,14 +291,18 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
             Prefetch("assessments", queryset=Assessment.objects.select_related("source_document")),
         )
     )
-    changes = _status_changes([target.pk for target in targets])
+    recorded = _recorded_statuses([target.pk for target in targets])
+    since = recommendation.issued_on
+    today = timezone.localdate()
     for target in targets:
+        changes = _status_changes(target, since=since, recorded=recorded[target.pk], today=today)
+        events = [*target.responses.all(), *target.assessments.all()]
         target.timeline = sorted(
-            [*target.responses.all(), *target.assessments.all(), *changes[target.pk]],
+            [*events, *changes],
             key=lambda event: (
                 _event_date(event),
                 _TIMELINE_ORDER[type(event)],
-                event.recorded_at if isinstance(event, StatusChange) else event.pk,
+                changes.index(event) if isinstance(event, StatusChange) else event.pk,
             ),
         )
     return targets
@@ -247,7 +310,8 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
 
 def status_summary(targets) -> dict[str, int]:
     """How many targets have each status: the recommendation's status at a glance."""
-    return dict(Counter(target.status for target in targets))
+    today = timezone.localdate()
+    return dict(Counter(target.current_status(today).value for target in targets))
 
 
 def _rows(queryset: QuerySet, key: str, name: str | None = None, **counts) -> list[dict]:
@@ -284,7 +348,8 @@ def recommendation_stats(
 
     `recommendations` and `targets` are what the list's filters matched: the recommendations,
     and those of their targets that meet the target-level filters. Each bucket counts both.
-    Eleven queries, whatever the data.
+    Thirteen queries, whatever the data: eleven counts, then how late the first answers
+    came (answered_late_stats) and the assessments by grade (assessment_grade_counts).
     """
     # Filters may join many-valued relations and repeat rows: count each row once by id. With
     # no filter there is nothing to repeat, and the whole tables are counted as they are.
@@ -359,4 +424,214 @@ def recommendation_stats(
             ),
             key=lambda bucket: bucket["year"],
         ),
+        "answered_late": answered_late_stats(targets=targets),
+        "by_grade": [
+            {
+                "scale": row["scale"],
+                "raw_grade": row["raw_grade"],
+                "implementation": row["implementation"],
+                "count": row["assessments"],
+            }
+            for row in assessment_grade_counts(
+                assessments=Assessment.objects.filter(target__in=targets.order_by().values("pk"))
+                if targets.query.has_filters()
+                else Assessment.objects.all()
+            )
+        ],
     }
+
+
+# The UN calendar: what the due date rules read, late answers, grades.
+
+
+def targets_deadline_facts(
+    targets: QuerySet[Target], *, chunk_size: int = 2000
+) -> Iterator[tuple[dict, DeadlineFacts]]:
+    """Each target's stored due dates with the facts calendar.py computes them from, in one
+    streamed query. A UPR recommendation's session is the one its document's date falls in
+    (the importers date a review's documents by the session's last day), or else the
+    state's latest review before that date."""
+    rows = (
+        targets.alias(dated=Coalesce("recommendation__document__date", "recommendation__issued_on"))
+        .annotate(
+            issuer_kind=F("recommendation__issued_by__kind"),
+            committee=Coalesce(
+                "recommendation__issued_by__acronym", "recommendation__document__body__acronym"
+            ),
+            document_kind=F("recommendation__document__kind"),
+            dated_on=F("dated"),
+            paragraph=F("recommendation__paragraph"),
+            response_by=F("recommendation__document__response_by"),
+            response_within_days=F("recommendation__document__response_within_days"),
+            follow_up_paragraphs=F("recommendation__document__follow_up_paragraphs"),
+            follow_up_within_months=F("recommendation__document__follow_up_within_months"),
+            follow_up_by=F("recommendation__document__follow_up_by"),
+            upr_session_last_day=Coalesce(
+                Subquery(
+                    UprSession.objects.filter(
+                        first_day__lte=OuterRef("dated"), last_day__gte=OuterRef("dated")
+                    ).values("last_day")[:1]
+                ),
+                Subquery(
+                    UprReview.objects.filter(
+                        state=OuterRef("state"), session__first_day__lte=OuterRef("dated")
+                    )
+                    .order_by("-session__number")
+                    .values("session__last_day")[:1]
+                ),
+            ),
+        )
+        .order_by()
+        .values(
+            "pk",
+            "state_id",
+            "response_due",
+            "response_due_rule",
+            "response_due_overridden",
+            "follow_up_due",
+            "follow_up_due_rule",
+            "follow_up_due_overridden",
+            "issuer_kind",
+            "committee",
+            "document_kind",
+            "dated_on",
+            "paragraph",
+            "response_by",
+            "response_within_days",
+            "follow_up_paragraphs",
+            "follow_up_within_months",
+            "follow_up_by",
+            "upr_session_last_day",
+        )
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield (
+            row,
+            DeadlineFacts(
+                addressed_to_state=row["state_id"] is not None,
+                issuer_kind=row["issuer_kind"],
+                committee=row["committee"],
+                document_kind=row["document_kind"],
+                dated=row["dated_on"],
+                paragraph=row["paragraph"] or "",
+                response_by=row["response_by"],
+                response_within_days=row["response_within_days"],
+                follow_up_paragraphs=[str(number) for number in row["follow_up_paragraphs"] or []],
+                follow_up_within_months=row["follow_up_within_months"],
+                follow_up_by=row["follow_up_by"],
+                upr_session_last_day=row["upr_session_last_day"],
+            ),
+        )
+
+
+def late_by_days() -> DaysBetween:
+    """A response's days after its target's response due date, as SQL: `Response.late_by_days`
+    (which gives None rather than zero or less)."""
+    return DaysBetween(F("date"), F("target__response_due"))
+
+
+def responses_answered_late(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses given after their target's response due date."""
+    return responses.filter(date__gt=F("target__response_due"))
+
+
+def responses_answered_in_time(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses given on or before their target's response due date, or with none due."""
+    return responses.filter(
+        Q(target__response_due__isnull=True) | Q(date__lte=F("target__response_due"))
+    )
+
+
+def responses_with_late_by_days(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses annotated `days_late`, as Response.late_by_days() gives it, in the same
+    query."""
+    return responses.annotate(
+        days_late=Case(
+            When(date__gt=F("target__response_due"), then=late_by_days()),
+            default=None,
+            output_field=models.IntegerField(),
+        )
+    )
+
+
+def answered_late_stats(*, targets: QuerySet[Target]) -> dict:
+    """How many addressees with a response due date answered, how many of them late and how
+    late on average (days), in all and per addressee. The answer is a target's first
+    response. One query."""
+    first_answer = Subquery(
+        Response.objects.filter(target=OuterRef("pk")).order_by("date", "pk").values("date")[:1]
+    )
+    late = Q(days_late__gt=0)
+    rows = list(
+        targets.filter(response_due__isnull=False)
+        .alias(first_answer=first_answer)
+        .filter(first_answer__isnull=False)
+        .alias(days_late=DaysBetween(F("first_answer"), F("response_due")))
+        .order_by()
+        .values(addressee=Coalesce("state__code", "body__acronym"))
+        .annotate(
+            answered=Count("pk"),
+            answered_late=Count("pk", filter=late),
+            average_days_late=Avg("days_late", filter=late),
+        )
+        .order_by("addressee")
+    )
+    answered_late = sum(row["answered_late"] for row in rows)
+    days_late = sum((row["average_days_late"] or 0) * row["answered_late"] for row in rows)
+    return {
+        "answered": sum(row["answered"] for row in rows),
+        "answered_late": answered_late,
+        "average_days_late": round(days_late / answered_late, 1) if answered_late else None,
+        "by_addressee": [
+            {
+                **row,
+                "average_days_late": (
+                    round(float(row["average_days_late"]), 1)
+                    if row["average_days_late"] is not None
+                    else None
+                ),
+            }
+            for row in rows
+        ],
+    }
+
+
+def assessments_graded(
+    assessments: QuerySet[Assessment],
+    *,
+    scale: str | None = None,
+    raw_grades: list[str] | None = None,
+    implementations: list[str] | None = None,
+) -> QuerySet[Assessment]:
+    """Assessments by the grade their source gave (on a scale) or by the common level."""
+    if scale:
+        assessments = assessments.filter(scale=scale)
+    if raw_grades:
+        assessments = assessments.filter(raw_grade__in=raw_grades)
+    if implementations:
+        assessments = assessments.filter(implementation__in=implementations)
+    return assessments
+
+
+def targets_with_latest_grade(
+    targets: QuerySet[Target], *, scale: str, raw_grades: list[str]
+) -> QuerySet[Target]:
+    """Targets whose latest assessment gave one of `raw_grades` on `scale`."""
+    return targets_with_latest_in(
+        targets_with_latest_in(targets, Assessment, "scale", [scale]),
+        Assessment,
+        "raw_grade",
+        raw_grades,
+    )
+
+
+def assessment_grade_counts(*, assessments: QuerySet[Assessment]) -> list[dict]:
+    """How many assessments gave each grade of each scale, with the common level it maps to.
+    One query."""
+    return list(
+        assessments.exclude(scale="")
+        .order_by()
+        .values("scale", "raw_grade", "implementation")
+        .annotate(assessments=Count("pk"))
+        .order_by("scale", "raw_grade")
+    )

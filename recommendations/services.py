@@ -1,25 +1,48 @@
-"""Writes. Every path that changes a response, an assessment or a due date comes through here,
-so the stored `Target.status` is refreshed in the same transaction, whoever wrote."""
+"""Writes. Every write of a recommendation, a target, a response or an assessment comes through
+here, from the API, the admin, the importers, the demo loader and the commands alike.
+
+Single writes take validated values as keyword arguments, run `full_clean()`, and keep their
+history through simple_history (the user and change reason given, or the request's user).
+Writers of what a status derives from lock the target row first and derive its status after,
+from a fresh read, in the same transaction: concurrent writers of one target take turns, and
+the last to commit stores the status of everything committed. The importers' bulk writes are
+set-based services here too, with the same locks and the same history conventions."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from recommendations import data_version, selectors
-from recommendations.models import Assessment, Recommendation, Response, Target
+from recommendations import calendar, data_version, selectors
+from recommendations.choices import DeadlineRule, EventKind
+from recommendations.models import (
+    Assessment,
+    Document,
+    Event,
+    GradeMapping,
+    Recommendation,
+    ReminderPreference,
+    Response,
+    State,
+    Target,
+    UprReview,
+    UprSession,
+)
 from recommendations.selectors import latest_value
 from recommendations.status import derive_status
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 RECOMPUTE_BATCH = 5000
+BULK_BATCH = 2000
 
 
 def target_derive_status(*, target: Target, today: date) -> str:
@@ -33,40 +56,102 @@ def target_derive_status(*, target: Target, today: date) -> str:
     )
 
 
-def target_refresh_status(*, target: Target, today: date | None = None) -> bool:
-    """Store the target's status as the rule derives it now; True when it changed."""
+def _history_as(row: models.Model, *, user, change_reason: str | None) -> None:
+    """Who made the change and why, for the history record the next save writes. Without a
+    user, simple_history's middleware names the request's user (the admin's, the API's)."""
+    if user is not None:
+        row._history_user = user
+    if change_reason:
+        row._change_reason = change_reason
+
+
+def targets_lock(*, ids: Iterable[int]) -> dict[int, Target]:
+    """Lock targets (in id order, so two writers of several never deadlock) and read them.
+
+    Every writer of something a status derives from locks the target first and derives after,
+    inside its transaction: concurrent writers of one target take turns, and each one's reads
+    see what the others committed. FOR NO KEY UPDATE serialises them as FOR UPDATE would but,
+    unlike it, does not block inserting rows that merely point at the target (a reminder).
+    """
+    locked = Target.objects.select_for_update(no_key=True).filter(pk__in=set(ids)).order_by("pk")
+    return {target.pk: target for target in locked}
+
+
+def _target_lock(pk: int) -> Target:
+    return Target.objects.select_for_update(no_key=True).get(pk=pk)
+
+
+def _target_status_store(
+    *, target: Target, today: date | None, user=None, change_reason: str | None = None
+) -> bool:
+    """Store a locked target's status as the rule derives it from a fresh read; True when it
+    changed. The change has its history record, like any other."""
     status = target_derive_status(target=target, today=today or timezone.localdate())
     if status == target.status:
         return False
     target.status = status
+    _history_as(target, user=user, change_reason=change_reason)
     target.save(update_fields=["status"])
     return True
 
 
-def recommendation_refresh_statuses(
-    *, recommendation: Recommendation, today: date | None = None
-) -> int:
-    return sum(
-        target_refresh_status(target=target, today=today) for target in recommendation.targets.all()
-    )
-
-
 @transaction.atomic
-def row_save(*, row: ModelT, relations: dict[str, Iterable[models.Model]] | None = None) -> ModelT:
-    """Validate and save one row, then set the many-to-many relations given (others stay)."""
+def target_refresh_status(
+    *, target: Target, today: date | None = None, user=None, change_reason: str | None = None
+) -> bool:
+    """Store the target's status as the rule derives it now; True when it changed."""
+    locked = _target_lock(target.pk)
+    changed = _target_status_store(
+        target=locked, today=today, user=user, change_reason=change_reason
+    )
+    target.status = locked.status
+    return changed
+
+
+def _split_relations(model: type[models.Model], fields: dict) -> tuple[dict, dict]:
+    """Plain fields and many-to-many relations, which are set once the row has its id."""
+    many_to_many = {field.name for field in model._meta.many_to_many}
+    relations = {name: fields.pop(name) for name in list(fields) if name in many_to_many}
+    return fields, relations
+
+
+def _row_write(
+    row: ModelT, *, fields: dict, relations: dict, user, change_reason: str | None
+) -> ModelT:
+    for name, value in fields.items():
+        setattr(row, name, value)
     row.full_clean()
+    _history_as(row, user=user, change_reason=change_reason)
     row.save()
-    for name, objects in (relations or {}).items():
+    for name, objects in relations.items():
         getattr(row, name).set(objects)
     return row
 
 
 @transaction.atomic
-def recommendation_save(
-    *, recommendation: Recommendation, relations: dict[str, Iterable[models.Model]] | None = None
-) -> Recommendation:
-    """Save a recommendation with its relations; it must keep an issuer."""
-    relations = relations or {}
+def row_create(
+    *, model: type[ModelT], user=None, change_reason: str | None = None, **fields
+) -> ModelT:
+    """Validate and create a row of reference data (a body, a document, ...) with its
+    many-to-many relations."""
+    fields, relations = _split_relations(model, fields)
+    return _row_write(
+        model(), fields=fields, relations=relations, user=user, change_reason=change_reason
+    )
+
+
+@transaction.atomic
+def row_update(*, row: ModelT, user=None, change_reason: str | None = None, **fields) -> ModelT:
+    """Validate and save the fields given of a row of reference data; relations given are set,
+    others stay."""
+    fields, relations = _split_relations(type(row), fields)
+    return _row_write(
+        row, fields=fields, relations=relations, user=user, change_reason=change_reason
+    )
+
+
+def _recommendation_issuers_check(recommendation: Recommendation, relations: dict) -> None:
+    """A recommendation must keep an issuer, whichever of its issuers the write changes."""
 
     def issuers(name: str) -> list:
         if name in relations:
@@ -78,53 +163,226 @@ def recommendation_save(
         recommending_states=issuers("recommending_states"),
         organizations=issuers("organizations"),
     )
-    return row_save(row=recommendation, relations=relations)
 
 
 @transaction.atomic
-def target_save(*, target: Target, today: date | None = None) -> Target:
-    target.full_clean()
-    target.save()
-    target_refresh_status(target=target, today=today)
+def recommendation_create(
+    *, user=None, change_reason: str | None = None, **fields
+) -> Recommendation:
+    """Create a recommendation with its relations (recommending states, themes, ...)."""
+    fields, relations = _split_relations(Recommendation, fields)
+    recommendation = Recommendation(**fields)
+    _recommendation_issuers_check(recommendation, relations)
+    return _row_write(
+        recommendation, fields={}, relations=relations, user=user, change_reason=change_reason
+    )
+
+
+@transaction.atomic
+def recommendation_update(
+    *, recommendation: Recommendation, user=None, change_reason: str | None = None, **fields
+) -> Recommendation:
+    """Change the fields given; relations given are set, others stay."""
+    fields, relations = _split_relations(Recommendation, fields)
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    _recommendation_issuers_check(recommendation, relations)
+    return _row_write(
+        recommendation, fields={}, relations=relations, user=user, change_reason=change_reason
+    )
+
+
+@transaction.atomic
+def recommendation_delete(*, recommendation: Recommendation, user=None) -> None:
+    """Delete a recommendation with its targets and what they answered."""
+    _history_as(recommendation, user=user, change_reason=None)
+    recommendation.delete()
+
+
+@transaction.atomic
+def target_create(
+    *,
+    recommendation: Recommendation,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Target:
+    """A new addressee: nothing answered yet, so its status comes from its due date alone.
+
+    A due date given is the editor's and overrides the UN calendar's rule; a date not given
+    is computed by the rule (calendar.py), in the same transaction."""
+    given = _due_dates_given_by_editor(fields)
+    target = Target(recommendation=recommendation, **fields)
+    target.status = derive_status(
+        implementation=None,
+        position=None,
+        response_due=target.response_due,
+        today=today or timezone.localdate(),
+    )
+    _row_write(target, fields={}, relations={}, user=user, change_reason=change_reason)
+    if len(given) < len(DEADLINES):
+        created = Target.objects.filter(pk=target.pk)
+        if target_deadlines_initialize(targets=created):
+            target_statuses_initialize(targets=created, today=today)
+        target.refresh_from_db()
     return target
 
 
 @transaction.atomic
-def response_save(*, response: Response, today: date | None = None) -> Response:
-    response.full_clean()
-    response.save()
-    target_refresh_status(target=response.target, today=today)
-    return response
+def target_update(
+    *,
+    target: Target,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Target:
+    """Change a target's addressee or due dates; its status is derived again in the same save.
 
-
-def response_create(*, target: Target, today: date | None = None, **fields) -> Response:
-    return response_save(response=Response(target=target, **fields), today=today)
+    A due date changed here is the editor's: it overrides the rule, and recomputing keeps it.
+    `<date>_overridden=False` with the date unchanged hands the date back to the rule."""
+    locked = _target_lock(target.pk)
+    released = _due_dates_released(locked, fields)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = target_derive_status(target=locked, today=today or timezone.localdate())
+    _row_write(locked, fields={}, relations={}, user=user, change_reason=change_reason)
+    if released:
+        target_deadlines_recompute(
+            targets=Target.objects.filter(pk=locked.pk),
+            today=today,
+            user=user,
+            change_reason=change_reason or "Due date handed back to the rule",
+        )
+        locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
-def response_delete(*, response: Response, today: date | None = None) -> None:
-    target = response.target
-    response.delete()
-    target_refresh_status(target=target, today=today)
+def target_delete(*, target: Target, user=None) -> None:
+    _history_as(target, user=user, change_reason=None)
+    target.delete()
+
+
+AnswerT = TypeVar("AnswerT", Response, Assessment)
+
+
+def _answer_create(
+    model: type[AnswerT], *, target: Target, today, user, change_reason, fields: dict
+) -> AnswerT:
+    if model is Assessment:
+        fields = _assessment_grade_mapped(fields, assessment=None)
+    locked = _target_lock(target.pk)
+    answer = _row_write(
+        model(target=locked),
+        fields=fields,
+        relations={},
+        user=user,
+        change_reason=change_reason,
+    )
+    _target_status_store(target=locked, today=today, user=user, change_reason=change_reason)
+    return answer
+
+
+def _answer_update(answer: AnswerT, *, today, user, change_reason, fields: dict) -> AnswerT:
+    if isinstance(answer, Assessment):
+        fields = _assessment_grade_mapped(fields, assessment=answer)
+    # Moved to another target (the admin allows it), both targets' statuses change.
+    targets = {answer.target_id, getattr(fields.get("target"), "pk", answer.target_id)}
+    locked = targets_lock(ids=targets)
+    _row_write(answer, fields=fields, relations={}, user=user, change_reason=change_reason)
+    for target in locked.values():
+        _target_status_store(target=target, today=today, user=user, change_reason=change_reason)
+    return answer
+
+
+def _answer_delete(answer: Response | Assessment, *, today, user, change_reason) -> None:
+    locked = _target_lock(answer.target_id)
+    _history_as(answer, user=user, change_reason=change_reason)
+    answer.delete()
+    _target_status_store(target=locked, today=today, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def assessment_save(*, assessment: Assessment, today: date | None = None) -> Assessment:
-    assessment.full_clean()
-    assessment.save()
-    target_refresh_status(target=assessment.target, today=today)
-    return assessment
-
-
-def assessment_create(*, target: Target, today: date | None = None, **fields) -> Assessment:
-    return assessment_save(assessment=Assessment(target=target, **fields), today=today)
+def response_create(
+    *,
+    target: Target,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Response:
+    """Record what an addressee said; the target's status is derived again under its lock."""
+    return _answer_create(
+        Response, target=target, today=today, user=user, change_reason=change_reason, fields=fields
+    )
 
 
 @transaction.atomic
-def assessment_delete(*, assessment: Assessment, today: date | None = None) -> None:
-    target = assessment.target
-    assessment.delete()
-    target_refresh_status(target=target, today=today)
+def response_update(
+    *,
+    response: Response,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Response:
+    return _answer_update(
+        response, today=today, user=user, change_reason=change_reason, fields=fields
+    )
+
+
+@transaction.atomic
+def response_delete(
+    *, response: Response, today: date | None = None, user=None, change_reason: str | None = None
+) -> None:
+    _answer_delete(response, today=today, user=user, change_reason=change_reason)
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    target: Target,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Assessment:
+    """Record how far a target is implemented; its status is derived again under its lock."""
+    return _answer_create(
+        Assessment,
+        target=target,
+        today=today,
+        user=user,
+        change_reason=change_reason,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    assessment: Assessment,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+    **fields,
+) -> Assessment:
+    return _answer_update(
+        assessment, today=today, user=user, change_reason=change_reason, fields=fields
+    )
+
+
+@transaction.atomic
+def assessment_delete(
+    *,
+    assessment: Assessment,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = None,
+) -> None:
+    _answer_delete(assessment, today=today, user=user, change_reason=change_reason)
 
 
 def target_status_drift(
@@ -171,26 +429,34 @@ def target_statuses_recompute(
 
     Returns how many differ (fixed unless dry_run). Changed rows are written in batches with
     their history, so a status that changes because a date passed shows in the target's
-    history like any other change.
+    history like any other change. Each batch is locked and derived again before it is
+    written, as every other writer of a status does.
     """
-    drift = target_status_drift(today=today or timezone.localdate(), targets=targets)
-    changed = sum(len(ids) for ids in drift.values())
-    if dry_run or not changed:
-        return changed
-    for status, ids in drift.items():
-        for start in range(0, len(ids), RECOMPUTE_BATCH):
-            with transaction.atomic():
-                batch = list(Target.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]))
-                for target in batch:
-                    target.status = status
-                bulk_update_with_history(
-                    batch,
-                    Target,
-                    ["status"],
-                    default_change_reason=change_reason,
-                    default_user=user,
-                )
-                data_version.data_changed()
+    today = today or timezone.localdate()
+    drift = target_status_drift(today=today, targets=targets)
+    ids = sorted(pk for pks in drift.values() for pk in pks)
+    if dry_run or not ids:
+        return len(ids)
+    changed = 0
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            # Locked, then derived again: a writer may have committed since the first read.
+            locked = targets_lock(ids=ids[start : start + RECOMPUTE_BATCH])
+            fresh = target_status_drift(today=today, targets=Target.objects.filter(pk__in=locked))
+            batch = []
+            for status, pks in fresh.items():
+                for pk in pks:
+                    locked[pk].status = status
+                    batch.append(locked[pk])
+            bulk_update_with_history(
+                batch,
+                Target,
+                ["status"],
+                default_change_reason=change_reason,
+                default_user=user,
+            )
+            changed += len(batch)
+            data_version.data_changed()
     return changed
 
 
@@ -209,6 +475,96 @@ def target_statuses_initialize(*, targets: QuerySet[Target], today: date | None 
             batch = ids[start : start + RECOMPUTE_BATCH]
             Target.objects.filter(pk__in=batch).update(status=status)
             history.objects.filter(id__in=batch, history_type="+").update(status=status)
+
+
+@dataclass(frozen=True)
+class BulkHistory:
+    """Who wrote a bulk write, why and when: every history record it adds says so, as
+    `_history_as` says it for single writes."""
+
+    user: object = None
+    change_reason: str | None = None
+    date: datetime | None = None
+
+    def options(self) -> dict:
+        return {
+            "batch_size": BULK_BATCH,
+            "default_user": self.user,
+            "default_change_reason": self.change_reason,
+            "default_date": self.date,
+        }
+
+
+def rows_bulk_create(
+    model: type[ModelT], *, rows: list[dict], history: BulkHistory
+) -> list[ModelT]:
+    """Create rows from field values (validated by the importer's parsers), in batches, each
+    with its creation history record; returns them in order, with their ids.
+
+    Set-based: no full_clean() per row, whose foreign-key checks would cost a query each.
+    A target's due date given without its rule is the imported file's.
+    """
+    if model is Target:
+        rows = [_imported_due_date_rules(values) for values in rows]
+    created = [model(**values) for values in rows]
+    bulk_create_with_history(created, model, **history.options())
+    return created
+
+
+def rows_bulk_update(
+    model: type[ModelT], *, rows: list[ModelT], fields: list[str], history: BulkHistory
+) -> None:
+    """Write `fields` of rows read and changed by an import, in batches, with their history.
+
+    Targets' due dates an editor set are kept: an import never overwrites them."""
+    if model is Target:
+        fields = _due_dates_overridden_kept(rows, fields)
+    bulk_update_with_history(rows, model, fields, **history.options())
+
+
+def recommendation_relations_bulk_add(*, name: str, pairs: Iterable[tuple[int, int]]) -> None:
+    """Add (recommendation id, related id) rows to a many-to-many relation of recommendations
+    (recommending states, themes, ...), in batches; what is there stays."""
+    field = Recommendation._meta.get_field(name)
+    through = field.remote_field.through
+    column = f"{field.m2m_reverse_field_name()}_id"
+    through.objects.bulk_create(
+        [through(**{"recommendation_id": pk, column: other}) for pk, other in sorted(pairs)],
+        batch_size=BULK_BATCH,
+    )
+
+
+def targets_lock_for_bulk_write(*, recommendation_ids: Iterable[int]) -> list[Target]:
+    """The targets of these recommendations, locked (in id order) for a bulk write of their
+    due dates, responses and assessments; their statuses are derived after, by
+    `target_statuses_after_bulk_write`, in the same transaction."""
+    return list(
+        Target.objects.select_for_update(no_key=True)
+        .filter(recommendation_id__in=recommendation_ids)
+        .order_by("pk")
+    )
+
+
+def target_statuses_after_bulk_write(
+    *, created: Iterable[int], touched: Iterable[int], history: BulkHistory
+) -> None:
+    """Derive the statuses of the targets a bulk write created, and of the existing ones it
+    touched (locked by `targets_lock_for_bulk_write`), from a fresh read."""
+    created, touched = list(created), list(touched)
+    if created:
+        target_deadlines_initialize(targets=Target.objects.filter(pk__in=created))
+        target_statuses_initialize(targets=Target.objects.filter(pk__in=created))
+    if touched:
+        target_deadlines_recompute(
+            targets=Target.objects.filter(pk__in=touched),
+            change_reason=history.change_reason,
+            user=history.user,
+        )
+        target_statuses_recompute(
+            targets=Target.objects.filter(pk__in=touched),
+            change_reason=history.change_reason,
+            user=history.user,
+        )
 
 
 def row_upsert(model: type[ModelT], *, lookup: dict, values: dict) -> tuple[ModelT, str]:
@@ -246,6 +602,17 @@ def m2m_set(manager, objects: Iterable[models.Model]) -> bool:
 DASHBOARD_STATS = "stats"
 
 
+def preference_language_set(*, user, language: str) -> ReminderPreference:
+    """Store `user`'s preferred language (a code of settings.LANGUAGES, or "" for none)."""
+    preference = ReminderPreference.objects.filter(user=user).first() or ReminderPreference(
+        user=user
+    )
+    preference.language = language
+    preference.full_clean()
+    preference.save()
+    return preference
+
+
 def dashboard_stats_warm() -> None:
     """Compute the unfiltered dashboard counts if the last write made them stale, so the
     next visitor does not wait for eleven aggregates over every row."""
@@ -256,3 +623,302 @@ def dashboard_stats_warm() -> None:
             recommendations=Recommendation.objects.all(), targets=Target.objects.all()
         ),
     )
+
+
+# The UN calendar: due dates computed by the rules of calendar.py, each with its rule's name;
+# an editor's date overrides the rule and is kept by every recomputation and import.
+
+DEADLINES = {
+    "response_due": calendar.response_deadline,
+    "follow_up_due": calendar.follow_up_deadline,
+}
+DEADLINE_FIELDS = [
+    field for name in DEADLINES for field in (name, f"{name}_rule", f"{name}_overridden")
+]
+# Rules computed from the calendar: a date of theirs goes when the rule no longer applies. A
+# date an import gave (or one from before the rules) stays until a rule gives one.
+COMPUTED_RULES = frozenset(DeadlineRule) - {DeadlineRule.EDITOR, DeadlineRule.IMPORTED}
+
+
+def _due_dates_given_by_editor(fields: dict) -> set[str]:
+    """Mark the due dates given to a new target as the editor's; returns their names."""
+    given = {name for name in DEADLINES if fields.get(name)}
+    for name in DEADLINES:
+        fields.pop(f"{name}_rule", None)
+        fields[f"{name}_overridden"] = name in given
+        if name in given:
+            fields[f"{name}_rule"] = DeadlineRule.EDITOR
+    return given
+
+
+def _due_dates_released(target: Target, fields: dict) -> list[str]:
+    """Sort an editor's change of a target's due dates: a changed date overrides the rule
+    (set in `fields`); an override unticked with the date unchanged is released. Returns
+    the released dates' names."""
+    released = []
+    for name in DEADLINES:
+        fields.pop(f"{name}_rule", None)
+        if name in fields and fields[name] != getattr(target, name):
+            fields[f"{name}_overridden"] = True
+            fields[f"{name}_rule"] = DeadlineRule.EDITOR if fields[name] else ""
+        elif fields.get(f"{name}_overridden") is False and getattr(target, f"{name}_overridden"):
+            released.append(name)
+    return released
+
+
+def _deadline_changes(targets: QuerySet[Target]) -> dict[int, dict]:
+    """{target id: {field: value}} for the targets whose due dates the rules now set
+    otherwise; overridden dates are left out. One query, streamed."""
+    changes: dict[int, dict] = {}
+    for row, facts in selectors.targets_deadline_facts(targets, chunk_size=RECOMPUTE_BATCH):
+        values = {}
+        for name, rule in DEADLINES.items():
+            if row[f"{name}_overridden"]:
+                continue
+            deadline = rule(facts)
+            if deadline:
+                new = (deadline.due, deadline.rule.value)
+            elif row[f"{name}_rule"] in COMPUTED_RULES:
+                new = (None, "")
+            else:
+                continue
+            if (row[name], row[f"{name}_rule"]) != new:
+                values[name], values[f"{name}_rule"] = new
+        if values:
+            changes[row["pk"]] = values
+    return changes
+
+
+def target_deadlines_initialize(*, targets: QuerySet[Target]) -> set[int]:
+    """Compute the due dates of targets created in the running transaction, set-based, and
+    write them into the targets and their creation history records, as
+    `target_statuses_initialize` does with statuses. Returns the ids of those whose response
+    due date was set (their status must be derived again)."""
+    changes = _deadline_changes(targets)
+    ids = sorted(changes)
+    history = Target.history.model
+    fields = [field for field in DEADLINE_FIELDS if not field.endswith("_overridden")]
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        batch = ids[start : start + RECOMPUTE_BATCH]
+        rows = list(Target.objects.filter(pk__in=batch))
+        records = list(history.objects.filter(id__in=batch, history_type="+"))
+        for row in [*rows, *records]:
+            for name, value in changes[row.pk if isinstance(row, Target) else row.id].items():
+                setattr(row, name, value)
+        Target.objects.bulk_update(rows, fields, batch_size=BULK_BATCH)
+        history.objects.bulk_update(records, fields, batch_size=BULK_BATCH)
+    return {pk for pk, values in changes.items() if "response_due" in values}
+
+
+def target_deadlines_recompute(
+    *,
+    targets: QuerySet[Target] | None = None,
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = "Deadlines recomputed",
+    dry_run: bool = False,
+) -> int:
+    """Compute every target's due dates again (or those of `targets`), set-based: one query
+    reads them with what the rules read, then each batch is locked, read again (an editor
+    may have set a date since) and written with its history, a fixed number of queries per
+    batch. Dates an editor set are kept. Statuses follow the response due dates. Returns how
+    many targets changed (would change, with dry_run)."""
+    targets = Target.objects.all() if targets is None else targets
+    ids = sorted(_deadline_changes(targets))
+    if dry_run or not ids:
+        return len(ids)
+    changed = 0
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            locked = targets_lock(ids=ids[start : start + RECOMPUTE_BATCH])
+            fresh = _deadline_changes(Target.objects.filter(pk__in=locked))
+            batch = []
+            for pk, values in sorted(fresh.items()):
+                for name, value in values.items():
+                    setattr(locked[pk], name, value)
+                batch.append(locked[pk])
+            bulk_update_with_history(
+                batch,
+                Target,
+                [field for field in DEADLINE_FIELDS if not field.endswith("_overridden")],
+                batch_size=BULK_BATCH,
+                default_change_reason=change_reason,
+                default_user=user,
+            )
+            due_changed = [pk for pk, values in fresh.items() if "response_due" in values]
+            if due_changed:
+                target_statuses_recompute(
+                    targets=Target.objects.filter(pk__in=due_changed),
+                    today=today,
+                    change_reason=change_reason or "Status recomputed",
+                    user=user,
+                )
+            changed += len(batch)
+            data_version.data_changed()
+    return changed
+
+
+def _imported_due_date_rules(values: dict) -> dict:
+    values = dict(values)
+    for name in DEADLINES:
+        if values.get(name) and not values.get(f"{name}_rule"):
+            values[f"{name}_rule"] = DeadlineRule.IMPORTED
+    return values
+
+
+def _due_dates_overridden_kept(rows: list[Target], fields: list[str]) -> list[str]:
+    """The guard of the importers' bulk writes of targets: a due date an editor set is put
+    back as stored (the row read may have been changed in memory); a date the import changes
+    records that the file gave it. Returns the fields to write. One query."""
+    names = [name for name in DEADLINES if name in fields]
+    if not names or not rows:
+        return fields
+    stored = {
+        row["pk"]: row
+        for row in Target.objects.filter(pk__in=[row.pk for row in rows]).values(
+            "pk", *DEADLINE_FIELDS
+        )
+    }
+    for row in rows:
+        for name in names:
+            before = stored[row.pk]
+            if before[f"{name}_overridden"]:
+                setattr(row, name, before[name])
+                setattr(row, f"{name}_rule", before[f"{name}_rule"])
+                setattr(row, f"{name}_overridden", True)
+            elif getattr(row, name) != before[name] and f"{name}_rule" not in fields:
+                setattr(row, f"{name}_rule", DeadlineRule.IMPORTED if getattr(row, name) else "")
+    return [*fields, *(f"{name}_rule" for name in names if f"{name}_rule" not in fields)]
+
+
+@transaction.atomic
+def document_follow_up_apply(
+    *,
+    document: Document,
+    text: str | list[str],
+    today: date | None = None,
+    user=None,
+    change_reason: str | None = "Follow-up paragraphs read from the document",
+) -> calendar.FollowUpRequest | None:
+    """Read the follow-up request of concluding observations (their text, or their list of
+    paragraphs), store the paragraphs and the period or date it names on the document, and
+    compute the follow-up due dates of the document's targets. None when it asks nothing."""
+    request = calendar.follow_up_request(text)
+    if request is None:
+        return None
+    row_update(
+        row=document,
+        user=user,
+        change_reason=change_reason,
+        follow_up_paragraphs=request.paragraphs,
+        follow_up_within_months=request.within_months,
+        follow_up_by=request.by,
+    )
+    target_deadlines_recompute(
+        targets=Target.objects.filter(recommendation__document=document),
+        today=today,
+        user=user,
+        change_reason=change_reason,
+    )
+    return request
+
+
+def _assessment_grade_mapped(fields: dict, *, assessment: Assessment | None) -> dict:
+    """An assessment graded on a scale takes its common level from the grade's mapping: a
+    treaty body's 'B' is partially implemented. An implementation given that contradicts the
+    grade is refused; the grade is stored as the mapping spells it."""
+    if "scale" not in fields and "raw_grade" not in fields:
+        return fields
+    scale = fields.get("scale", assessment.scale if assessment else "")
+    raw_grade = (fields.get("raw_grade", assessment.raw_grade if assessment else "") or "").strip()
+    if not scale and not raw_grade:
+        return fields
+    if not scale or not raw_grade:
+        missing = "scale" if not scale else "raw_grade"
+        raise ValidationError({missing: "Give the scale and the grade together."})
+    mapping = GradeMapping.objects.filter(scale=scale, raw_grade__iexact=raw_grade).first()
+    if mapping is None:
+        grades = GradeMapping.objects.filter(scale=scale).values_list("raw_grade", flat=True)
+        raise ValidationError(
+            {"raw_grade": f"Not a grade of this scale; its grades are: {', '.join(grades)}."}
+        )
+    implementation = fields.get("implementation")
+    given = implementation and implementation != (assessment.implementation if assessment else None)
+    if given and implementation != mapping.implementation:
+        raise ValidationError(
+            {
+                "implementation": (
+                    f"Grade {mapping.raw_grade} means {mapping.get_implementation_display()}."
+                )
+            }
+        )
+    return {
+        **fields,
+        "scale": scale,
+        "raw_grade": mapping.raw_grade,
+        "implementation": mapping.implementation,
+    }
+
+
+@transaction.atomic
+def upr_review_create(*, state: State, session: UprSession, source: str = "", user=None):
+    """Record a state's review at a session, and refresh its calendar events."""
+    review = row_create(model=UprReview, state=state, session=session, source=source, user=user)
+    upr_events_refresh(states=[state])
+    return review
+
+
+@transaction.atomic
+def upr_events_refresh(*, states: Iterable[State] | None = None) -> int:
+    """For each state with a UPR review since the second cycle (or each of `states`): an
+    event for its next review, dated by that session's first day (estimated when the session
+    is), and one for the mid-term report of its last review. Kept up to date by their
+    session and state, so running it again writes nothing. Returns the events written."""
+    reviews = UprReview.objects.select_related("state", "session").order_by(
+        "state_id", "-session__number"
+    )
+    if states is not None:
+        reviews = reviews.filter(state__in=[state.pk for state in states])
+    latest: dict[int, UprReview] = {}
+    for review in reviews:
+        latest.setdefault(review.state_id, review)
+    sessions = {session.number: session for session in UprSession.objects.all()}
+    written = 0
+    for review in latest.values():
+        last = review.session
+        planned = []
+        number = calendar.upr_next_review_session(last.number, last.cycle)
+        if number in sessions:
+            upcoming = sessions[number]
+            planned.append(
+                (
+                    EventKind.REVIEW,
+                    upcoming,
+                    upcoming.first_day,
+                    upcoming.estimated,
+                    f"{review.state}: Universal Periodic Review, session {number} "
+                    f"(cycle {upcoming.cycle})",
+                )
+            )
+        planned.append(
+            (
+                EventKind.DEADLINE,
+                last,
+                calendar.upr_mid_term_due(last.last_day),
+                last.estimated,
+                f"{review.state}: UPR mid-term report on the review of session {last.number}",
+            )
+        )
+        for kind, session, day, estimated, name in planned:
+            event = Event.objects.filter(
+                kind=kind, upr_session=session, states=review.state
+            ).first()
+            values = {"name": name, "date": day, "estimated": estimated}
+            if event is None:
+                event = row_create(model=Event, kind=kind, upr_session=session, **values)
+                event.states.set([review.state])
+                written += 1
+            elif any(getattr(event, key) != value for key, value in values.items()):
+                row_update(row=event, **values)
+                written += 1
+    return written

@@ -1,5 +1,4 @@
 import importlib
-import os
 import uuid
 
 import pytest
@@ -9,19 +8,36 @@ from django.db.migrations import RunPython
 
 from tests.factories import EditorFactory, UserFactory
 from tests.smtp import SMTPServer
+from tracker import catalogues
 from tracker.celery import app as celery_app
 
 
-def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests skip on SQLite, except where CI demands PostgreSQL: there they fail."""
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("REQUIRE_POSTGRES") == "true":
-        raise pytest.UsageError("REQUIRE_POSTGRES=true but DATABASE_URL is not PostgreSQL")
-    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+def pytest_configure(config):
+    """The catalogues compiled from the .po files as they are now, as `make test` does: a
+    bare `pytest` after editing a translation must not test a stale .mo."""
+    catalogues.compile_all()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """No autovacuum on the test database, so the planner always estimates from the tables'
+    size on disk, as for tables never analyzed.
+
+    Tests fill tables and empty them again hundreds of times. Left to autovacuum, a table was
+    sometimes analyzed between two tests with pages but no live row; the planner then
+    expected one row whatever it held, and the stats' nested subqueries over a hundred
+    recommendations ran for minutes. (Analyzing every table once instead made the foreign
+    key checks of a large import test scan whole tables, row after row.)"""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            DO $$ DECLARE t record; BEGIN
+              FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('ALTER TABLE %I SET (autovacuum_enabled = false)', t.tablename);
+              END LOOP;
+            END $$
+            """
+        )
 
 
 # The data migrations: the states, the Editors group and its permissions, the default reminder
@@ -35,6 +51,7 @@ DATA_MIGRATIONS = [
     "0009_upr_info_state_names",
     "0013_editors_import_permissions",
     "0015_data_version_paragraph_index",
+    "0019_upr_calendar_and_grade_mappings",
 ]
 
 

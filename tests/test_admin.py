@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -175,7 +176,6 @@ def test_the_changelist_searches_the_text_and_the_paragraph(editor_client):
     assert list(by_paragraph.context["cl"].result_list) == [paragraph]
 
 
-@pytest.mark.postgres
 def test_the_changelist_search_finds_other_forms_of_a_word_on_postgresql(editor_client):
     wanted = RecommendationFactory(text="Stop forcibly repatriating refugees.")
     RecommendationFactory(text="Release the detainees.")
@@ -341,3 +341,40 @@ def test_a_filtered_changelist_counts_only_the_rows_that_match(editor_client, ad
     counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
     assert counts
     assert all("WHERE" in sql for sql in counts)
+
+
+def test_the_status_filters_list_a_response_that_became_overdue_since_it_was_stored(
+    editor_client,
+):
+    with time_machine.travel(date(2026, 11, 23), tick=False):
+        overdue = TargetFactory(response_due=date(2026, 11, 23))
+        awaiting = TargetFactory(response_due=date(2026, 12, 31))
+    targets = reverse("admin:recommendations_target_changelist")
+    recommendations = reverse("admin:recommendations_recommendation_changelist")
+
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        by_status = editor_client.get(targets, {"status": "response_overdue"})
+        awaiting_ones = editor_client.get(targets, {"status": "awaiting_response"})
+        by_addressee = editor_client.get(recommendations, {"addressee_status": "response_overdue"})
+
+    assert Target.objects.get(pk=overdue.pk).status == TargetStatus.AWAITING_RESPONSE
+    assert list(by_status.context["cl"].result_list) == [overdue]
+    assert "Response overdue" in by_status.content.decode()
+    assert list(awaiting_ones.context["cl"].result_list) == [awaiting]
+    assert list(by_addressee.context["cl"].result_list) == [overdue.recommendation]
+    assert "CHN: Response overdue" in by_addressee.content.decode()
+
+
+def test_a_body_cannot_become_the_parent_of_its_own_parent(editor_client):
+    un = BodyFactory(acronym="UN", kind="office")
+    hrc = BodyFactory(acronym="HRC", kind="charter_body", parent=un)
+
+    response = editor_client.post(
+        reverse("admin:recommendations_body_change", args=[un.pk]),
+        {"acronym": "UN", "name": un.name, "kind": "office", "parent": str(hrc.pk)},
+    )
+
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    un.refresh_from_db()
+    assert un.parent is None

@@ -1,8 +1,11 @@
+import importlib
+import json
 from datetime import date
 
 import pytest
 from django.core.management import call_command
 
+from recommendations.demo.seed_case import SEED_CASE
 from recommendations.models import (
     Body,
     Document,
@@ -89,3 +92,14 @@ def test_the_demo_names_real_documents_and_bodies():
     } <= symbols
     assert Body.objects.get(acronym="OHCHR-Seoul").parent.acronym == "OHCHR"
     assert State.objects.count() >= 190
+
+
+def test_the_demo_and_the_data_migration_give_bodies_the_same_korean_and_chinese_names():
+    """New installations take the names from the demo data, older ones from migration 0018."""
+    names = importlib.import_module("recommendations.migrations.0022_body_names_ko_zh").NAMES
+    bodies = json.loads(SEED_CASE.read_text(encoding="utf-8"))["bodies"]
+
+    assert {
+        body["acronym"]: (body["name_ko"], body["name_zh_hans"], body["name_source"])
+        for body in bodies
+    } == names

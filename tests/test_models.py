@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from recommendations.models import Recommendation, State, Target, normalize_name
+from recommendations import services
+from recommendations.models import Body, Recommendation, State, Target, normalize_name
 from tests.factories import BodyFactory, DocumentFactory, RecommendationFactory, state
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,6 @@ def test_a_target_with_neither_a_state_nor_a_body_names_the_field():
     assert "state" in error.value.message_dict
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize("addressee", ["both", "neither"])
 def test_the_database_refuses_a_target_with_both_or_neither(addressee):
     recommendation = RecommendationFactory()
@@ -105,3 +105,67 @@ def test_one_recommending_state_is_issuer_enough():
 )
 def test_names_as_un_documents_and_upr_info_write_them_find_their_state(written, code):
     assert State.objects.by_name()[normalize_name(written)].code == code
+
+
+def test_a_body_that_would_be_its_own_grandparent_names_the_parent():
+    un = BodyFactory(acronym="UN")
+    hrc = BodyFactory(acronym="HRC", parent=un)
+    un.parent = hrc
+
+    with pytest.raises(ValidationError) as error:
+        un.full_clean()
+
+    assert list(error.value.message_dict) == ["parent"]
+
+
+def test_a_reiteration_that_closes_a_cycle_names_reiterates():
+    first = RecommendationFactory()
+    second = RecommendationFactory(reiterates=first)
+    third = RecommendationFactory(reiterates=second)
+    first.reiterates = third
+
+    with pytest.raises(ValidationError) as error:
+        first.full_clean()
+
+    assert list(error.value.message_dict) == ["reiterates"]
+
+
+def test_a_cycle_stored_before_the_check_does_not_block_other_rows(django_assert_max_num_queries):
+    first, second = RecommendationFactory(), RecommendationFactory()
+    # Written around the validation, as a bulk import could.
+    Recommendation.objects.filter(pk=first.pk).update(reiterates=second)
+    Recommendation.objects.filter(pk=second.pk).update(reiterates=first)
+    newest = RecommendationFactory()
+    newest.reiterates = second
+
+    # One lookup per link until the chain comes back to a row it has seen.
+    with django_assert_max_num_queries(2):
+        newest.clean()
+
+
+def test_a_chain_too_long_to_follow_is_refused(monkeypatch):
+    chain = [RecommendationFactory()]
+    for _ in range(4):
+        chain.append(RecommendationFactory(reiterates=chain[-1]))
+    monkeypatch.setattr("recommendations.models.CHAIN_MAX_LINKS", 3)
+    newest = RecommendationFactory()
+    newest.reiterates = chain[-1]
+
+    with pytest.raises(ValidationError):
+        newest.clean()
+
+
+def test_the_services_refuse_a_cycle_for_every_writer():
+    first = RecommendationFactory()
+    second = RecommendationFactory(reiterates=first)
+    un = BodyFactory(acronym="UN")
+
+    with pytest.raises(ValidationError):
+        services.recommendation_update(recommendation=first, reiterates=second)
+    # The demo loader's and importers' upsert of reference rows.
+    with pytest.raises(ValidationError):
+        services.row_upsert(Body, lookup={"acronym": "UN"}, values={"parent": un})
+
+    first.refresh_from_db()
+    un.refresh_from_db()
+    assert (first.reiterates, un.parent) == (None, None)

@@ -157,8 +157,8 @@ def test_resend_leaves_reminders_that_did_not_fail_alone(
         )
 
     page = response.content.decode()
-    assert "1 failed reminders queued to be sent again." in page
-    assert "1 reminders were left alone: only failed reminders are resent." in page
+    assert "1 failed reminder queued to be sent again." in page
+    assert "1 reminder was left alone: only failed reminders are resent." in page
     assert len(queued) == 1
     assert dict(Reminder.objects.values_list("pk", "status")) == {
         failed.pk: ReminderStatus.PENDING,

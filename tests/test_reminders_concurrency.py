@@ -12,7 +12,6 @@ from recommendations.models import Reminder
 from tests.factories import RecommendationFactory, TargetFactory, UserFactory
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_once_record_one_reminder_per_occurrence_and_send_one_email_each(
     celery_eager, mailoutbox

@@ -16,6 +16,7 @@ from tests.factories import (
     DocumentFactory,
     RecommendationFactory,
     ReminderPreferenceFactory,
+    ReminderRuleFactory,
     TargetFactory,
     UserFactory,
 )
@@ -290,9 +291,52 @@ def test_the_admins_resend_delivers_a_failed_reminder(
             follow=True,
         )
 
-    assert "1 failed reminders queued to be sent again." in response.content.decode()
+    assert "1 failed reminder queued to be sent again." in response.content.decode()
     [message] = smtp_settings.mailbox.received()
     assert message["To"] == "alice@example.org"
     assert message["Subject"].strip() == "1 follow-up due: China — A/HRC/25/CRP.1 para 1221 (a)"
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.last_error) == (ReminderStatus.SENT, "")
+
+
+def test_one_sweep_writes_to_each_recipient_in_their_language(alice, sweep, smtp_settings):
+    """Through a real SMTP server: Korean to the owner who prefers it, English to an address
+    a rule lists (it has no user, so no preference)."""
+    ReminderPreferenceFactory(user=alice, language="ko")
+    ReminderRuleFactory(
+        name="Desk: overdue responses",
+        send_to_owner=False,
+        send_to_watchers=False,
+        send_to_addresses="desk@example.org",
+    )
+    refoulement_target(alice, response_due=date(2026, 12, 7))
+
+    sweep(date(2026, 12, 8))
+
+    by_recipient = {message["To"]: message for message in smtp_settings.mailbox.received()}
+    assert set(by_recipient) == {"alice@example.org", "desk@example.org"}
+
+    korean = by_recipient["alice@example.org"]
+    assert (
+        korean["Subject"].strip() == "후속조치 1건 기한 도래: 중국 — A/HRC/25/CRP.1 단락 1221 (a)"
+    )
+    text = korean.get_body(("plain",)).get_content()
+    html = korean.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert "권고 대상: 중국" in body
+        assert "알림 사유: 답변 기한 경과: 기한은 2026년 12월 7일이었습니다" in body
+        assert "Why now" not in body and "December" not in body
+    assert '<html lang="ko">' in html
+
+    english = by_recipient["desk@example.org"]
+    assert english["Subject"].strip() == "1 follow-up due: China — A/HRC/25/CRP.1 para 1221 (a)"
+    for body in (
+        english.get_body(("plain",)).get_content(),
+        english.get_body(("html",)).get_content(),
+    ):
+        assert "Addressed to: China" in body
+        assert "Why now: Response overdue: it was due on 7 December 2026" in body
+    assert set(Reminder.objects.values_list("recipient", "status")) == {
+        ("alice@example.org", ReminderStatus.SENT),
+        ("desk@example.org", ReminderStatus.SENT),
+    }

@@ -93,8 +93,7 @@ def test_moving_the_due_date_updates_the_status():
     services.target_refresh_status(target=target, today=TODAY)
     assert stored_status(target) == TargetStatus.AWAITING_RESPONSE
 
-    target.response_due = date(2026, 6, 1)
-    services.target_save(target=target, today=TODAY)
+    services.target_update(target=target, response_due=date(2026, 6, 1), today=TODAY)
 
     assert stored_status(target) == TargetStatus.RESPONSE_OVERDUE
 

@@ -14,7 +14,8 @@ def import_settings(**env: str) -> subprocess.CompletedProcess:
         [
             sys.executable,
             "-c",
-            "import tracker.settings as s; print(s.DATABASES['default']['ENGINE'])",
+            "import tracker.settings as s; d = s.DATABASES['default']; "
+            "print(d['ENGINE'], d['HOST'])",
         ],
         cwd=ROOT,
         env={**clean, **env},
@@ -37,10 +38,20 @@ def test_a_boolean_that_is_neither_true_nor_false_stops_startup():
     assert "DEBUG='ture': expected true or false" in result.stderr
 
 
-def test_nothing_set_gives_sqlite():
+def test_nothing_set_gives_the_embedded_postgresql_on_its_socket():
     result = import_settings(DEBUG="true", DATABASE_URL="")
 
-    assert result.stdout.strip() == "django.db.backends.sqlite3"
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        str(ROOT / "var" / "postgres"),
+    ]
+
+
+def test_a_database_other_than_postgresql_stops_startup():
+    result = import_settings(DEBUG="true", DATABASE_URL="sqlite:///var/tracker.sqlite3")
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
 
 
 @pytest.mark.parametrize("secret_from", ["env", "file"])

@@ -3,7 +3,9 @@ from datetime import date
 import pytest
 
 from recommendations.choices import TargetStatus
-from recommendations.status import derive_status
+from recommendations.models import Target
+from recommendations.status import derive_status, not_overdue, overdue, status_in, status_on
+from tests.factories import TargetFactory
 
 TODAY = date(2026, 11, 23)
 YESTERDAY = date(2026, 11, 22)
@@ -40,3 +42,49 @@ def test_derive_status_follows_the_rule_in_order(implementation, position, respo
         implementation=implementation, position=position, response_due=response_due, today=TODAY
     )
     assert status == expected
+
+
+STORED = [*TargetStatus]
+DUE_DATES = [None, YESTERDAY, TODAY, date(2026, 11, 24)]
+
+
+@pytest.mark.parametrize(
+    ("stored", "response_due", "expected"),
+    [
+        # Answered or assessed: the stored word holds, whatever the date.
+        (TargetStatus.REJECTED, YESTERDAY, TargetStatus.REJECTED),
+        (TargetStatus.IMPLEMENTED, YESTERDAY, TargetStatus.IMPLEMENTED),
+        # Unanswered: derived again from the due date, either way.
+        (TargetStatus.AWAITING_RESPONSE, YESTERDAY, TargetStatus.RESPONSE_OVERDUE),
+        (TargetStatus.AWAITING_RESPONSE, TODAY, TargetStatus.AWAITING_RESPONSE),
+        (TargetStatus.RESPONSE_OVERDUE, TODAY, TargetStatus.AWAITING_RESPONSE),
+        (TargetStatus.RESPONSE_OVERDUE, None, TargetStatus.AWAITING_RESPONSE),
+    ],
+)
+def test_a_stored_status_is_read_on_a_later_day_as_the_rule_derives_it(
+    stored, response_due, expected
+):
+    assert status_on(stored=stored, response_due=response_due, today=TODAY) == expected
+
+
+@pytest.mark.django_db
+def test_the_status_filter_matches_exactly_the_targets_status_on_says():
+    targets = {
+        TargetFactory(status=stored, response_due=response_due).pk: status_on(
+            stored=stored, response_due=response_due, today=TODAY
+        )
+        for stored in STORED
+        for response_due in DUE_DATES
+    }
+
+    for status in TargetStatus:
+        matched = set(
+            Target.objects.filter(status_in([status], today=TODAY)).values_list("pk", flat=True)
+        )
+        assert matched == {pk for pk, derived in targets.items() if derived == status}, status
+    assert set(Target.objects.filter(overdue(today=TODAY)).values_list("pk", flat=True)) == {
+        pk for pk, derived in targets.items() if derived == TargetStatus.RESPONSE_OVERDUE
+    }
+    assert set(Target.objects.filter(not_overdue(today=TODAY)).values_list("pk", flat=True)) == {
+        pk for pk, derived in targets.items() if derived != TargetStatus.RESPONSE_OVERDUE
+    }

@@ -1,7 +1,8 @@
 """The tracker's only settings module: every value comes from the environment.
 
-Nothing set gives the embedded defaults (SQLite under var/, a Celery broker on the
-file system, e-mail to the console), so `make run` works on a machine with only Python.
+Nothing set gives the embedded defaults (PostgreSQL from a pip wheel with its data and socket
+under var/postgres, a Celery broker on the file system, e-mail to the console), so `make run`
+works on a machine with only Python.
 """
 
 import re
@@ -9,6 +10,9 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from tracker.embedded_postgres import database_settings as embedded_database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -99,9 +103,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else Accept-Language; then, once the user is
+    # known, their preferred language overrides both (recommendations/languages.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "recommendations.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -126,7 +134,8 @@ ROOT_URLCONF = "tracker.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's base_site.html with the language switcher: before the apps' templates.
+        "DIRS": [BASE_DIR / "tracker" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -140,20 +149,22 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tracker.wsgi.application"
 
+# PostgreSQL is the only database. Unset, DATABASE_URL means the embedded server that
+# `make run` and `make test` start (tracker/embedded_postgres.py), reached on its socket.
 DATABASE_URL = env.str("DATABASE_URL", default="")
-if not DATABASE_URL:
-    VAR_DIR.mkdir(exist_ok=True)
-    DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES = {
+    "default": (env.db_url_config(DATABASE_URL) if DATABASE_URL else embedded_database_settings())
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...)")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection dropped by the server (restart, pg_terminate_backend) is noticed before use
 # instead of failing the request that picks it up.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles a plan whose estimated cost is high, such as a page of targets
-    # with their latest response in correlated subqueries: 250 ms of compiling for a query that
-    # runs in 5 ms. The tracker's queries are short, so it never pays.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# PostgreSQL's JIT compiles a plan whose estimated cost is high, such as a page of targets
+# with their latest response in correlated subqueries: 250 ms of compiling for a query that
+# runs in 5 ms. The tracker's queries are short, so it never pays.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -165,7 +176,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English, Korean and Simplified Chinese: the languages of the campaigners in Seoul, of Geneva
+# and of Beijing. English is the default and the language of addresses with no user.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("ko", _("Korean")),
+    ("zh-hans", _("Simplified Chinese")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as the UN writes them ("7 December 2026", not "Dec. 7, 2026"); Korean and
+# Chinese keep Django's formats ("2026년 12월 7일", "2026年12月7日").
+FORMAT_MODULE_PATH = ["tracker.formats"]
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -255,6 +279,13 @@ TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 
 # is false. Writing needs a token or a session of a user with the model permission.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
 TRACKER_ANON_THROTTLE = env_throttle_rate("TRACKER_ANON_THROTTLE", "120/min")
+# Reads that cost a full aggregate or a full-text search (stats not in the cache, any `q`)
+# are counted a second time, at this lower rate (recommendations/api/throttles.py).
+TRACKER_ANON_EXPENSIVE_THROTTLE = env_throttle_rate("TRACKER_ANON_EXPENSIVE_THROTTLE", "20/min")
+# Request bodies: JSON nested deeper than this is refused before it is parsed (nothing the API
+# takes nests deeper than 3); a body over DATA_UPLOAD_MAX_MEMORY_SIZE bytes is a 413.
+TRACKER_JSON_MAX_DEPTH = env.int("TRACKER_JSON_MAX_DEPTH", default=32)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns an anonymous write into a 401.
@@ -263,6 +294,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.TrackerModelPermissions"],
+    # Expensive reads are counted again, at the lower rate, by the views that make them
+    # (ExpensiveReadMixin in recommendations/api/views.py).
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttles.AnonymousThrottle"],
     # Clients are told apart by address. Behind N reverse proxies, the Nth address from the
     # right of X-Forwarded-For is the client's; with none, the header is the client's to forge.
@@ -270,7 +303,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PageOrCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["recommendations.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "recommendations.api.schema.TrackerAutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api.exception_handlers.tracker_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -286,6 +319,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs pages are read like the records: public unless
+    # TRACKER_PUBLIC_READ is false.
+    "SERVE_PERMISSIONS": ["recommendations.api.permissions.TrackerReadPermission"],
     # Separate request and response components: read-only fields stay out of request bodies.
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and Redoc from the sidecar package's static files: no CDN, works offline.
@@ -299,14 +335,39 @@ SPECTACULAR_SETTINGS = {
         "ImplementationEnum": "recommendations.choices.Implementation",
         "BodyKindEnum": "recommendations.choices.BodyKind",
         "DocumentKindEnum": "recommendations.choices.DocumentKind",
+        "DeadlineRuleEnum": "recommendations.choices.DeadlineRule",
+        "GradeScaleEnum": "recommendations.choices.GradeScale",
     },
 }
 
 # One JSON object per line on stdout: what log collectors read. LOG_FORMAT=text for humans.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-# Imports uploaded in the admin: a file up to this size is checked and imported within the
-# request; a larger one by a Celery worker while the page shows its progress.
-IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
+
+# The longest text a recommendation, response or assessment summary may have, for the API,
+# the admin and imports alike. The search vector indexes the first SEARCH_VECTOR_MAX_CHARS
+# characters (recommendations.models), which always fit PostgreSQL's 1 MB tsvector limit.
+TRACKER_TEXT_MAX_CHARS = env.int("TRACKER_TEXT_MAX_CHARS", default=200_000)
+
+# Imports: every file is read within these limits, checked before the memory is spent
+# (recommendations/importers/limits.py); an error names the limit it hit. The defaults keep
+# a worker under 512 MB with the worst file each allows, and are far above real files: the
+# OHCHR matrix of a review is 2 MB of XML and 65,000 elements (ratio 32); UPR Info's export
+# of 13 sessions is 23,484 rows.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 2**20)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 2**20)
+# Apache POI's default minimum inflate ratio is 0.01: the same 100.
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ARCHIVE_MEMBERS = env.int("IMPORT_MAX_ARCHIVE_MEMBERS", default=1_000)
+# python-docx holds about 400 bytes per element: 1.2 million took a process to 600 MB.
+IMPORT_MAX_XML_ELEMENTS = env.int("IMPORT_MAX_XML_ELEMENTS", default=500_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=TRACKER_TEXT_MAX_CHARS)
+# A job's task is delivered again when its worker died (acks_late); the next delivery past
+# this count marks the job failed instead of parsing the file that may have killed it.
+IMPORT_JOB_MAX_ATTEMPTS = env.int("IMPORT_JOB_MAX_ATTEMPTS", default=1)
+# Seconds a check or an import may run: the soft limit fails the job with its reason.
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=1_800)
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,10 @@
 A value that names nothing (`state=XXX`, `theme=no-such-theme`, `status=nonsense`) is a 400
 naming the parameter, never an empty list: a typo must not look like "no recommendations".
 
-The recommendations and targets lists share one vocabulary. Some parameters describe the
-recommendation (who issued it, its themes, its document), others a target (its addressee,
-status, latest response and assessment, due date): a recommendation matches when one of its
+One FilterSet per model, NetBox-style, shared filters in base classes. The recommendations
+and targets lists share one vocabulary: RecommendationFilters describe the recommendation
+(who issued it, its themes, its document), TargetFilters a target (its addressee, status,
+latest response and assessment, due date): a recommendation matches when one of its
 targets meets all the target parameters at once, so `state=CHN&status=rejected` means
 "China rejected it", not "China is an addressee and somebody rejected it".
 """
@@ -13,6 +14,7 @@ targets meets all the target parameters at once, so `state=CHN&status=rejected` 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
@@ -23,6 +25,7 @@ from recommendations import selectors
 from recommendations.choices import (
     BodyKind,
     DocumentKind,
+    GradeScale,
     Implementation,
     Position,
     TargetStatus,
@@ -31,13 +34,16 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    GradeMapping,
     Organization,
     Recommendation,
     Response,
     State,
     Target,
     Theme,
+    validate_sdg_code,
 )
+from recommendations.status import not_overdue, overdue, status_in
 
 ID_MAX = 2**63 - 1
 
@@ -49,11 +55,13 @@ class NaturalKeysCSVField(BaseCSVField):
     """
 
     def __init__(
-        self, *, queryset, key_fields: tuple[str, ...], noun: str, normalize=None, **kwargs
+        self, *, queryset, key_fields: tuple[str, ...], missing_message, normalize=None, **kwargs
     ):
         self.queryset = queryset
         self.key_fields = key_fields
-        self.noun = noun
+        # One whole sentence per kind of row, with a %(missing)s placeholder: translators
+        # order its words themselves (docs/i18n.md).
+        self.missing_message = missing_message
         self.normalize = normalize
         super().__init__(**kwargs)
 
@@ -71,13 +79,9 @@ class NaturalKeysCSVField(BaseCSVField):
         missing = [str(key) for key in keys if str(key) not in found]
         if missing:
             raise forms.ValidationError(
-                "No %(noun)s with the %(key)s %(missing)s.",
+                self.missing_message,
                 code="invalid_choice",
-                params={
-                    "noun": self.noun,
-                    "key": " or ".join(self.key_fields),
-                    "missing": ", ".join(missing),
-                },
+                params={"missing": ", ".join(missing)},
             )
         return [row[0] for row in rows]
 
@@ -132,7 +136,7 @@ class StrictBooleanField(forms.Field):
             return True
         if str(value).lower() in {"false", "0"}:
             return False
-        raise forms.ValidationError("Enter true or false.", code="invalid")
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
 
 
 class StrictBooleanFilter(filters.BooleanFilter):
@@ -144,11 +148,59 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class SdgCodesCSVField(BaseCSVField, forms.CharField):
+    """Comma-separated SDG codes (16, 16.10, 5.c); a code that is not one is a 400."""
+
+    def clean(self, value):
+        codes = [code.strip() for code in super().clean(value) or [] if code.strip()]
+        for code in codes:
+            validate_sdg_code(code)
+        return codes or None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SdgFilter(filters.Filter):
+    """Recommendations tagged with one of the SDG codes; a goal ("16") also matches its
+    targets ("16.10"). Through a subquery, so a recommendation is listed once."""
+
+    field_class = SdgCodesCSVField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        matches = Q(sdgs__code__in=value)
+        for code in value:
+            if "." not in code:
+                matches |= Q(sdgs__code__startswith=f"{code}.")
+        return qs.filter(pk__in=qs.model.objects.filter(matches).values("pk"))
+
+
+class RawGradesCSVField(BaseCSVField, forms.CharField):
+    def clean(self, value):
+        grades = [grade.strip() for grade in super().clean(value) or [] if grade.strip()]
+        return grades or None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RawGradesFilter(filters.Filter):
+    """One or more grades as sources give them (B, B1), comma-separated, any case."""
+
+    field_class = RawGradesCSVField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        matches = Q()
+        for grade in value:
+            matches |= Q(**{f"{self.field_name}__iexact": grade})
+        return qs.filter(matches)
+
+
 def states(**kwargs):
     return NaturalKeysFilter(
         queryset=State.objects.all(),
         key_fields=("code",),
-        noun="state",
+        missing_message=_("No state with the code %(missing)s."),
         normalize=str.upper,
         **kwargs,
     )
@@ -156,112 +208,71 @@ def states(**kwargs):
 
 def bodies(**kwargs):
     return NaturalKeysFilter(
-        queryset=Body.objects.all(), key_fields=("acronym",), noun="body", **kwargs
+        queryset=Body.objects.all(),
+        key_fields=("acronym",),
+        missing_message=_("No body with the acronym %(missing)s."),
+        **kwargs,
     )
 
 
-def ids(model, noun: str, **kwargs):
-    return IdsFilter(queryset=model.objects.all(), noun=noun, **kwargs)
+def ids(model, missing_message, **kwargs):
+    return IdsFilter(queryset=model.objects.all(), missing_message=missing_message, **kwargs)
 
 
-class RecommendationFilterSet(filters.FilterSet):
-    # What the recommendation is: field names from Recommendation.
-    body = bodies(field_name="issued_by", help_text="Issuing body, by acronym (CAT, COI-DPRK).")
+class RecommendationFilters(filters.FilterSet):
+    """What a recommendation is: field names from Recommendation."""
+
+    body = bodies(field_name="issued_by", help_text=_("Issuing body, by acronym (CAT, COI-DPRK)."))
     body_kind = ChoicesFilter(
-        field_name="issued_by__kind", choices=BodyKind.choices, help_text="Issuing body's kind."
+        field_name="issued_by__kind", choices=BodyKind.choices, help_text=_("Issuing body's kind.")
     )
     theme = NaturalKeysFilter(
         field_name="themes",
         many=True,
         queryset=Theme.objects.all(),
         key_fields=("slug",),
-        noun="theme",
-        help_text="Theme slug (non-refoulement); several match any of them.",
+        missing_message=_("No theme with the slug %(missing)s."),
+        help_text=_("Theme slug (non-refoulement); several match any of them."),
     )
     recommending_state = states(
         field_name="recommending_states",
         many=True,
-        help_text="UPR recommending state, by ISO 3166-1 alpha-3 code.",
+        help_text=_("UPR recommending state, by ISO 3166-1 alpha-3 code."),
     )
     organization = NaturalKeysFilter(
         field_name="organizations",
         many=True,
         queryset=Organization.objects.all(),
         key_fields=("acronym", "name"),
-        noun="organization",
-        help_text="Issuing organisation, by acronym or name.",
+        missing_message=_("No organization with the acronym or name %(missing)s."),
+        help_text=_("Issuing organisation, by acronym or name."),
     )
     document = NaturalKeysFilter(
         field_name="document",
         queryset=Document.objects.exclude(symbol=""),
         key_fields=("symbol",),
-        noun="document",
-        help_text="Document symbol (A/HRC/25/CRP.1).",
+        missing_message=_("No document with the symbol %(missing)s."),
+        help_text=_("Document symbol (A/HRC/25/CRP.1)."),
+    )
+    sdg = SdgFilter(
+        help_text=_(
+            "Sustainable Development Goal or target code (16, 16.10); a goal also matches its "
+            "targets; several match any of them."
+        ),
     )
     issued_on_after = filters.DateFilter(
-        field_name="issued_on", lookup_expr="gte", help_text="Issued on or after (YYYY-MM-DD)."
+        field_name="issued_on", lookup_expr="gte", help_text=_("Issued on or after (YYYY-MM-DD).")
     )
     issued_on_before = filters.DateFilter(
-        field_name="issued_on", lookup_expr="lte", help_text="Issued on or before (YYYY-MM-DD)."
+        field_name="issued_on", lookup_expr="lte", help_text=_("Issued on or before (YYYY-MM-DD).")
     )
     q = filters.CharFilter(
         method="filter_search",
-        help_text=(
-            "Full-text search of the text (PostgreSQL: stemmed, ranked, web-search syntax "
-            'such as "non-refoulement" -torture; SQLite: contains the words as typed).'
+        help_text=_(
+            "Full-text search of the text: stemmed, ranked, web-search syntax "
+            'such as "non-refoulement" -torture.'
         ),
     )
-
-    # What one target is: field names from Target.
-    state = states(
-        field_name="state", help_text="Addressed to this state (ISO code: CHN); several: any."
-    )
-    addressee_body = bodies(field_name="body", help_text="Addressed to this body (UNHCR).")
-    status = ChoicesFilter(field_name="status", choices=TargetStatus.choices)
-    position = ChoicesFilter(
-        choices=Position.choices,
-        method="filter_position",
-        help_text="The latest response's position.",
-    )
-    implementation = ChoicesFilter(
-        choices=Implementation.choices,
-        method="filter_implementation",
-        help_text="The latest assessment's implementation.",
-    )
-    response_due_after = filters.DateFilter(
-        field_name="response_due", lookup_expr="gte", help_text="Response due on or after."
-    )
-    response_due_before = filters.DateFilter(
-        field_name="response_due", lookup_expr="lte", help_text="Response due on or before."
-    )
-    overdue = StrictBooleanFilter(
-        method="filter_overdue",
-        help_text="true: the response date has passed with no response; false: the others.",
-    )
-
-    ordering = filters.OrderingFilter(
-        fields=(
-            ("issued_on", "issued_on"),
-            ("id", "id"),
-            ("document__symbol", "document"),
-            ("paragraph", "paragraph"),
-        ),
-        help_text="Sort order; '-' for descending. Default: newest first, or best match with q.",
-    )
-
-    TARGET_FILTERS = frozenset(
-        {
-            "state",
-            "addressee_body",
-            "status",
-            "position",
-            "implementation",
-            "response_due_after",
-            "response_due_before",
-            "overdue",
-        }
-    )
-    SORTING_FILTERS = frozenset({"ordering"})
 
     class Meta:
         model = Recommendation
@@ -270,17 +281,76 @@ class RecommendationFilterSet(filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return selectors.recommendations_search(queryset, value)
 
+
+class TargetFilters(filters.FilterSet):
+    """What one target is: field names from Target. Status and overdue are the status
+    rule's (status.status_in()), as it is on the day asked."""
+
+    state = states(
+        field_name="state", help_text=_("Addressed to this state (ISO code: CHN); several: any.")
+    )
+    addressee_body = bodies(field_name="body", help_text=_("Addressed to this body (UNHCR)."))
+    status = ChoicesFilter(
+        choices=TargetStatus.choices,
+        method="filter_status",
+        help_text=_("The status on the day asked, as the status rule derives it."),
+    )
+    position = ChoicesFilter(
+        choices=Position.choices,
+        method="filter_position",
+        help_text=_("The latest response's position."),
+    )
+    implementation = ChoicesFilter(
+        choices=Implementation.choices,
+        method="filter_implementation",
+        help_text=_("The latest assessment's implementation."),
+    )
+    latest_grade = RawGradesFilter(
+        method="filter_latest_grade",
+        help_text=_("The latest assessment's grade as its source gave it (B); several: any."),
+    )
+    response_due_after = filters.DateFilter(
+        field_name="response_due", lookup_expr="gte", help_text=_("Response due on or after.")
+    )
+    response_due_before = filters.DateFilter(
+        field_name="response_due", lookup_expr="lte", help_text=_("Response due on or before.")
+    )
+    overdue = StrictBooleanFilter(
+        method="filter_overdue",
+        help_text=_("true: the status is response_overdue; false: any other status."),
+    )
+
+    class Meta:
+        model = Target
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_in(value, today=timezone.localdate()))
+
     def filter_position(self, queryset, name, value):
         return selectors.targets_with_latest_in(queryset, Response, "position", value)
 
     def filter_implementation(self, queryset, name, value):
         return selectors.targets_with_latest_in(queryset, Assessment, "implementation", value)
 
+    def filter_latest_grade(self, queryset, name, value):
+        alias = "filter_latest_raw_grade"
+        queryset = queryset.alias(**{alias: selectors.latest_value(Assessment, "raw_grade")})
+        matches = Q()
+        for grade in value:
+            matches |= Q(**{f"{alias}__iexact": grade})
+        return queryset.filter(matches)
+
     def filter_overdue(self, queryset, name, value):
-        overdue = selectors.targets_response_overdue(queryset, today=timezone.localdate())
-        if value:
-            return overdue
-        return queryset.exclude(pk__in=overdue.values("pk"))
+        today = timezone.localdate()
+        return queryset.filter(overdue(today=today) if value else not_overdue(today=today))
+
+
+class RecommendationsAndTargetsFilterSet(RecommendationFilters, TargetFilters):
+    """One vocabulary for the recommendations and the targets lists: each filter applies to
+    the model whose FilterSet declares it. A recommendation matches when it meets the
+    RecommendationFilters and one of its targets meets every other filter (TargetFilters and
+    the list's own); a target, when it meets those and its recommendation matches."""
 
     def _given(self, names) -> list[str]:
         return [name for name in names if self.form.cleaned_data.get(name) not in EMPTY_VALUES]
@@ -291,10 +361,11 @@ class RecommendationFilterSet(filters.FilterSet):
         return queryset
 
     def recommendation_filter_names(self) -> list[str]:
-        return self._given(set(self.filters) - self.TARGET_FILTERS - self.SORTING_FILTERS)
+        return self._given(RecommendationFilters.base_filters)
 
     def target_filter_names(self) -> list[str]:
-        return self._given(self.TARGET_FILTERS)
+        others = set(self.filters) - set(RecommendationFilters.base_filters) - {"ordering"}
+        return self._given(sorted(others))
 
     def matching_recommendations(self, recommendations: QuerySet) -> QuerySet:
         recommendations = self._apply(recommendations, self.recommendation_filter_names())
@@ -313,19 +384,42 @@ class RecommendationFilterSet(filters.FilterSet):
             )
         return targets
 
-    def filter_queryset(self, queryset):
-        queryset = self.matching_recommendations(queryset)
+    def _ordered(self, queryset: QuerySet) -> QuerySet:
         if self.form.cleaned_data.get("ordering"):
             return self.filters["ordering"].filter(queryset, self.form.cleaned_data["ordering"])
-        if "search_rank" in queryset.query.annotations:
-            return queryset.order_by("-search_rank", *Recommendation._meta.ordering)
         return queryset
 
 
-class TargetFilterSet(RecommendationFilterSet):
+class RecommendationFilterSet(RecommendationsAndTargetsFilterSet):
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("issued_on", "issued_on"),
+            ("id", "id"),
+            ("document__symbol", "document"),
+            ("paragraph", "paragraph"),
+        ),
+        help_text=_("Sort order; '-' for descending. Default: newest first, or best match with q."),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        queryset = self.matching_recommendations(queryset)
+        if not self.form.cleaned_data.get("ordering") and (
+            "search_rank" in queryset.query.annotations
+        ):
+            return queryset.order_by("-search_rank", *Recommendation._meta.ordering)
+        return self._ordered(queryset)
+
+
+class TargetFilterSet(RecommendationsAndTargetsFilterSet):
     """The recommendations' parameters, matching targets instead, and `recommendation` (id)."""
 
-    recommendation = ids(Recommendation, "recommendation", field_name="recommendation")
+    recommendation = ids(
+        Recommendation, _("No recommendation with the pk %(missing)s."), field_name="recommendation"
+    )
     ordering = filters.OrderingFilter(
         fields=(
             ("id", "id"),
@@ -334,33 +428,28 @@ class TargetFilterSet(RecommendationFilterSet):
             ("status", "status"),
             ("recommendation__issued_on", "issued_on"),
         ),
-        help_text="Sort order; '-' for descending. Default: by recommendation, then id.",
+        help_text=_("Sort order; '-' for descending. Default: by recommendation, then id."),
     )
-
-    TARGET_FILTERS = RecommendationFilterSet.TARGET_FILTERS | {"recommendation"}
 
     class Meta:
         model = Target
         fields: list[str] = []
 
     def filter_queryset(self, queryset):
-        queryset = self.matching_targets(queryset)
-        if self.form.cleaned_data.get("ordering"):
-            return self.filters["ordering"].filter(queryset, self.form.cleaned_data["ordering"])
-        return queryset
+        return self._ordered(self.matching_targets(queryset))
 
 
 class DocumentFilterSet(filters.FilterSet):
-    symbol = filters.CharFilter(help_text="Exact symbol (A/HRC/25/CRP.1).")
+    symbol = filters.CharFilter(help_text=_("Exact symbol (A/HRC/25/CRP.1)."))
     kind = ChoicesFilter(choices=DocumentKind.choices)
-    body = bodies(field_name="body", help_text="Authoring body, by acronym.")
+    body = bodies(field_name="body", help_text=_("Authoring body, by acronym."))
     organization = NaturalKeysFilter(
         field_name="organizations",
         many=True,
         queryset=Organization.objects.all(),
         key_fields=("acronym", "name"),
-        noun="organization",
-        help_text="Authoring or signing organisation, by acronym or name.",
+        missing_message=_("No organization with the acronym or name %(missing)s."),
+        help_text=_("Authoring or signing organisation, by acronym or name."),
     )
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -372,7 +461,7 @@ class DocumentFilterSet(filters.FilterSet):
 
 class BodyFilterSet(filters.FilterSet):
     kind = ChoicesFilter(choices=BodyKind.choices)
-    parent = bodies(field_name="parent", help_text="Parent body, by acronym.")
+    parent = bodies(field_name="parent", help_text=_("Parent body, by acronym."))
 
     class Meta:
         model = Body
@@ -380,7 +469,7 @@ class BodyFilterSet(filters.FilterSet):
 
 
 class StateFilterSet(filters.FilterSet):
-    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
+    name = filters.CharFilter(lookup_expr="icontains", help_text=_("Part of the name."))
 
     class Meta:
         model = State
@@ -388,8 +477,8 @@ class StateFilterSet(filters.FilterSet):
 
 
 class ThemeFilterSet(filters.FilterSet):
-    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
-    uhri_code = filters.CharFilter(help_text="Universal Human Rights Index code.")
+    name = filters.CharFilter(lookup_expr="icontains", help_text=_("Part of the name."))
+    uhri_code = filters.CharFilter(help_text=_("Universal Human Rights Index code."))
 
     class Meta:
         model = Theme
@@ -398,34 +487,66 @@ class ThemeFilterSet(filters.FilterSet):
 
 class OrganizationFilterSet(filters.FilterSet):
     acronym = filters.CharFilter()
-    country = states(field_name="country", help_text="Country, by ISO code.")
+    country = states(field_name="country", help_text=_("Country, by ISO code."))
 
     class Meta:
         model = Organization
         fields: list[str] = []
 
 
-class ResponseFilterSet(filters.FilterSet):
-    target = ids(Target, "target", field_name="target")
-    recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
-    state = states(field_name="target__state", help_text="The responding state, by ISO code.")
+class TargetRowFilterSet(filters.FilterSet):
+    """Filters on the target a row (a response, an assessment) is about."""
+
+    target = ids(Target, _("No target with the pk %(missing)s."), field_name="target")
+    recommendation = ids(
+        Recommendation,
+        _("No recommendation with the pk %(missing)s."),
+        field_name="target__recommendation",
+    )
+
+
+class ResponseFilterSet(TargetRowFilterSet):
+    state = states(field_name="target__state", help_text=_("The responding state, by ISO code."))
     position = ChoicesFilter(choices=Position.choices)
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
+    answered_late = StrictBooleanFilter(
+        method="filter_answered_late",
+        help_text=_(
+            "true: given after the target's response due date; false: in time or none was due."
+        ),
+    )
 
     class Meta:
         model = Response
         fields: list[str] = []
 
+    def filter_answered_late(self, queryset, name, value):
+        if value:
+            return selectors.responses_answered_late(queryset)
+        return selectors.responses_answered_in_time(queryset)
 
-class AssessmentFilterSet(filters.FilterSet):
-    target = ids(Target, "target", field_name="target")
-    recommendation = ids(Recommendation, "recommendation", field_name="target__recommendation")
-    state = states(field_name="target__state", help_text="The assessed state, by ISO code.")
+
+class AssessmentFilterSet(TargetRowFilterSet):
+    state = states(field_name="target__state", help_text=_("The assessed state, by ISO code."))
     implementation = ChoicesFilter(choices=Implementation.choices)
+    scale = ChoicesFilter(choices=GradeScale.choices, help_text=_("The scale graded on."))
+    raw_grade = RawGradesFilter(
+        field_name="raw_grade",
+        help_text=_("The grade as the source gave it (B), any case; several: any."),
+    )
     assessed_on_after = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
     assessed_on_before = filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
 
     class Meta:
         model = Assessment
+        fields: list[str] = []
+
+
+class GradeMappingFilterSet(filters.FilterSet):
+    scale = ChoicesFilter(choices=GradeScale.choices)
+    implementation = ChoicesFilter(choices=Implementation.choices)
+
+    class Meta:
+        model = GradeMapping
         fields: list[str] = []

@@ -1,6 +1,7 @@
 """Page numbers with a `count` by default; a cursor for harvesting large sets."""
 
-from rest_framework.exceptions import NotFound
+from django.utils.translation import gettext
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 
 from recommendations.paginators import CachedCountPaginator
@@ -13,21 +14,44 @@ MAX_PAGE_SIZE = 200
 PAGING_PARAMETERS = ("page", "page_size", "ordering", "format")
 
 
-class NumberedPages(PageNumberPagination):
+class PageSizeMixin:
+    """`page_size`: a whole number from 1; more than MAX_PAGE_SIZE gets MAX_PAGE_SIZE. DRF
+    would serve the default size for `page_size=abc`; a client's mistake is a 400 here."""
+
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
+    def get_page_size(self, request):
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        try:
+            size = int(asked) if asked.isascii() and asked.isdigit() else 0
+        except ValueError:
+            # More digits than Python converts: far over the maximum.
+            size = self.max_page_size
+        if size < 1:
+            raise ValidationError({self.page_size_query_param: [gettext("A whole number from 1.")]})
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = f"Rows per page, at most {self.max_page_size}."
+        return parameters
+
+
+class NumberedPages(PageSizeMixin, PageNumberPagination):
     def django_paginator_class(self, rows, per_page):
         return CachedCountPaginator(
             rows, per_page, name="api", params=self.request.query_params, paging=PAGING_PARAMETERS
         )
 
 
-class CursorPages(CursorPagination):
-    page_size = PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
+class CursorPages(PageSizeMixin, CursorPagination):
     # Creation order: a harvest resumed later picks up the rows added since, and a row
     # added during a harvest neither shifts nor repeats the pages.
     ordering = "pk"
@@ -49,6 +73,11 @@ class PageOrCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         if CursorPages.cursor_query_param in request.query_params:
+            # Cursor pages take no page number, but a page that is not one is still the
+            # 404 it is on numbered pages, not silently ignored.
+            page = request.query_params.get(NumberedPages.page_query_param, "1")
+            if not (page.isascii() and page.isdigit()):
+                raise NotFound(NumberedPages.invalid_page_message.format(page_number=page))
             self.pages = CursorPages()
         else:
             self.pages = NumberedPages()

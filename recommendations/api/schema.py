@@ -1,6 +1,11 @@
 """The OpenAPI schema: every operation lists the errors it can answer with."""
 
+import inspect
+
+from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
+from rest_framework.permissions import SAFE_METHODS
 
 from recommendations.api.renderers import EXPORT_RENDERERS
 
@@ -27,6 +32,21 @@ FIELD_ERRORS = {
 
 
 class TrackerAutoSchema(AutoSchema):
+    def get_auth(self):
+        """Reading needs no credentials while TRACKER_PUBLIC_READ is on: say so (an empty
+        requirement), as drf-spectacular does for AllowAny."""
+        auth = super().get_auth()
+        if self.method in SAFE_METHODS and settings.TRACKER_PUBLIC_READ and {} not in auth:
+            auth.append({})
+        return auth
+
+    def get_description(self) -> str:
+        """The action's docstring, else the view's own: not one inherited from a mixin,
+        which explains the code rather than the endpoint."""
+        action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        own = self.view.__class__.__dict__.get("__doc__")
+        return get_doc(action) or (inspect.cleandoc(own) if own else "")
+
     def _error_responses(self) -> dict[str, tuple[str, dict]]:
         errors = {
             "401": ("Not logged in, or a bad token.", DETAIL),
@@ -40,6 +60,8 @@ class TrackerAutoSchema(AutoSchema):
             errors["404"] = ("No such object, page or cursor.", DETAIL)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors["409"] = ("Other data still refers to it, or changed meanwhile.", DETAIL)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors["413"] = ("The body is over the server's limit.", DETAIL)
         return errors
 
     def _get_response_bodies(self, direction="response"):
@@ -53,7 +75,33 @@ class TrackerAutoSchema(AutoSchema):
                 code,
                 {"description": description, "content": {"application/json": {"schema": schema}}},
             )
+        if direction == "response" and "201" in responses:
+            responses["201"]["links"] = self._created_row_links()
         return responses
+
+    def _created_row_links(self) -> dict:
+        """OpenAPI links from a created row to reading, changing and deleting it by the key
+        it was answered with: the sequences a client (and schemathesis) follows."""
+        base = self.get_operation_id().removesuffix("_create")
+        key = self.view.lookup_field
+        parameter = "id" if key == "pk" else key
+        detail_actions = {
+            "Read": "retrieve",
+            "Replace": "update",
+            "Change": "partial_update",
+            "Delete": "destroy",
+        }
+        for extra in self.view.get_extra_actions():
+            if extra.detail and "get" in extra.mapping:
+                path = extra.url_path.replace("-", "_")
+                detail_actions[f"Read{path.title().replace('_', '')}"] = f"{path}_retrieve"
+        return {
+            name: {
+                "operationId": f"{base}_{action}",
+                "parameters": {parameter: f"$response.body#/{parameter}"},
+            }
+            for name, action in detail_actions.items()
+        }
 
     def _map_basic_serializer(self, serializer, direction):
         """Staff-only fields are left out for everybody else: never required."""

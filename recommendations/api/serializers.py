@@ -7,40 +7,139 @@ the model's validation and keep statuses current.
 
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.relations import MANY_RELATION_KWARGS
 
-from recommendations.choices import Implementation, Position, TargetStatus
+from recommendations.choices import (
+    DeadlineRule,
+    GradeScale,
+    Implementation,
+    Position,
+    TargetStatus,
+)
 from recommendations.models import (
     Assessment,
     Body,
     Document,
+    GradeMapping,
     Organization,
     Recommendation,
     Response,
     State,
+    SustainableDevelopmentGoal,
     Target,
     Theme,
+    UprSession,
 )
 from recommendations.selectors import StatusChange, status_summary
 
 User = get_user_model()
 
-SET_ON_CREATION = "Set on creation; cannot change."
+SET_ON_CREATION = _("Set on creation; cannot change.")
 
 
-class NaturalKeyField(serializers.SlugRelatedField):
-    """A related row by its natural key; NUL characters are refused before the database."""
+# DRF converts what it is given: 5 becomes the string "5", 2.9 the id 2, {"a": 1} an empty
+# list of related rows, "" a null relation. The fields below take only what the schema
+# says, so that a client's mistake is a 400 naming the field, not a different write.
+
+
+class StringOnlyMixin:
+    """A string field that refuses numbers rather than writing them as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StringField(StringOnlyMixin, serializers.CharField):
+    pass
+
+
+class SlugStringField(StringOnlyMixin, serializers.SlugField):
+    pass
+
+
+class URLStringField(StringOnlyMixin, serializers.URLField):
+    pass
+
+
+class RelatedRows(serializers.ManyRelatedField):
+    """Several related rows: a JSON array, not any iterable (an object's keys)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictRelatedMixin:
+    """A related row named by a value of one JSON type; null, where allowed, is the only
+    way to name none (DRF would take "" for null)."""
+
+    key_type: type = str
+
+    def run_validation(self, data=empty):
+        if data == "":
+            self.fail("empty")
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, self.key_type) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        related_rows = {key: kwargs[key] for key in kwargs if key in MANY_RELATION_KWARGS}
+        return RelatedRows(child_relation=cls(*args, **kwargs), **related_rows)
+
+
+class IdField(StrictRelatedMixin, serializers.PrimaryKeyRelatedField):
+    """A related row by its id: a JSON integer. Not 2.9, which the database would read as
+    2, nor "2" or true."""
+
+    key_type = int
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "incorrect_type": _("Expected an integer id, received {data_type}."),
+        "empty": _("An empty string names nothing."),
+    }
+
+
+class NaturalKeyField(StrictRelatedMixin, serializers.SlugRelatedField):
+    """A related row by its natural key, a string; NUL characters are refused before the
+    database."""
 
     default_error_messages = {
         **serializers.SlugRelatedField.default_error_messages,
-        "null_characters": "Null characters are not allowed.",
+        "incorrect_type": _("Expected a string, received {data_type}."),
+        "empty": _("An empty string names nothing."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def to_internal_value(self, data):
         if isinstance(data, str) and "\x00" in data:
             self.fail("null_characters")
         return super().to_internal_value(data)
+
+
+# The base of every model serializer here: the fields it generates take only what the schema
+# says. (A comment, not a docstring: the schema would show a docstring as the description of
+# every serializer that has none of its own.)
+class TrackerModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StringField,
+        models.TextField: StringField,
+        models.SlugField: SlugStringField,
+        models.URLField: URLStringField,
+    }
 
 
 class StaffOnlyFieldsMixin:
@@ -103,20 +202,20 @@ def staff_users():
     return User.objects.filter(is_staff=True)
 
 
-class StateSerializer(serializers.ModelSerializer):
+class StateSerializer(TrackerModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:state-detail", lookup_field="code"
     )
-    code = serializers.CharField(
+    code = StringField(
         max_length=3,
         validators=[
-            RegexValidator(r"^[A-Z]{3}$", "An ISO 3166-1 alpha-3 code: three capital letters.")
+            RegexValidator(r"^[A-Z]{3}$", _("An ISO 3166-1 alpha-3 code: three capital letters."))
         ],
     )
     other_names = serializers.ListField(
-        child=serializers.CharField(max_length=255),
+        child=StringField(max_length=255),
         required=False,
-        help_text="Other names the state goes by, such as UN short names.",
+        help_text=_("Other names the state goes by, such as UN short names."),
     )
 
     class Meta:
@@ -124,7 +223,7 @@ class StateSerializer(serializers.ModelSerializer):
         fields = ["code", "api_url", "name", "official_name", "other_names"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(TrackerModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:body-detail", lookup_field="acronym"
     )
@@ -135,7 +234,7 @@ class BodySerializer(serializers.ModelSerializer):
         fields = ["acronym", "api_url", "name", "kind", "parent"]
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(TrackerModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:theme-detail", lookup_field="slug"
     )
@@ -145,7 +244,7 @@ class ThemeSerializer(serializers.ModelSerializer):
         fields = ["slug", "api_url", "name", "uhri_code"]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:organization-detail")
     country = natural_key(State, "code", allow_null=True, required=False)
 
@@ -154,10 +253,18 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = ["id", "api_url", "name", "acronym", "country"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
     body = natural_key(Body, "acronym", allow_null=True, required=False)
     organizations = natural_key(Organization, "name", many=True, required=False)
+    follow_up_paragraphs = serializers.ListField(
+        child=StringField(max_length=50),
+        required=False,
+        help_text=_(
+            "Concluding observations: the paragraphs the committee asks follow-up "
+            'information on, e.g. ["12", "18", "36"].'
+        ),
+    )
 
     class Meta:
         model = Document
@@ -171,10 +278,15 @@ class DocumentSerializer(serializers.ModelSerializer):
             "organizations",
             "date",
             "url",
+            "response_by",
+            "response_within_days",
+            "follow_up_paragraphs",
+            "follow_up_within_months",
+            "follow_up_by",
         ]
 
 
-class DocumentSummarySerializer(serializers.ModelSerializer):
+class DocumentSummarySerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
 
     class Meta:
@@ -185,7 +297,7 @@ class DocumentSummarySerializer(serializers.ModelSerializer):
 class LatestResponseSerializer(serializers.Serializer):
     position = serializers.ChoiceField(choices=Position.choices)
     date = serializers.DateField()
-    document = serializers.CharField(allow_null=True, help_text="The document's symbol.")
+    document = serializers.CharField(allow_null=True, help_text=_("The document's symbol."))
 
 
 class LatestAssessmentSerializer(serializers.Serializer):
@@ -193,22 +305,38 @@ class LatestAssessmentSerializer(serializers.Serializer):
     assessed_on = serializers.DateField()
 
 
-class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     """One addressee of a recommendation, a state or a body, with its status."""
 
     api_url = IdentityLink(view_name="api:target-detail")
-    recommendation = serializers.PrimaryKeyRelatedField(
-        queryset=Recommendation.objects.all(), help_text=SET_ON_CREATION
-    )
+    recommendation = IdField(queryset=Recommendation.objects.all(), help_text=SET_ON_CREATION)
     state = natural_key(
-        State, "code", allow_null=True, required=False, help_text="Addressee state (ISO code)."
+        State, "code", allow_null=True, required=False, help_text=_("Addressee state (ISO code).")
     )
     body = natural_key(
-        Body, "acronym", allow_null=True, required=False, help_text="Addressee body (acronym)."
+        Body, "acronym", allow_null=True, required=False, help_text=_("Addressee body (acronym).")
+    )
+    status = serializers.ChoiceField(
+        choices=TargetStatus.choices,
+        source="current_status",
+        read_only=True,
+        help_text=_("Derived by the status rule, as it is today."),
     )
     addressee_type = serializers.SerializerMethodField()
     addressee = serializers.SerializerMethodField()
     addressee_name = serializers.SerializerMethodField()
+    response_due_rule = serializers.ChoiceField(
+        choices=DeadlineRule.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The rule that set the response due date; editor: set by hand; empty: none."),
+    )
+    follow_up_due_rule = serializers.ChoiceField(
+        choices=DeadlineRule.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The rule that set the follow-up due date; editor: set by hand; empty: none."),
+    )
     latest_response = serializers.SerializerMethodField()
     latest_assessment = serializers.SerializerMethodField()
 
@@ -227,13 +355,31 @@ class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
             "addressee_name",
             "status",
             "response_due",
+            "response_due_rule",
+            "response_due_overridden",
             "follow_up_due",
+            "follow_up_due_rule",
+            "follow_up_due_overridden",
             "latest_response",
             "latest_assessment",
         ]
         # The model's own validation (run by the service) checks the addressee and the
         # unique constraints; DRF's would demand a state even of a target addressed to a body.
         validators: list = []
+        extra_kwargs = {
+            "response_due_overridden": {
+                "help_text": _(
+                    "True when an editor set the response due date; false hands it back to "
+                    "the rule."
+                )
+            },
+            "follow_up_due_overridden": {
+                "help_text": _(
+                    "True when an editor set the follow-up due date; false hands it back to "
+                    "the rule."
+                )
+            },
+        }
 
     @extend_schema_field({"type": "string", "enum": ["state", "body"]})
     def get_addressee_type(self, target: Target) -> str:
@@ -243,7 +389,10 @@ class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         return target.state.code if target.state_id else target.body.acronym
 
     def get_addressee_name(self, target: Target) -> str:
-        return target.state.name if target.state_id else target.body.name
+        """In the request's language: ISO 3166's names for states (pycountry's catalogues),
+        the names kept on the body for bodies; English where there is none."""
+        addressee = target.state if target.state_id else target.body
+        return addressee.localized_name()
 
     @extend_schema_field(LatestResponseSerializer(allow_null=True))
     def get_latest_response(self, target: Target) -> dict | None:
@@ -265,7 +414,7 @@ class TargetSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
         }
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(TrackerModelSerializer):
     class Meta:
         model = User
         fields = ["username", "email"]
@@ -279,7 +428,7 @@ STATUS_SUMMARY_SCHEMA = {
 }
 
 
-class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
+class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
     """A recommendation, verbatim, with every addressee's status."""
 
     api_url = IdentityLink(view_name="api:recommendation-detail")
@@ -289,10 +438,16 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer
     recommending_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     organizations = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    sdgs = serializers.ListField(
+        child=serializers.CharField(),
+        source="sdg_codes",
+        read_only=True,
+        help_text=_("Sustainable Development Goals and targets, by code (16, 16.10)."),
+    )
     targets = TargetSerializer(many=True, read_only=True)
     status_summary = serializers.SerializerMethodField()
-    owner = UserSummarySerializer(allow_null=True, read_only=True, help_text="Staff only.")
-    watchers = UserSummarySerializer(many=True, read_only=True, help_text="Staff only.")
+    owner = UserSummarySerializer(allow_null=True, read_only=True, help_text=_("Staff only."))
+    watchers = UserSummarySerializer(many=True, read_only=True, help_text=_("Staff only."))
 
     staff_only_fields = ("owner", "watchers")
 
@@ -309,6 +464,7 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer
             "recommending_states",
             "organizations",
             "themes",
+            "sdgs",
             "issued_on",
             "reiterates",
             "targets",
@@ -325,19 +481,26 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer
         return status_summary(recommendation.targets.all())
 
 
-class RecommendationWriteSerializer(serializers.ModelSerializer):
+class RecommendationWriteSerializer(TrackerModelSerializer):
     """A recommendation as written: related rows by natural key, the document by id."""
 
     issued_by = natural_key(
-        Body, "acronym", allow_null=True, required=False, help_text="Issuing body (acronym)."
+        Body, "acronym", allow_null=True, required=False, help_text=_("Issuing body (acronym).")
     )
     recommending_states = natural_key(
-        State, "code", many=True, required=False, help_text="UPR recommending states (codes)."
+        State, "code", many=True, required=False, help_text=_("UPR recommending states (codes).")
     )
     organizations = natural_key(
-        Organization, "name", many=True, required=False, help_text="Issuing organisations."
+        Organization, "name", many=True, required=False, help_text=_("Issuing organisations.")
     )
     themes = natural_key(Theme, "slug", many=True, required=False)
+    sdgs = natural_key(
+        SustainableDevelopmentGoal,
+        "code",
+        many=True,
+        required=False,
+        help_text=_("Sustainable Development Goals and targets, by code (16, 16.10)."),
+    )
     owner = NaturalKeyField(
         slug_field="username", queryset=staff_users(), allow_null=True, required=False
     )
@@ -355,6 +518,7 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
             "recommending_states",
             "organizations",
             "themes",
+            "sdgs",
             "issued_on",
             "reiterates",
             "owner",
@@ -362,31 +526,45 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class ResponseSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class ResponseSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:response-detail")
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=Target.objects.all(), help_text=SET_ON_CREATION
+    target = IdField(queryset=Target.objects.all(), help_text=SET_ON_CREATION)
+
+    late_by_days = serializers.IntegerField(
+        source="days_late",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Days after the target's response due date it came; null when in time or "
+            "nothing was due."
+        ),
     )
 
     create_only_fields = ("target",)
 
     class Meta:
         model = Response
-        fields = ["id", "api_url", "target", "position", "date", "text", "document", "paragraph"]
+        fields = [
+            "id",
+            "api_url",
+            "target",
+            "position",
+            "date",
+            "late_by_days",
+            "text",
+            "document",
+            "paragraph",
+        ]
 
 
-class AssessmentSerializer(
-    CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, serializers.ModelSerializer
-):
+class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:assessment-detail")
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=Target.objects.all(), help_text=SET_ON_CREATION
-    )
+    target = IdField(queryset=Target.objects.all(), help_text=SET_ON_CREATION)
     author = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
         allow_null=True,
-        help_text="Who recorded it (the writer, set by the server). Staff only.",
+        help_text=_("Who recorded it (the writer, set by the server). Staff only."),
     )
 
     create_only_fields = ("target",)
@@ -399,19 +577,60 @@ class AssessmentSerializer(
             "api_url",
             "target",
             "implementation",
+            "scale",
+            "raw_grade",
             "assessed_on",
             "summary",
             "source_document",
             "source_url",
             "author",
         ]
+        extra_kwargs = {
+            "implementation": {
+                "required": False,
+                "help_text": _(
+                    "The common level. Optional with a grade: the grade's mapping sets it."
+                ),
+            },
+            "scale": {"help_text": _("The scale the source graded on; give it with raw_grade.")},
+            "raw_grade": {
+                "help_text": _(
+                    "The grade as the source gives it ('B'); must be a grade of the scale."
+                )
+            },
+        }
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("implementation") and not attrs.get("raw_grade"):
+            raise serializers.ValidationError(
+                {"implementation": [_("Give the implementation, or a scale and a grade.")]}
+            )
+        return attrs
 
 
-class ResponseEventSerializer(serializers.ModelSerializer):
+class UprSessionSerializer(TrackerModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:upr-session-detail", lookup_field="number"
+    )
+
+    class Meta:
+        model = UprSession
+        fields = ["number", "api_url", "first_day", "last_day", "cycle", "estimated", "source"]
+
+
+class GradeMappingSerializer(TrackerModelSerializer):
+    api_url = IdentityLink(view_name="api:grade-mapping-detail")
+
+    class Meta:
+        model = GradeMapping
+        fields = ["id", "api_url", "scale", "raw_grade", "meaning", "implementation", "source"]
+
+
+class ResponseEventSerializer(TrackerModelSerializer):
     kind = serializers.SerializerMethodField()
     api_url = IdentityLink(view_name="api:response-detail")
     document = serializers.SlugRelatedField(
-        slug_field="symbol", read_only=True, allow_null=True, help_text="The document's symbol."
+        slug_field="symbol", read_only=True, allow_null=True, help_text=_("The document's symbol.")
     )
 
     class Meta:
@@ -423,12 +642,12 @@ class ResponseEventSerializer(serializers.ModelSerializer):
         return "response"
 
 
-class AssessmentEventSerializer(serializers.ModelSerializer):
+class AssessmentEventSerializer(TrackerModelSerializer):
     kind = serializers.SerializerMethodField()
     date = serializers.DateField(source="assessed_on")
     api_url = IdentityLink(view_name="api:assessment-detail")
     source_document = serializers.SlugRelatedField(
-        slug_field="symbol", read_only=True, allow_null=True, help_text="The evidence's symbol."
+        slug_field="symbol", read_only=True, allow_null=True, help_text=_("The evidence's symbol.")
     )
 
     class Meta:
@@ -451,14 +670,22 @@ class AssessmentEventSerializer(serializers.ModelSerializer):
 
 class StatusChangeEventSerializer(serializers.Serializer):
     kind = serializers.SerializerMethodField()
-    date = serializers.DateField(help_text="The day the change was recorded.")
+    date = serializers.DateField(
+        help_text=_(
+            "The day it happened in the world: the response's or assessment's date, or the "
+            "day after an unanswered due date."
+        )
+    )
     status = serializers.ChoiceField(choices=TargetStatus.choices)
     previous_status = serializers.ChoiceField(
         choices=TargetStatus.choices,
         allow_null=True,
-        help_text="Null for the status the target was created with.",
+        help_text=_("Null for the status the target was created with."),
     )
-    recorded_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_("When the tracker stored this status; null when it never stored it as such."),
+    )
 
     @extend_schema_field({"type": "string", "enum": ["status_change"]})
     def get_kind(self, change) -> str:
@@ -525,30 +752,59 @@ class StatusCountSerializer(serializers.Serializer):
 
 
 class StateCountSerializer(serializers.Serializer):
-    state = serializers.CharField(help_text="ISO code.")
+    state = serializers.CharField(help_text=_("ISO code."))
     name = serializers.CharField()
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
 
 class BodyCountSerializer(serializers.Serializer):
-    body = serializers.CharField(help_text="Acronym.")
+    body = serializers.CharField(help_text=_("Acronym."))
     name = serializers.CharField()
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
 
 class ThemeCountSerializer(serializers.Serializer):
-    theme = serializers.CharField(help_text="Slug.")
+    theme = serializers.CharField(help_text=_("Slug."))
     name = serializers.CharField()
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
 
 
 class YearCountSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text="Year issued.")
+    year = serializers.IntegerField(help_text=_("Year issued."))
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
+
+
+class AddresseeLatenessSerializer(serializers.Serializer):
+    addressee = serializers.CharField(help_text=_("State code or body acronym."))
+    answered = serializers.IntegerField(help_text=_("Targets with a due date that answered."))
+    answered_late = serializers.IntegerField(help_text=_("Of them, answered after the date."))
+    average_days_late = serializers.FloatField(
+        allow_null=True, help_text=_("Average days late of the late answers.")
+    )
+
+
+class AnsweredLateSerializer(serializers.Serializer):
+    answered = serializers.IntegerField(help_text=_("Targets with a due date that answered."))
+    answered_late = serializers.IntegerField(
+        help_text=_("Of them, first answered after the response due date.")
+    )
+    average_days_late = serializers.FloatField(
+        allow_null=True, help_text=_("Average days late of the late answers.")
+    )
+    by_addressee = AddresseeLatenessSerializer(many=True)
+
+
+class GradeCountSerializer(serializers.Serializer):
+    scale = serializers.ChoiceField(choices=GradeScale.choices)
+    raw_grade = serializers.CharField(help_text=_("The grade as the source gives it."))
+    implementation = serializers.ChoiceField(
+        choices=Implementation.choices, help_text=_("The common level the grade maps to.")
+    )
+    count = serializers.IntegerField(help_text=_("Assessments that gave this grade."))
 
 
 class StatsSerializer(serializers.Serializer):
@@ -558,8 +814,14 @@ class StatsSerializer(serializers.Serializer):
     recommendations = serializers.IntegerField()
     targets = serializers.IntegerField()
     by_status = StatusCountSerializer(many=True)
-    by_state = StateCountSerializer(many=True, help_text="By addressee state.")
-    by_addressee_body = BodyCountSerializer(many=True, help_text="By addressee body.")
-    by_body = BodyCountSerializer(many=True, help_text="By issuing body.")
+    by_state = StateCountSerializer(many=True, help_text=_("By addressee state."))
+    by_addressee_body = BodyCountSerializer(many=True, help_text=_("By addressee body."))
+    by_body = BodyCountSerializer(many=True, help_text=_("By issuing body."))
     by_theme = ThemeCountSerializer(many=True)
     by_year = YearCountSerializer(many=True)
+    answered_late = AnsweredLateSerializer(
+        help_text=_("Targets' first answers after their response due date.")
+    )
+    by_grade = GradeCountSerializer(
+        many=True, help_text=_("Assessments of the matched targets, by scale and grade.")
+    )

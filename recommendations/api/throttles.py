@@ -24,3 +24,18 @@ class AnonymousThrottle(AnonRateThrottle):
             # unthrottled, rather than every anonymous read failing.
             logger.warning("cache unavailable, anonymous request not throttled: %s", error)
             return True
+
+
+class ExpensiveReadThrottle(AnonymousThrottle):
+    """Anonymous reads that cost a full-text search or aggregates over every matching row,
+    counted a second time, apart, at the lower TRACKER_ANON_EXPENSIVE_THROTTLE.
+
+    Not a default throttle: only a view knows when a read is expensive (stats are cheap
+    when their counts are cached), so `ExpensiveReadMixin` counts those reads, and only
+    those; cheap reads never use up this allowance.
+    """
+
+    scope = "anon_expensive"
+
+    def get_rate(self) -> str:
+        return settings.TRACKER_ANON_EXPENSIVE_THROTTLE

@@ -22,6 +22,8 @@ router.register("bodies", views.BodyViewSet, basename="body")
 router.register("states", views.StateViewSet, basename="state")
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("upr-sessions", views.UprSessionViewSet, basename="upr-session")
+router.register("grade-mappings", views.GradeMappingViewSet, basename="grade-mapping")
 
 urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
@@ -16,16 +16,19 @@ from rest_framework.response import Response as APIResponse
 from recommendations import data_version, exports, selectors, services
 from recommendations.api import filters, serializers
 from recommendations.api.renderers import EXPORT_FORMATS, EXPORT_RENDERERS, CSVRenderer
+from recommendations.api.throttles import ExpensiveReadThrottle
 from recommendations.models import (
     Assessment,
     Body,
     Document,
+    GradeMapping,
     Organization,
     Recommendation,
     Response,
     State,
     Target,
     Theme,
+    UprSession,
 )
 
 # Natural keys may hold slashes or dots (an acronym, a symbol): any character but NUL, which
@@ -58,9 +61,44 @@ def export_response(targets, file_format: str):
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
 
 
+class MethodFirstMixin:
+    """A method the endpoint does not take is a 405, whatever else is wrong with the
+    request: DRF negotiates the format first, so `TRACE /api/targets/?format=csv` was a
+    404 (only the list renders CSV)."""
+
+    def initial(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class ExpensiveReadMixin:
+    """A full-text search (`q`) counts against the anonymous client's expensive reads
+    (ExpensiveReadThrottle) as well as its reads; so does whatever the view passes to
+    `expensive_read_check()` first, such as stats computed rather than cached."""
+
+    expensive_read_counted = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # django-filter ignores an empty value, so `q=` searches nothing.
+        if request.query_params.get("q"):
+            self.expensive_read_check()
+
+    def expensive_read_check(self) -> None:
+        """Count this request as expensive, once; a 429 past the rate."""
+        if self.expensive_read_counted:
+            return
+        self.expensive_read_counted = True
+        throttle = ExpensiveReadThrottle()
+        if not throttle.allow_request(self.request, self):
+            self.throttled(self.request, throttle.wait())
+
+
 class ServiceWriteMixin:
-    """Writes go through a service (validation, history, statuses refreshed in the same
-    transaction); the answer has the read shape, reloaded with everything it shows."""
+    """Serializers validate; `perform_create` and `perform_update` hand the validated data to
+    a service (the model's validation, history, statuses derived under the target's lock, in
+    one transaction). The answer has the read shape, reloaded with everything it shows."""
 
     write_serializer_class = None
 
@@ -69,21 +107,23 @@ class ServiceWriteMixin:
             return self.write_serializer_class
         return self.serializer_class
 
-    def save_row(self, row, relations: dict):
-        return services.row_save(row=row, relations=relations)
+    def create_row(self, data: dict):
+        return services.row_create(model=self.queryset.model, user=self.request.user, **data)
+
+    def update_row(self, row, data: dict):
+        return services.row_update(row=row, user=self.request.user, **data)
 
     def delete_row(self, row) -> None:
         row.delete()
 
-    def creation_fields(self) -> dict:
-        return {}
+    def perform_create(self, serializer):
+        serializer.instance = self.create_row(dict(serializer.validated_data))
 
-    @staticmethod
-    def _split(model, validated_data: dict) -> tuple[dict, dict]:
-        many_to_many = {field.name for field in model._meta.many_to_many}
-        fields = {name: value for name, value in validated_data.items() if name not in many_to_many}
-        relations = {name: value for name, value in validated_data.items() if name in many_to_many}
-        return fields, relations
+    def perform_update(self, serializer):
+        serializer.instance = self.update_row(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        self.delete_row(instance)
 
     def _answer(self, row, **kwargs) -> APIResponse:
         row = self.get_queryset().get(pk=row.pk)
@@ -94,22 +134,14 @@ class ServiceWriteMixin:
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        model = self.get_queryset().model
-        fields, relations = self._split(model, serializer.validated_data)
-        row = self.save_row(model(**fields, **self.creation_fields()), relations)
-        return self._answer(row, status=201)
+        self.perform_create(serializer)
+        return self._answer(serializer.instance, status=201)
 
     def update(self, request, *args, partial=False, **kwargs):
-        row = self.get_object()
-        serializer = self.get_serializer(row, data=request.data, partial=partial)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        fields, relations = self._split(type(row), serializer.validated_data)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        return self._answer(self.save_row(row, relations))
-
-    def perform_destroy(self, instance):
-        self.delete_row(instance)
+        self.perform_update(serializer)
+        return self._answer(serializer.instance)
 
 
 class ExportMixin:
@@ -128,7 +160,9 @@ class ExportMixin:
         return super().list(request, *args, **kwargs)
 
 
-class TrackerViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class TrackerViewSet(
+    MethodFirstMixin, ExpensiveReadMixin, ServiceWriteMixin, viewsets.ModelViewSet
+):
     lookup_value_regex = ID
 
     def filter_queryset(self, queryset):
@@ -162,8 +196,14 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
             return Recommendation.objects.all()
         return selectors.recommendations_for_api(staff=self.request.user.is_staff)
 
-    def save_row(self, row, relations):
-        return services.recommendation_save(recommendation=row, relations=relations)
+    def create_row(self, data):
+        return services.recommendation_create(user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.recommendation_update(recommendation=row, user=self.request.user, **data)
+
+    def delete_row(self, row):
+        services.recommendation_delete(recommendation=row, user=self.request.user)
 
     @extend_schema(
         responses=serializers.RecommendationStatusSerializer,
@@ -193,8 +233,14 @@ class TargetViewSet(ExportMixin, TrackerViewSet):
     def get_queryset(self):
         return selectors.targets_with_latest(Target.objects.all())
 
-    def save_row(self, row, relations):
-        return services.target_save(target=row)
+    def create_row(self, data):
+        return services.target_create(user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.target_update(target=row, user=self.request.user, **data)
+
+    def delete_row(self, row):
+        services.target_delete(target=row, user=self.request.user)
 
 
 class ResponseViewSet(TrackerViewSet):
@@ -202,11 +248,17 @@ class ResponseViewSet(TrackerViewSet):
     serializer_class = serializers.ResponseSerializer
     filterset_class = filters.ResponseFilterSet
 
-    def save_row(self, row, relations):
-        return services.response_save(response=row)
+    def get_queryset(self):
+        return selectors.responses_with_late_by_days(Response.objects.all())
+
+    def create_row(self, data):
+        return services.response_create(user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.response_update(response=row, user=self.request.user, **data)
 
     def delete_row(self, row):
-        services.response_delete(response=row)
+        services.response_delete(response=row, user=self.request.user)
 
 
 class AssessmentViewSet(TrackerViewSet):
@@ -214,14 +266,14 @@ class AssessmentViewSet(TrackerViewSet):
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilterSet
 
-    def creation_fields(self):
-        return {"author": self.request.user}
+    def create_row(self, data):
+        return services.assessment_create(author=self.request.user, user=self.request.user, **data)
 
-    def save_row(self, row, relations):
-        return services.assessment_save(assessment=row)
+    def update_row(self, row, data):
+        return services.assessment_update(assessment=row, user=self.request.user, **data)
 
     def delete_row(self, row):
-        services.assessment_delete(assessment=row)
+        services.assessment_delete(assessment=row, user=self.request.user)
 
 
 class DocumentViewSet(TrackerViewSet):
@@ -260,7 +312,29 @@ class OrganizationViewSet(TrackerViewSet):
     filterset_class = filters.OrganizationFilterSet
 
 
-class StatsView(GenericAPIView):
+class ReadOnlyTrackerViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Reference data loaded by data migrations: read, never written through the API."""
+
+    lookup_value_regex = ID
+
+
+class UprSessionViewSet(ReadOnlyTrackerViewSet):
+    """Sessions of the UPR Working Group, by number; estimated dates are not yet announced."""
+
+    queryset = UprSession.objects.all()
+    serializer_class = serializers.UprSessionSerializer
+    lookup_field = "number"
+
+
+class GradeMappingViewSet(ReadOnlyTrackerViewSet):
+    """What each grade of each scale means as a common implementation level."""
+
+    queryset = GradeMapping.objects.all()
+    serializer_class = serializers.GradeMappingSerializer
+    filterset_class = filters.GradeMappingFilterSet
+
+
+class StatsView(MethodFirstMixin, ExpensiveReadMixin, GenericAPIView):
     """Counts for a dashboard, by status, addressee, issuing body, theme and year, of what
     the recommendation list's filters match."""
 
@@ -272,12 +346,14 @@ class StatsView(GenericAPIView):
     @extend_schema(filters=True, summary="Counts for a dashboard")
     def get(self, request):
         filterset = validated_filterset(self)
-        stats = data_version.cached_read(
-            services.DASHBOARD_STATS,
-            request.query_params,
-            lambda: selectors.recommendation_stats(
+
+        def compute():
+            # Eleven aggregates over every matching row: only a cache miss is expensive.
+            self.expensive_read_check()
+            return selectors.recommendation_stats(
                 recommendations=filterset.qs,
                 targets=filterset.matching_targets(Target.objects.all()),
-            ),
-        )
+            )
+
+        stats = data_version.cached_read(services.DASHBOARD_STATS, request.query_params, compute)
         return APIResponse(self.get_serializer(stats).data)

@@ -3,6 +3,7 @@
 `seed_case.json` holds the real bodies, documents, organisations and the recommendations
 the seed documents quote, verbatim. Loading is keyed on natural keys (acronym, code, slug,
 symbol, document + paragraph + text), so loading twice writes nothing the second time.
+Recommendations, targets and responses are written by their services, as an editor's are.
 """
 
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from recommendations import services
 from recommendations.models import (
     Body,
     Document,
@@ -22,11 +24,7 @@ from recommendations.models import (
     Target,
     Theme,
 )
-from recommendations.services import (
-    m2m_set,
-    recommendation_refresh_statuses,
-    row_upsert,
-)
+from recommendations.services import m2m_set, row_upsert
 
 SEED_CASE = Path(__file__).with_name("seed_case.json")
 
@@ -48,6 +46,22 @@ class _Loader:
 
     def upsert(self, model, *, lookup: dict, values: dict):
         row, outcome = row_upsert(model, lookup=lookup, values=values)
+        self.outcomes[(model._meta.verbose_name_plural, outcome)] += 1
+        return row
+
+    def write(self, model, *, lookup: dict, values: dict):
+        """Create or change a recommendation, a target or a response through its services,
+        by its natural key; only what differs is written, so a second load adds no history."""
+        create, update, keyword = services_of(model)
+        row = model.objects.filter(**lookup).first()
+        if row is None:
+            row, outcome = create(**lookup, **values), "created"
+        else:
+            changed = {name: value for name, value in values.items() if differs(row, name, value)}
+            if changed:
+                row, outcome = update(**{keyword: row}, **changed), "updated"
+            else:
+                outcome = "unchanged"
         self.outcomes[(model._meta.verbose_name_plural, outcome)] += 1
         return row
 
@@ -99,6 +113,9 @@ class _Loader:
                     lookup={"acronym": item["acronym"]},
                     values={
                         "name": item["name"],
+                        "name_ko": item["name_ko"],
+                        "name_zh_hans": item["name_zh_hans"],
+                        "name_source": item["name_source"],
                         "kind": item["kind"],
                         "parent": self.bodies.get(item["parent"]),
                     },
@@ -131,7 +148,7 @@ class _Loader:
 
     def load_recommendation(self, item: dict) -> None:
         document = self.documents[item["document"]]
-        recommendation = self.upsert(
+        recommendation = self.write(
             Recommendation,
             lookup={
                 "document": document,
@@ -141,27 +158,14 @@ class _Loader:
             values={
                 "issued_by": self.bodies.get(item["issued_by"]),
                 "issued_on": _date(item["issued_on"]),
+                "recommending_states": [self.states[code] for code in item["recommending_states"]],
+                "organizations": [self.organizations[key] for key in item["organizations"]],
+                "themes": [self.themes[slug] for slug in item["themes"]],
             },
         )
         self.recommendations[(item["document"], item["paragraph"], item["text"])] = recommendation
-        self.m2m(
-            "recommending states",
-            recommendation.recommending_states,
-            [self.states[code] for code in item["recommending_states"]],
-        )
-        self.m2m(
-            "recommendation organisations",
-            recommendation.organizations,
-            [self.organizations[key] for key in item["organizations"]],
-        )
-        self.m2m(
-            "recommendation themes",
-            recommendation.themes,
-            [self.themes[slug] for slug in item["themes"]],
-        )
         for target_item in item["targets"]:
             self.load_target(recommendation, target_item)
-        recommendation_refresh_statuses(recommendation=recommendation)
 
     def load_target(self, recommendation: Recommendation, item: dict) -> None:
         addressee = (
@@ -169,7 +173,7 @@ class _Loader:
             if item["state"]
             else {"body": self.bodies[item["body"]], "state": None}
         )
-        target = self.upsert(
+        target = self.write(
             Target,
             lookup={"recommendation": recommendation, **addressee},
             values={
@@ -178,7 +182,7 @@ class _Loader:
             },
         )
         for response in item["responses"]:
-            self.upsert(
+            self.write(
                 Response,
                 lookup={
                     "target": target,
@@ -202,11 +206,31 @@ class _Loader:
             if document == item["reiterates"]["document"]
             and paragraph == item["reiterates"]["paragraph"]
         ]
-        self.upsert(
+        self.write(
             Recommendation,
             lookup={"pk": recommendation.pk},
             values={"reiterates": earlier[0]},
         )
+
+
+def services_of(model) -> tuple:
+    """The services that create and change a row of `model`, and the keyword of its row."""
+    return {
+        Recommendation: (
+            services.recommendation_create,
+            services.recommendation_update,
+            "recommendation",
+        ),
+        Target: (services.target_create, services.target_update, "target"),
+        Response: (services.response_create, services.response_update, "response"),
+    }[model]
+
+
+def differs(row, name: str, value) -> bool:
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        return set(getattr(row, name).values_list("pk", flat=True)) != {obj.pk for obj in value}
+    return getattr(row, name) != value
 
 
 @transaction.atomic

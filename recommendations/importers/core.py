@@ -14,28 +14,104 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from openpyxl.utils.datetime import from_excel
+from rapidfuzz import fuzz, process
 
 from recommendations.choices import BodyKind, DocumentKind, Position
+from recommendations.importers.messages import Message, MessageError, grouped, message_of
 from recommendations.models import State, normalize_name
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (unknown format, missing columns): nothing is imported."""
+class ImportFileError(MessageError):
+    """The file as a whole cannot be read (unknown format, missing columns, over a limit):
+    nothing is imported. Its `message` is shown in the reader's language."""
+
+
+def limit(name: str) -> int:
+    """One of the IMPORT_MAX_* settings (docs/importing.md lists them)."""
+    return getattr(settings, name)
+
+
+def rows_check(rows_seen: int) -> None:
+    """Called as rows are read: stop at the limit, before the rest is held in memory."""
+    if rows_seen > limit("IMPORT_MAX_ROWS"):
+        raise ImportFileError(
+            Message(
+                gettext_noop(
+                    "the file has more than %(limit)s rows, the limit IMPORT_MAX_ROWS: split it"
+                ),
+                limit=grouped(limit("IMPORT_MAX_ROWS")),
+            )
+        )
+
+
+def columns_check(columns: int, row: int) -> None:
+    if columns > limit("IMPORT_MAX_COLUMNS"):
+        raise ImportFileError(
+            Message(
+                gettext_noop(
+                    "row %(row)d: %(columns)s columns, over the limit IMPORT_MAX_COLUMNS = "
+                    "%(limit)s"
+                ),
+                row=row,
+                columns=grouped(columns),
+                limit=grouped(limit("IMPORT_MAX_COLUMNS")),
+            )
+        )
+
+
+def cell_error(text: str) -> Message | None:
+    """Why a cell is too long to read, or None."""
+    if len(text) > limit("IMPORT_MAX_CELL_CHARS"):
+        return Message(
+            gettext_noop("%(length)s characters, over the limit IMPORT_MAX_CELL_CHARS = %(limit)s"),
+            length=grouped(len(text)),
+            limit=grouped(limit("IMPORT_MAX_CELL_CHARS")),
+        )
+    return None
+
+
+def column_number(index: int) -> Message:
+    """A column the header leaves unnamed, by its position (1 for the first)."""
+    return Message(gettext_noop("column %(number)d"), number=index + 1)
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A row's problem (or a correction, or why it was skipped): the column as the file names
+    it (or `column_number`), and the reason as a Message, translated where it is shown."""
+
     row: int
-    column: str
-    reason: str
+    column: str | Message
+    reason: Message
+
+    def line(self) -> Message:
+        return Message(
+            gettext_noop("row %(row)d, %(column)s: %(reason)s"),
+            row=self.row,
+            column=self.column,
+            reason=self.reason,
+        )
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
+        return self.line().render()
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        column = self.column.as_data() if isinstance(self.column, Message) else self.column
+        return {"row": self.row, "column": column, "reason": self.reason.as_data()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RowError":
+        column = data["column"]
+        return cls(
+            row=data["row"],
+            column=Message.from_data(column) if isinstance(column, dict) else column,
+            reason=Message.from_data(data["reason"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,6 +149,14 @@ class DocumentRef:
 
     def key(self) -> tuple:
         return ("symbol", self.symbol) if self.symbol else ("title", self.title, self.kind)
+
+
+@dataclass(frozen=True)
+class SdgRef:
+    """A Sustainable Development Goal or target by its code ("16.10"), with its name."""
+
+    code: str
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +221,7 @@ class RecommendationRow:
     organizations: list[str] = field(default_factory=list)
     themes: list[ThemeRef] = field(default_factory=list)
     affected_groups: list[str] = field(default_factory=list)
+    sdgs: list[SdgRef] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
 
@@ -158,6 +243,11 @@ class ParsedFile:
     errors: list[RowError] = field(default_factory=list)
     # Rows deliberately left out (a UHRI observation is not a recommendation): not errors.
     skipped: list[RowError] = field(default_factory=list)
+    # Guesses the parser made and imported (a misspelt state name), listed in the report.
+    corrections: list[RowError] = field(default_factory=list)
+    # The file's column holding each value a record carries, for validation errors:
+    # "text", "paragraph", "document.symbol", "themes", ... (validation.FIELDS).
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def text_key(text: str) -> str:
@@ -176,27 +266,29 @@ def _union(into: list, values: list) -> None:
             into.append(value)
 
 
-def records_merge(records: list[RecommendationRow]) -> tuple[list[RecommendationRow], list]:
+def records_merge(records: list[RecommendationRow]) -> list[RecommendationRow]:
     """Rows with one natural key become one recommendation: states, themes, targets united.
 
-    Two rows giving one addressee different positions in one document on one date contradict
-    each other: the later row is reported, never resolved by guessing.
+    Unless they give one addressee different positions in one document on one date: then
+    they are different recommendations with the same words. UPR Info gives a state under
+    review "Ratify CEDAW" from several states, made in different paragraphs of its report
+    and answered differently; rows with the same text and the same answer stay one joint
+    recommendation. A row joins the first recommendation of its key it agrees with, or
+    starts another.
     """
-    merged: dict[tuple, RecommendationRow] = {}
-    errors: list[RowError] = []
+    merged: dict[tuple, list[RecommendationRow]] = {}
+    order: list[RecommendationRow] = []
     for record in records:
-        first = merged.get(record.key())
+        same_key = merged.setdefault(record.key(), [])
+        first = next((r for r in same_key if not _responses_conflict(r, record)), None)
         if first is None:
-            merged[record.key()] = record
-            continue
-        conflict = _responses_conflict(first, record)
-        if conflict:
-            errors.append(RowError(record.row, "Response", conflict))
+            same_key.append(record)
+            order.append(record)
             continue
         first.rows.extend(record.rows)
         first.issued_on = first.issued_on or record.issued_on
         first.issued_by = first.issued_by or record.issued_by
-        for name in ("recommending_states", "organizations", "themes", "affected_groups"):
+        for name in ("recommending_states", "organizations", "themes", "affected_groups", "sdgs"):
             _union(getattr(first, name), getattr(record, name))
         targets = {target.addressee(): target for target in first.targets}
         for target in record.targets:
@@ -207,7 +299,7 @@ def records_merge(records: list[RecommendationRow]) -> tuple[list[Recommendation
             else:
                 _union(existing.responses, target.responses)
                 _union(existing.assessments, target.assessments)
-    return list(merged.values()), errors
+    return order
 
 
 def _response_key(target: TargetRow, response: ResponseRow) -> tuple:
@@ -215,21 +307,17 @@ def _response_key(target: TargetRow, response: ResponseRow) -> tuple:
     return (target.addressee(), document, response.date)
 
 
-def _responses_conflict(first: RecommendationRow, record: RecommendationRow) -> str:
+def _responses_conflict(first: RecommendationRow, record: RecommendationRow) -> bool:
     given = {
         _response_key(target, response): response.position
         for target in first.targets
         for response in target.responses
     }
-    for target in record.targets:
-        for response in target.responses:
-            position = given.get(_response_key(target, response))
-            if position and position != response.position:
-                return (
-                    f"'{response.position}' contradicts '{position}' given on row {first.row} "
-                    "for the same recommendation"
-                )
-    return ""
+    return any(
+        given.get(_response_key(target, response), response.position) != response.position
+        for target in record.targets
+        for response in target.responses
+    )
 
 
 def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
@@ -238,22 +326,116 @@ def issuer_errors(records: list[RecommendationRow]) -> list[RowError]:
         RowError(
             record.row,
             "issued_by",
-            "a recommendation needs an issuer: a body, a state or an organisation",
+            Message(
+                gettext_noop("a recommendation needs an issuer: a body, a state or an organisation")
+            ),
         )
         for record in records
         if not record.issued_by and not record.recommending_states and not record.organizations
     ]
 
 
+class UnknownState(ValueError):
+    """A name no state goes by, or a misspelling two states are equally close to (`close`:
+    their two names)."""
+
+    def __init__(self, name: str, close: tuple[str, str] | None = None):
+        super().__init__(name, close)
+        self.name = name.strip()
+        self.close = close
+
+    @property
+    def message(self) -> Message:
+        if self.close:
+            return Message(
+                gettext_noop("unknown state '%(name)s' (as close to %(first)s or %(second)s)"),
+                name=self.name,
+                first=self.close[0],
+                second=self.close[1],
+            )
+        return Message(gettext_noop("unknown state '%(name)s'"), name=self.name)
+
+    @property
+    def recommending_message(self) -> Message:
+        """The same, said of a recommending state."""
+        if self.close:
+            return Message(
+                gettext_noop(
+                    "unknown recommending state '%(name)s' (as close to %(first)s or %(second)s)"
+                ),
+                name=self.name,
+                first=self.close[0],
+                second=self.close[1],
+            )
+        return Message(gettext_noop("unknown recommending state '%(name)s'"), name=self.name)
+
+    def __str__(self) -> str:
+        return self.message.render()
+
+
+@dataclass(frozen=True)
+class StateMatch:
+    state: State
+    # The name it was taken for when the file's spelling was a guess, else "".
+    guessed_as: str = ""
+
+    def correction(self, name: str) -> Message:
+        return Message(
+            gettext_noop("'%(name)s' read as '%(state)s' (%(code)s)"),
+            name=name,
+            state=self.guessed_as,
+            code=self.state.code,
+        )
+
+
 class StateNames:
-    """Every state under each name it goes by; an unknown name is a bad row, never a new state."""
+    """Every state under each name it goes by; an unknown name is a bad row, never a new state.
+
+    A name found under no spelling is a typing slip when one state's name is clearly the
+    closest ("Plurinational S tate of Bolivia"): at least FUZZY_SCORE similar, and
+    FUZZY_MARGIN closer than any other state's. Two close candidates ("Austraia": Australia,
+    Austria) leave it unknown. ISO codes and short names are never guessed.
+    """
+
+    FUZZY_SCORE = 90
+    FUZZY_MARGIN = 4
+    FUZZY_MIN_LENGTH = 5
 
     def __init__(self):
         self.by_name = State.objects.by_name()
         self.by_code = {state.code: state for state in self.by_name.values()}
+        self._guessable = [name for name in self.by_name if len(name) >= self.FUZZY_MIN_LENGTH]
 
     def find(self, name: str) -> State | None:
         return self.by_name.get(normalize_name(name)) if name.strip() else None
+
+    def match(self, name: str) -> StateMatch:
+        """The state a name stands for, guessed when misspelt; else UnknownState."""
+        state = self.find(name)
+        if state is not None:
+            return StateMatch(state)
+        normalized = normalize_name(name)
+        if len(normalized) < self.FUZZY_MIN_LENGTH:
+            raise UnknownState(name)
+        best: dict[str, tuple[float, str]] = {}
+        for candidate, score, _ in process.extract(
+            normalized,
+            self._guessable,
+            scorer=fuzz.ratio,
+            score_cutoff=self.FUZZY_SCORE - self.FUZZY_MARGIN,
+            limit=20,
+        ):
+            code = self.by_name[candidate].code
+            if score > best.get(code, (0, ""))[0]:
+                best[code] = (score, candidate)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        if not ranked or ranked[0][1][0] < self.FUZZY_SCORE:
+            raise UnknownState(name)
+        if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < self.FUZZY_MARGIN:
+            first, second = (self.by_code[code].name for code, _ in ranked[:2])
+            raise UnknownState(name, close=(first, second))
+        code, (_, candidate) = ranked[0]
+        return StateMatch(self.by_code[code], guessed_as=self.by_code[code].name)
 
 
 # The words UPR sources write for a state's position. "No response" is not a position: the
@@ -271,7 +453,32 @@ NO_RESPONSE_WORDS = {"", "pending", "no response"}
 
 
 class UnknownPosition(ValueError):
-    pass
+    """A word that is no position; `known`: the words that are."""
+
+    def __init__(self, word: str, known: str):
+        super().__init__(word, known)
+        self.word = word.strip()
+        self.known = known
+
+    @property
+    def message(self) -> Message:
+        return Message(
+            gettext_noop("unknown response '%(word)s' (known: %(known)s)"),
+            word=self.word,
+            known=self.known,
+        )
+
+    @property
+    def position_message(self) -> Message:
+        """The same, for a column that calls it a position (UHRI's "UPR Position")."""
+        return Message(
+            gettext_noop("unknown position '%(word)s' (known: %(known)s)"),
+            word=self.word,
+            known=self.known,
+        )
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 def position_from_word(word: str) -> str | None:
@@ -283,7 +490,7 @@ def position_from_word(word: str) -> str | None:
         return POSITION_WORDS[normalized]
     except KeyError:
         known = ", ".join(sorted(word.capitalize() for word in POSITION_WORDS))
-        raise UnknownPosition(f"unknown response '{word.strip()}' (known: {known})") from None
+        raise UnknownPosition(word, known) from None
 
 
 def date_from_cell(value) -> dt.date | None:
@@ -304,7 +511,24 @@ def date_from_cell(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
+        raise NotADate(text) from None
+
+
+class NotADate(ValueError):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.message = Message(
+            gettext_noop("'%(text)s' is not a date (expected YYYY-MM-DD)"), text=text
+        )
+
+    def __str__(self) -> str:
+        return self.message.render()
+
+
+def value_error_message(error: ValueError) -> Message:
+    """A cell's value error as a reason: ours translated, a library's in its own words."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, Message) else message_of(error)
 
 
 def cell_text(value) -> str:
@@ -371,33 +595,57 @@ def text_rows_read(content: bytes, *, fallback_encoding: str) -> TextRows:
         line.decode(encoding, errors="surrogateescape" if encoding == "utf-8" else "strict")
         for line in lines
     ]
+    del lines
+    # csv's own field limit (128 KB) would stop the whole file at one long cell; the file's
+    # size bounds a field instead, and a cell over IMPORT_MAX_CELL_CHARS is a bad row.
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
     reader = csv.reader(io.StringIO("\n".join(decoded), newline=""))
+    del decoded
     rows: list[tuple[int, list[str], list[tuple[int, str]]]] = []
     header: list[str] | None = None
-    for number, cells in enumerate(reader, start=1):
-        bad = [
-            (index, _bad_bytes_reason(cell, encoding))
-            for index, cell in enumerate(cells)
-            if _MARK.search(cell)
-        ]
-        cells = [_MARK.sub("\ufffd", cell) for cell in cells]
-        if header is None:
-            header = [cell.strip() for cell in cells]
-            continue
-        if any(cell.strip() for cell in cells) or bad:
-            rows.append((number, cells, bad))
-    if header is None:
-        raise ImportFileError("the file is empty")
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            columns_check(len(cells), number)
+            too_long = [(i, why) for i, cell in enumerate(cells) if (why := cell_error(cell))]
+            bad = [
+                (index, _bad_bytes_reason(cell, encoding))
+                for index, cell in enumerate(cells)
+                if _MARK.search(cell)
+            ] + too_long
+            # A cell over the limit is reported, not kept.
+            cells = ["" if len(cell) > limit("IMPORT_MAX_CELL_CHARS") else cell for cell in cells]
+            cells = [_MARK.sub("\ufffd", cell) for cell in cells]
+            if header is None:
+                header = [cell.strip() for cell in cells]
+                continue
+            if any(cell.strip() for cell in cells) or bad:
+                rows_check(len(rows) + 1)
+                rows.append((number, cells, bad))
+    except csv.Error as error:
+        raise ImportFileError(
+            Message(
+                gettext_noop("row %(row)d: not readable as CSV: %(error)s"),
+                row=number + 1,
+                error=str(error),
+            )
+        ) from None
+    if header is None or not any(header):
+        raise ImportFileError(Message(gettext_noop("the file is empty")))
     return TextRows(encoding=_ENCODING_NAMES.get(encoding, encoding), header=header, rows=rows)
 
 
-def _bad_bytes_reason(cell: str, encoding: str) -> str:
+def _bad_bytes_reason(cell: str, encoding: str) -> Message:
     found = _MARK.findall(cell)
     codes = ", ".join(
         f"0x{ord(char) - 0xDC00:02X}" if ord(char) >= 0xDC80 else f"0x{ord(char):02X}"
         for char in found[:3]
     )
-    return f"bytes that are not {_ENCODING_NAMES.get(encoding, encoding)} text: {codes}"
+    return Message(
+        gettext_noop("bytes that are not %(encoding)s text: %(codes)s"),
+        encoding=_ENCODING_NAMES.get(encoding, encoding),
+        codes=codes,
+    )
 
 
 def columns_required(header: list[str], required: list[str]) -> dict[str, int]:
@@ -405,8 +653,30 @@ def columns_required(header: list[str], required: list[str]) -> dict[str, int]:
     positions = {name: index for index, name in enumerate(header) if name}
     missing = [name for name in required if name not in positions]
     if missing:
-        raise ImportFileError(f"row 1: missing column(s) {', '.join(missing)}")
+        raise missing_columns(missing)
     return positions
+
+
+def missing_columns(names: list[str]) -> ImportFileError:
+    return ImportFileError(
+        Message(gettext_noop("row 1: missing column(s) %(columns)s"), columns=", ".join(names))
+    )
+
+
+# The report's counts by what they count, as the admin's table heads its rows: the keys
+# stay English in the stored report.
+COUNTED = {
+    "recommendations": gettext_noop("recommendations"),
+    "targets": gettext_noop("targets"),
+    "responses": gettext_noop("responses"),
+    "assessments": gettext_noop("assessments"),
+    "bodies": gettext_noop("bodies"),
+    "themes": gettext_noop("themes"),
+    "organizations": gettext_noop("organizations"),
+    "affected groups": gettext_noop("affected groups"),
+    "SDGs": gettext_noop("SDGs"),
+    "documents": gettext_noop("documents"),
+}
 
 
 @dataclass
@@ -420,6 +690,7 @@ class ImportReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
+    corrections: list[RowError] = field(default_factory=list)
 
     MODELS = ("recommendations", "targets", "responses", "assessments")
 
@@ -429,7 +700,26 @@ class ImportReport:
     def total(self, outcome: str) -> int:
         return sum(counter[outcome] for counter in self.counts.values())
 
+    def count_rows(self) -> list[tuple[Message, Counter]]:
+        """The counts, each headed by its translated name (the admin's table), in COUNTED's
+        order: a stored report's keys come back in JSONB's order, not the import's."""
+        order = {model: index for index, model in enumerate(COUNTED)}
+        return [
+            (
+                Message(COUNTED[model]) if model in COUNTED else Message.text(model),
+                self.counts[model],
+            )
+            for model in sorted(
+                self.counts, key=lambda model: (order.get(model, len(order)), model)
+            )
+        ]
+
     def lines(self) -> list[str]:
+        """The report as the command prints it: in English, whatever the active language."""
+        with translation.override(None):
+            return self._lines()
+
+    def _lines(self) -> list[str]:
         head = f"{self.file_name} ({self.format})"
         lines = [f"{head}: dry run, nothing written" if self.dry_run else head]
         lines.append(f"rows read: {self.rows_read}")
@@ -446,6 +736,9 @@ class ImportReport:
         if self.skipped:
             lines.append(f"rows skipped: {len(self.skipped)}")
             lines.extend(f"  {item}" for item in self.skipped)
+        if self.corrections:
+            lines.append(f"corrections: {len(self.corrections)}")
+            lines.extend(f"  {item}" for item in self.corrections)
         lines.append(f"bad rows: {len({error.row for error in self.errors})}")
         lines.extend(f"  {error}" for error in sorted(self.errors, key=lambda e: e.row))
         return lines
@@ -459,6 +752,7 @@ class ImportReport:
             "counts": {model: dict(counter) for model, counter in self.counts.items()},
             "errors": [error.as_dict() for error in self.errors],
             "skipped": [item.as_dict() for item in self.skipped],
+            "corrections": [item.as_dict() for item in self.corrections],
         }
 
     @classmethod
@@ -469,6 +763,7 @@ class ImportReport:
             dry_run=data["dry_run"],
             rows_read=data["rows_read"],
             counts={model: Counter(counts) for model, counts in data["counts"].items()},
-            errors=[RowError(**error) for error in data["errors"]],
-            skipped=[RowError(**item) for item in data["skipped"]],
+            errors=[RowError.from_dict(error) for error in data["errors"]],
+            skipped=[RowError.from_dict(item) for item in data["skipped"]],
+            corrections=[RowError.from_dict(item) for item in data.get("corrections", [])],
         )

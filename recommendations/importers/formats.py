@@ -4,10 +4,13 @@ import csv
 import io
 import zipfile
 
+from django.utils.translation import gettext_noop
+
 from recommendations.choices import ImportFormat
 from recommendations.exports import EXPORT_COLUMNS
 from recommendations.importers import ohchr_matrix, tracker_export, uhri, upr_info
 from recommendations.importers.core import ImportFileError, cell_text
+from recommendations.importers.messages import Message
 
 PARSERS = {
     ImportFormat.UPR_INFO: upr_info.parse,
@@ -25,10 +28,15 @@ def format_detect(content: bytes) -> str:
         if "word/document.xml" in names:
             return ImportFormat.OHCHR_MATRIX
         if any(name.startswith("xl/") for name in names):
-            header = {cell_text(cell) for cell in next(uhri.sheet_rows(content), ())}
+            header = {cell_text(cell) for cell in next(uhri.sheet_rows(content), (1, ()))[1]}
             return _by_header(header, ImportFormat.UHRI, ImportFormat.XLSX)
-        raise ImportFileError("a zip archive that is neither a Word nor an Excel file")
-    first_line = content.lstrip(b"\xef\xbb\xbf").splitlines()[0] if content.strip() else b""
+        raise ImportFileError(
+            Message(gettext_noop("a zip archive that is neither a Word nor an Excel file"))
+        )
+    text = content.removeprefix(b"\xef\xbb\xbf")
+    if not text.strip():
+        raise ImportFileError(Message(gettext_noop("the file is empty")))
+    first_line = text.splitlines()[0]
     header = next(csv.reader([first_line.decode("latin-1")]), [])
     return _by_header({cell.strip() for cell in header}, ImportFormat.UPR_INFO, ImportFormat.CSV)
 
@@ -40,5 +48,10 @@ def _by_header(header: set[str], theirs: str, ours: str) -> str:
     if expected <= header:
         return theirs
     raise ImportFileError(
-        "unknown format: the first row is neither a UPR Info, a UHRI nor a tracker export header"
+        Message(
+            gettext_noop(
+                "unknown format: the first row is neither a UPR Info, a UHRI nor a tracker "
+                "export header"
+            )
+        )
     )

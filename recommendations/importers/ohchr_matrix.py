@@ -13,7 +13,9 @@ import re
 import zipfile
 
 import docx
+from django.utils.translation import gettext_noop
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from recommendations.choices import DocumentKind, ImportFormat
 from recommendations.importers.core import (
@@ -28,8 +30,14 @@ from recommendations.importers.core import (
     TargetRow,
     ThemeRef,
     UnknownPosition,
+    UnknownState,
+    cell_error,
+    column_number,
+    columns_check,
     position_from_word,
+    rows_check,
 )
+from recommendations.importers.messages import Message
 from recommendations.importers.sessions import upr_session_last_day
 from recommendations.importers.upr_info import UPR
 
@@ -55,15 +63,31 @@ GROUP_TEXT = re.compile(rf"{GROUP}")
 def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
     try:
         document = docx.Document(io.BytesIO(content))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise ImportFileError(f"not a Word (.docx) file: {error}") from None
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as error:
+        raise ImportFileError(
+            Message(gettext_noop("not a Word (.docx) file: %(error)s"), error=str(error))
+        ) from None
     table, columns = _matrix_table(document)
-    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    rows_check(len(table.rows) - 1)
+    rows = []
+    for number, row in enumerate(table.rows, start=1):
+        cells = row.cells
+        columns_check(len(cells), number)
+        rows.append([cell.text for cell in cells])
     state, session = _review(document, options, states)
     last_day = upr_session_last_day(session)
     if last_day is None:
-        raise ImportFileError(f"no dates known for UPR session {session}")
+        raise ImportFileError(
+            Message(gettext_noop("no dates known for UPR session %(session)d"), session=session)
+        )
     report_symbol = options.report_symbol or _report_symbol(rows, columns)
+    # Titles are data, in English as the UN's documents are named.
     report = DocumentRef(
         symbol=report_symbol,
         title=f"Report of the Working Group on the Universal Periodic Review: {state.name}",
@@ -71,14 +95,42 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         body=UPR,
         date=last_day,
     )
-    parsed = ParsedFile(format=ImportFormat.OHCHR_MATRIX)
+    themes_column = rows[0][columns["Themes"]] if columns["Themes"] is not None else "Themes"
+    parsed = ParsedFile(
+        format=ImportFormat.OHCHR_MATRIX,
+        columns={
+            "text": "Recommendation",
+            "paragraph": "Recommendation",
+            "document.symbol": "Recommendation",
+            "responses.paragraph": "Recommendation",
+            "responses.document.symbol": "Recommendation",
+            "themes": themes_column.strip(),
+            "affected_groups": themes_column.strip(),
+        },
+    )
     for number, cells in enumerate(rows[1:], start=2):
         if cells[columns["Recommendation"]].strip().startswith("Theme:") or not any(
             cell.strip() for cell in cells
         ):
             continue
         parsed.rows_read += 1
-        record = _record(number, cells, columns, state=state, report=report, states=states)
+        too_long = [
+            RowError(number, rows[0][index].strip() or column_number(index), reason)
+            for index, cell in enumerate(cells)
+            if (reason := cell_error(cell))
+        ]
+        if too_long:
+            parsed.errors.extend(too_long)
+            continue
+        record = _record(
+            number,
+            cells,
+            columns,
+            state=state,
+            report=report,
+            states=states,
+            corrections=parsed.corrections,
+        )
         if isinstance(record, list):
             parsed.errors.extend(record)
         else:
@@ -94,7 +146,9 @@ def _matrix_table(document):
             themes = [index for index, name in enumerate(header) if name.startswith("Full list")]
             columns["Themes"] = themes[0] if themes else None
             return table, columns
-    raise ImportFileError("no table with the columns Recommendation and Position")
+    raise ImportFileError(
+        Message(gettext_noop("no table with the columns Recommendation and Position"))
+    )
 
 
 def _review(document, options: ImportOptions, states: StateNames):
@@ -108,13 +162,21 @@ def _review(document, options: ImportOptions, states: StateNames):
     found = next((match for text in texts if (match := HEADER.search(text))), None)
     name = options.state_under_review or (found["state"] if found else "")
     if not name:
-        raise ImportFileError("the file does not name the state under review: give it as an option")
+        raise ImportFileError(
+            Message(
+                gettext_noop("the file does not name the state under review: give it as an option")
+            )
+        )
     state = states.find(name)
     if state is None:
-        raise ImportFileError(f"unknown state under review '{name}'")
+        raise ImportFileError(
+            Message(gettext_noop("unknown state under review '%(name)s'"), name=name)
+        )
     session = options.upr_session or (int(found["session"]) if found else None)
     if not session:
-        raise ImportFileError("the file does not name the UPR session: give it as an option")
+        raise ImportFileError(
+            Message(gettext_noop("the file does not name the UPR session: give it as an option"))
+        )
     return state, session
 
 
@@ -124,54 +186,109 @@ def _report_symbol(rows: list[list[str]], columns: dict) -> str:
         source = SOURCE.search(cells[columns["Recommendation"]])
         if source:
             return ADDENDUM.sub("", source["symbol"])
-    raise ImportFileError("the file does not give the report's symbol: give it as an option")
+    raise ImportFileError(
+        Message(gettext_noop("the file does not give the report's symbol: give it as an option"))
+    )
 
 
-def recommending_states(text: str, states: StateNames) -> tuple[list[str], str]:
-    """The states in parentheses closing each clause, and an error when the last names none.
+def recommending_states(
+    text: str, states: StateNames
+) -> tuple[list[str], Message | None, list[Message]]:
+    """The states in parentheses closing each clause, an error when the last names none, and
+    the corrections made to read them.
 
     Walking each closing run from its end, names are taken while they are states, so
     "(the Paris Principles) (Niger);" gives Niger; a run naming no state inside the text is
-    the text's own parentheses.
+    the text's own parentheses. A misspelt name is taken when one state is clearly closest
+    (`StateNames.match`); a last clause whose parenthesis is not closed ("(Venezuela
+    (Bolivarian Republic of);") is read without it.
     """
     codes: list[str] = []
+    corrections: list[Message] = []
     runs = list(CLAUSE_END.finditer(text))
     for index, run in enumerate(runs):
-        groups = [group[1:-1].strip() for group in GROUP_TEXT.findall(run["run"])]
+        groups = [group[1:-1] for group in GROUP_TEXT.findall(run["run"])]
         found = []
         for name in reversed(groups):
-            state = states.find(name)
-            if state is None:
+            try:
+                match = states.match(name)
+            except UnknownState as error:
+                unknown = error.recommending_message
                 break
-            found.append(state.code)
-        if not found and index == len(runs) - 1:
-            return codes, f"unknown recommending state '{groups[-1]}'"
+            found.append(match.state.code)
+            if match.guessed_as:
+                corrections.append(match.correction(" ".join(name.split())))
+        last = index == len(runs) - 1
+        if not found and last:
+            unclosed = _unclosed_state(text, states)
+            if unclosed is None:
+                return codes, unknown, corrections
+            found, correction = unclosed
+            corrections.append(correction)
         for code in reversed(found):
             if code not in codes:
                 codes.append(code)
     if not runs:
-        return codes, "no recommending state in parentheses"
-    return codes, ""
+        unclosed = _unclosed_state(text, states)
+        if unclosed is None:
+            return codes, Message(gettext_noop("no recommending state in parentheses")), corrections
+        codes, correction = unclosed
+        corrections.append(correction)
+    return codes, None, corrections
 
 
-def _record(number, cells, columns, *, state, report, states) -> RecommendationRow | list:
+def _unclosed_state(text: str, states: StateNames) -> tuple[list[str], Message] | None:
+    """The state named after the text's last unclosed parenthesis, if any."""
+    stripped = text.rstrip(" ;.\n")
+    depth = 0
+    for position in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[position], 0)
+        if depth < 0:
+            name = stripped[position + 1 :]
+            try:
+                match = states.match(name)
+            except UnknownState:
+                return None
+            read_as = match.guessed_as or match.state.name
+            return [match.state.code], Message(
+                gettext_noop(
+                    "'(%(name)s' read as '%(state)s' (%(code)s): a closing parenthesis is missing"
+                ),
+                name=" ".join(name.split()),
+                state=read_as,
+                code=match.state.code,
+            )
+    return None
+
+
+def _record(
+    number, cells, columns, *, state, report, states, corrections
+) -> RecommendationRow | list:
     errors = []
     cell = cells[columns["Recommendation"]]
     body, _, _ = cell.partition("Source of position")
     source = SOURCE.search(cell)
     paragraph = PARAGRAPH.match(body)
     if paragraph is None:
-        return [RowError(number, "Recommendation", "no paragraph number (such as 28.212)")]
+        return [
+            RowError(
+                number,
+                "Recommendation",
+                Message(gettext_noop("no paragraph number (such as 28.212)")),
+            )
+        ]
     text = paragraph["text"].strip()
     if not text:
-        errors.append(RowError(number, "Recommendation", "empty text"))
-    codes, unknown = recommending_states(text, states)
+        errors.append(RowError(number, "Recommendation", Message(gettext_noop("empty text"))))
+    codes, unknown, read_as = recommending_states(text, states)
     if unknown:
         errors.append(RowError(number, "Recommendation", unknown))
+    else:
+        corrections.extend(RowError(number, "Recommendation", line) for line in read_as)
     try:
         position = position_from_word(cells[columns["Position"]])
     except UnknownPosition as error:
-        errors.append(RowError(number, "Position", str(error)))
+        errors.append(RowError(number, "Position", error.message))
         position = None
     if errors:
         return errors

@@ -3,8 +3,11 @@
 from collections.abc import Callable
 from contextlib import nullcontext
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from recommendations.choices import ImportJobStatus
 from recommendations.data_version import data_changed
@@ -17,7 +20,10 @@ from recommendations.importers.core import (
     records_merge,
 )
 from recommendations.importers.formats import PARSERS, format_detect
+from recommendations.importers.limits import file_check
+from recommendations.importers.messages import Message
 from recommendations.importers.store import Source, Store, records_by_chunk
+from recommendations.importers.validation import records_validate
 from recommendations.models import ImportJob
 
 Progress = Callable[[int, int], None]
@@ -41,9 +47,11 @@ def recommendations_import(
     (it is idempotent). A dry run writes inside one transaction and rolls it back, so its
     report counts what the import would create and update.
     """
+    file_check(content)
     format = format or format_detect(content)
     parsed = PARSERS[format](content, options=options or ImportOptions(), states=StateNames())
-    records, conflicts = records_merge(parsed.records)
+    records, invalid = records_validate(parsed.records, columns=parsed.columns)
+    records = records_merge(records)
     no_issuer = issuer_errors(records)
     without_issuer = {error.row for error in no_issuer}
     records = [record for record in records if record.row not in without_issuer]
@@ -52,8 +60,9 @@ def recommendations_import(
         format=format,
         dry_run=dry_run,
         rows_read=parsed.rows_read,
-        errors=parsed.errors + conflicts + no_issuer,
+        errors=parsed.errors + invalid + no_issuer,
         skipped=parsed.skipped,
+        corrections=parsed.corrections,
     )
     for model in ImportReport.MODELS:
         report.count(model, "created", 0)
@@ -97,24 +106,73 @@ def _job_run(job: ImportJob, *, dry_run: bool) -> ImportReport | None:
             progress=progress,
         )
     except ImportFileError as error:
-        _job_fail(job, str(error))
+        import_job_fail(job_id=job.pk, reason=error.message)
         return None
-    except DatabaseError as error:
-        # Recorded so the page stops waiting; raised again for the worker's log and retry.
-        _job_fail(job, f"the database refused a write: {error}")
+    except MemoryError:
+        import_job_fail(
+            job_id=job.pk,
+            reason=Message(
+                gettext_noop(
+                    "the worker ran out of memory reading the file: lower the IMPORT_MAX_* limits"
+                )
+            ),
+        )
+        raise
+    except Exception as error:
+        # Recorded so the page stops waiting and the editor reads why; raised again for the
+        # worker's log, where the traceback is.
+        import_job_fail(
+            job_id=job.pk,
+            reason=Message(
+                gettext_noop("the import stopped on an unexpected error (%(kind)s): %(error)s"),
+                kind=type(error).__name__,
+                error=str(error)[:1000],
+            ),
+        )
         raise
 
 
-def _job_fail(job: ImportJob, reason: str) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJobStatus.FAILED, error=reason, finished_at=timezone.now()
+def import_job_fail(*, job_id: int, reason: Message) -> None:
+    """`error` keeps the reason in English (the API, the logs); `error_message` keeps it to
+    be shown in the reader's language."""
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJobStatus.FAILED,
+        error=reason.english()[:2000],
+        error_message=reason.as_data(),
+        finished_at=timezone.now(),
     )
+
+
+# A message whose English is the msgid; translated where it is shown (`job_failure`).
+WORKER_LOST = Message(
+    gettext_noop(
+        "the worker stopped while reading this file (it ran out of memory or time, or was "
+        "restarted); the file was not read again"
+    )
+)
+
+
+def _job_claim(job_id: int, status: str) -> ImportJob | None:
+    """Count this delivery of the job's task; past IMPORT_JOB_MAX_ATTEMPTS the job fails
+    instead of being read again. None when the job is not in `status` (done, or failed)."""
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status=status, attempts__lt=settings.IMPORT_JOB_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not claimed:
+        ImportJob.objects.filter(pk=job_id, status=status).update(
+            status=ImportJobStatus.FAILED,
+            error=WORKER_LOST.english(),
+            error_message=WORKER_LOST.as_data(),
+            finished_at=timezone.now(),
+        )
+        return None
+    return ImportJob.objects.select_related("state_under_review", "created_by").get(pk=job_id)
 
 
 def import_job_check(*, job_id: int) -> None:
     """The preview: a dry run whose report the page shows before the editor confirms."""
-    job = ImportJob.objects.select_related("state_under_review", "created_by").get(pk=job_id)
-    if job.status != ImportJobStatus.CHECKING:
+    job = _job_claim(job_id, ImportJobStatus.CHECKING)
+    if job is None:
         return
     report = _job_run(job, dry_run=True)
     if report is not None:
@@ -132,15 +190,16 @@ def import_job_confirm(*, job_id: int) -> bool:
     """Claim a checked job for importing; False when it was not waiting (confirmed twice)."""
     return bool(
         ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.CHECKED).update(
-            status=ImportJobStatus.IMPORTING, rows_done=0
+            status=ImportJobStatus.IMPORTING, rows_done=0, attempts=0
         )
     )
 
 
 def import_job_run(*, job_id: int) -> None:
-    """The import itself, once confirmed. Safe to run again: the import is idempotent."""
-    job = ImportJob.objects.select_related("state_under_review", "created_by").get(pk=job_id)
-    if job.status != ImportJobStatus.IMPORTING:
+    """The import itself, once confirmed. Chunks written before a failure stay: the import is
+    idempotent, so uploading the file again completes it."""
+    job = _job_claim(job_id, ImportJobStatus.IMPORTING)
+    if job is None:
         return
     report = _job_run(job, dry_run=False)
     if report is not None:

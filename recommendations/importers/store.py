@@ -4,20 +4,23 @@ Per chunk of records, a constant number of queries: existing rows are read into 
 by their natural keys (a document's symbol or title; document + paragraph + normalised text
 for a recommendation; recommendation + addressee for a target; target + document + date for
 a response; target + date for an assessment), then new rows are bulk-created and changed ones
-bulk-updated with their history records. What is already there and equal is not written, so
-importing a file twice writes nothing the second time. Imports add to many-to-many relations
+bulk-updated with their history records by the set-based services (services.py), which lock
+a chunk's existing targets and derive their statuses after writing, as single writes do. What
+is already there and equal is not written, so importing a file twice writes nothing the
+second time. Imports add to many-to-many relations
 and never remove from them: what editors added stays.
 
 Reference rows (bodies, themes, organisations, groups, documents) are created with
 `ignore_conflicts` and read back, so two imports creating the same one at once both use it.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from recommendations import services
 from recommendations.importers.core import (
     DocumentRef,
     ImportReport,
@@ -34,12 +37,13 @@ from recommendations.models import (
     Recommendation,
     Response,
     State,
+    SustainableDevelopmentGoal,
     Target,
     Theme,
 )
-from recommendations.services import target_statuses_initialize, target_statuses_recompute
+from recommendations.services import BulkHistory
 
-BATCH = 2000
+BATCH = services.BULK_BATCH
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ class Source:
     def change_reason(self) -> str:
         return f"Imported from {self.file_name}"[:100]
 
+    @property
+    def history(self) -> BulkHistory:
+        return BulkHistory(user=self.user, change_reason=self.change_reason, date=self.imported_at)
+
 
 class Store:
     def __init__(self, *, source: Source, report: ImportReport):
@@ -69,25 +77,24 @@ class Store:
             if theme.uhri_code:
                 self.themes_by_code.setdefault(theme.uhri_code, theme)
         self.groups = {group.name.casefold(): group for group in AffectedGroup.objects.all()}
+        self.sdgs = {sdg.code: sdg for sdg in SustainableDevelopmentGoal.objects.all()}
         self.organizations: dict[str, Organization] = {}
         self.documents: dict[tuple, Document] = {}
+        # Recommendations a record of this import was written to: no other record takes them.
+        self.claimed: set[int] = set()
 
     def write(self, records: list[RecommendationRow]) -> None:
         self._bodies(records)
         self._themes(records)
         self._organizations(records)
         self._groups(records)
+        self._sdgs(records)
         self._documents(records)
         recommendations, new_ids = self._recommendations(records)
         created, touched = self._targets(records, recommendations, new_ids=new_ids)
-        if created:
-            target_statuses_initialize(targets=Target.objects.filter(pk__in=created))
-        if touched:
-            target_statuses_recompute(
-                targets=Target.objects.filter(pk__in=touched),
-                change_reason=self.source.change_reason,
-                user=self.source.user,
-            )
+        services.target_statuses_after_bulk_write(
+            created=created, touched=touched, history=self.source.history
+        )
 
     # Reference rows: bodies, themes, organisations, affected groups, documents.
 
@@ -170,6 +177,20 @@ class Store:
         )
         self.report.count("affected groups", "created", len(missing))
 
+    def _sdgs(self, records: list[RecommendationRow]) -> None:
+        missing = {}
+        for ref in (ref for record in records for ref in record.sdgs):
+            if ref.code not in self.sdgs:
+                missing.setdefault(ref.code, ref.name[:255])
+        SustainableDevelopmentGoal.objects.bulk_create(
+            [SustainableDevelopmentGoal(code=code, name=name) for code, name in missing.items()],
+            ignore_conflicts=True,
+        )
+        self.sdgs.update(
+            {sdg.code: sdg for sdg in SustainableDevelopmentGoal.objects.filter(code__in=missing)}
+        )
+        self.report.count("SDGs", "created", len(missing))
+
     def _documents(self, records: list[RecommendationRow]) -> None:
         refs: dict[tuple, DocumentRef] = {}
         for record in records:
@@ -227,37 +248,39 @@ class Store:
         """The records' recommendations, in record order, and the ids of those created."""
         documents = {self.document(record.document) for record in records}
         ids = [document.pk for document in documents if document]
-        existing: dict[tuple, Recommendation] = {}
+        existing: dict[tuple, list[Recommendation]] = {}
         lookup = Q(document_id__in=ids) | (Q(document__isnull=True) if None in documents else Q())
         for recommendation in Recommendation.objects.filter(lookup).order_by("pk"):
             existing.setdefault(
                 recommendation_key(
                     recommendation.document_id, recommendation.paragraph, recommendation.text
                 ),
-                recommendation,
-            )
+                [],
+            ).append(recommendation)
         recommendations, new, changed = [], [], set()
-        for record in records:
+        for record, recommendation in zip(
+            records, self._existing_for(records, existing), strict=True
+        ):
             document = self.document(record.document)
             issued_by = self.bodies[record.issued_by.acronym] if record.issued_by else None
-            key = recommendation_key(
-                document.pk if document else None, record.paragraph, record.text
-            )
-            recommendation = existing.get(key)
             if recommendation is None:
                 # Ids rather than instances: tens of thousands of rows, each relation set once.
-                recommendation = Recommendation(
-                    text=record.text,
-                    document_id=document.pk if document else None,
-                    paragraph=record.paragraph.strip(),
-                    issued_by_id=issued_by.pk if issued_by else None,
-                    issued_on=record.issued_on,
+                # Until created, a new recommendation is its index in `new`.
+                recommendations.append(len(new))
+                new.append(
+                    {
+                        "text": record.text,
+                        "document_id": document.pk if document else None,
+                        "paragraph": record.paragraph.strip(),
+                        "issued_by_id": issued_by.pk if issued_by else None,
+                        "issued_on": record.issued_on,
+                        **self._provenance(record),
+                    }
                 )
-                self._provenance(recommendation, record)
-                new.append(recommendation)
+                continue
             # A value the file gives replaces the stored one; a missing value is unknown, not
             # empty, and keeps what is there.
-            elif (issued_by and recommendation.issued_by_id != issued_by.pk) or (
+            if (issued_by and recommendation.issued_by_id != issued_by.pk) or (
                 record.issued_on and recommendation.issued_on != record.issued_on
             ):
                 recommendation.issued_by_id = (
@@ -266,40 +289,109 @@ class Store:
                 recommendation.issued_on = record.issued_on or recommendation.issued_on
                 changed.add(recommendation.pk)
             recommendations.append(recommendation)
-        bulk_create_with_history(
-            new,
-            Recommendation,
-            batch_size=BATCH,
-            default_user=self.source.user,
-            default_change_reason=self.source.change_reason,
-            default_date=self.source.imported_at,
-        )
-        new_ids = {recommendation.pk for recommendation in new}
+        created = services.rows_bulk_create(Recommendation, rows=new, history=self.source.history)
+        recommendations = [
+            created[slot] if isinstance(slot, int) else slot for slot in recommendations
+        ]
+        new_ids = {recommendation.pk for recommendation in created}
+        self.claimed |= new_ids
         changed |= self._relations(records, recommendations, new_ids=new_ids)
         updated = []
         for record, recommendation in zip(records, recommendations, strict=True):
             if recommendation.pk in changed:
-                self._provenance(recommendation, record)
+                for name, value in self._provenance(record).items():
+                    setattr(recommendation, name, value)
                 updated.append(recommendation)
-        bulk_update_with_history(
-            updated,
+        services.rows_bulk_update(
             Recommendation,
-            ["issued_by", "issued_on", "source_file", "source_format", "source_row", "imported_at"],
-            batch_size=BATCH,
-            default_user=self.source.user,
-            default_change_reason=self.source.change_reason,
-            default_date=self.source.imported_at,
+            rows=updated,
+            fields=[
+                "issued_by",
+                "issued_on",
+                "source_file",
+                "source_format",
+                "source_row",
+                "imported_at",
+            ],
+            history=self.source.history,
         )
         self.report.count("recommendations", "created", len(new))
         self.report.count("recommendations", "updated", len(updated))
         self.report.count("recommendations", "unchanged", len(records) - len(new) - len(updated))
         return recommendations, new_ids
 
-    def _provenance(self, recommendation: Recommendation, record: RecommendationRow) -> None:
-        recommendation.source_file = self.source.file_name[:255]
-        recommendation.source_format = self.source.format
-        recommendation.source_row = record.row
-        recommendation.imported_at = self.source.imported_at
+    def _existing_for(
+        self, records: list[RecommendationRow], existing: dict[tuple, list[Recommendation]]
+    ) -> list[Recommendation | None]:
+        """The stored recommendation each record is, or None for a new one.
+
+        Identical words may be several recommendations (`core.records_merge`): a record is
+        the one of its key whose responses it repeats, else the first of its key no other
+        record took (its answer changed since), else new. Responses are read only for keys
+        that hold several recommendations or records, so a usual file costs no query here.
+        """
+        keys = []
+        for record in records:
+            document = self.document(record.document)
+            keys.append(
+                recommendation_key(document.pk if document else None, record.paragraph, record.text)
+            )
+        per_key = Counter(keys)
+        ambiguous = [
+            recommendation.pk
+            for key in per_key
+            if per_key[key] > 1 or len(existing.get(key, ())) > 1
+            for recommendation in existing.get(key, ())
+        ]
+        answers: dict[int, dict[tuple, str]] = {}
+        for recommendation_id, *response_key, position in (
+            Response.objects.filter(target__recommendation_id__in=ambiguous).values_list(
+                "target__recommendation_id",
+                "target__state_id",
+                "target__body_id",
+                "document_id",
+                "date",
+                "position",
+            )
+            if ambiguous
+            else []
+        ):
+            answers.setdefault(recommendation_id, {})[tuple(response_key)] = position
+        found: list[Recommendation | None] = [None] * len(records)
+        for same_answers in (True, False):
+            for index, record in enumerate(records):
+                if found[index] is not None:
+                    continue
+                for candidate in existing.get(keys[index], ()):
+                    if candidate.pk in self.claimed or (
+                        same_answers
+                        and candidate.pk in answers
+                        and not self._answers_as(record, answers[candidate.pk])
+                    ):
+                        continue
+                    found[index] = candidate
+                    self.claimed.add(candidate.pk)
+                    break
+        return found
+
+    def _answers_as(self, record: RecommendationRow, answers: dict[tuple, str]) -> bool:
+        for target in record.targets:
+            state = self.states[target.state].pk if target.state else None
+            body = self.bodies[target.body.acronym].pk if target.body else None
+            for response in target.responses:
+                document = self.document(response.document)
+                key = (state, body, document.pk if document else None, response.date)
+                if answers.get(key) != response.position:
+                    return False
+        return True
+
+    def _provenance(self, record: RecommendationRow) -> dict:
+        return {
+            "source_file": self.source.file_name[:255],
+            "source_format": self.source.format,
+            "source_row": record.row,
+            "imported_at": self.source.imported_at,
+        }
 
     def _relations(self, records, recommendations, *, new_ids: set[int]) -> set[int]:
         """Add the many-to-many rows the file gives and the database lacks; the ids changed."""
@@ -314,6 +406,7 @@ class Store:
             "affected_groups": lambda record: [
                 self.groups[name.casefold()] for name in record.affected_groups
             ],
+            "sdgs": lambda record: [self.sdgs[ref.code] for ref in record.sdgs],
         }
         changed = set()
         old_ids = [r.pk for r in recommendations if r.pk not in new_ids]
@@ -335,13 +428,7 @@ class Store:
                 for record, recommendation in zip(records, recommendations, strict=True)
                 for obj in related(record)
             } - have
-            through.objects.bulk_create(
-                [
-                    through(**{"recommendation_id": pk, column: other})
-                    for pk, other in sorted(missing)
-                ],
-                batch_size=BATCH,
-            )
+            services.recommendation_relations_bulk_add(name=name, pairs=missing)
             changed |= {pk for pk, _ in missing if pk not in new_ids}
         return changed
 
@@ -352,7 +439,7 @@ class Store:
         the existing ones whose status may have changed."""
         old_ids = [r.pk for r in recommendations if r.pk not in new_ids]
         existing = {}
-        for target in Target.objects.filter(recommendation_id__in=old_ids):
+        for target in services.targets_lock_for_bulk_write(recommendation_ids=old_ids):
             existing[_target_key(target.recommendation_id, target.state_id, target.body_id)] = (
                 target
             )
@@ -364,15 +451,21 @@ class Store:
                 key = _target_key(recommendation.pk, state and state.pk, body and body.pk)
                 target = existing.get(key)
                 if target is None:
-                    target = Target(
-                        recommendation_id=recommendation.pk,
-                        state_id=state.pk if state else None,
-                        body_id=body.pk if body else None,
-                        response_due=row.response_due,
-                        follow_up_due=row.follow_up_due,
+                    # Until created, a new target is its index in `new`.
+                    target = existing[key] = len(new)
+                    new.append(
+                        {
+                            "recommendation_id": recommendation.pk,
+                            "state_id": state.pk if state else None,
+                            "body_id": body.pk if body else None,
+                            "response_due": row.response_due,
+                            "follow_up_due": row.follow_up_due,
+                        }
                     )
-                    existing[key] = target
-                    new.append(target)
+                elif isinstance(target, int):
+                    if row.due_dates_given:
+                        new[target]["response_due"] = row.response_due
+                        new[target]["follow_up_due"] = row.follow_up_due
                 elif row.due_dates_given and (
                     (target.response_due, target.follow_up_due)
                     != (row.response_due, row.follow_up_due)
@@ -380,22 +473,13 @@ class Store:
                     target.response_due, target.follow_up_due = row.response_due, row.follow_up_due
                     changed_dates.append(target)
                 pairs.append((row, target))
-        bulk_create_with_history(
-            new,
+        new = services.rows_bulk_create(Target, rows=new, history=self.source.history)
+        pairs = [(row, new[target] if isinstance(target, int) else target) for row, target in pairs]
+        services.rows_bulk_update(
             Target,
-            batch_size=BATCH,
-            default_user=self.source.user,
-            default_change_reason=self.source.change_reason,
-            default_date=self.source.imported_at,
-        )
-        bulk_update_with_history(
-            changed_dates,
-            Target,
-            ["response_due", "follow_up_due"],
-            batch_size=BATCH,
-            default_user=self.source.user,
-            default_change_reason=self.source.change_reason,
-            default_date=self.source.imported_at,
+            rows=changed_dates,
+            fields=["response_due", "follow_up_due"],
+            history=self.source.history,
         )
         answered = self._responses(pairs, new_ids={t.pk for t in new})
         answered |= self._assessments(pairs, new_ids={t.pk for t in new})
@@ -419,15 +503,18 @@ class Store:
                 key = (target.pk, document.pk if document else None, item.date)
                 response = existing.get(key)
                 if response is None:
-                    response = Response(
-                        target_id=target.pk,
-                        position=item.position,
-                        date=item.date,
-                        document_id=document.pk if document else None,
-                        paragraph=item.paragraph,
-                    )
-                    existing[key] = response
+                    existing[key] = response = {
+                        "target_id": target.pk,
+                        "position": item.position,
+                        "date": item.date,
+                        "document_id": document.pk if document else None,
+                        "paragraph": item.paragraph,
+                    }
                     new.append(response)
+                elif isinstance(response, dict):
+                    # Said twice in the file: the last row's words stand.
+                    response["position"] = item.position
+                    response["paragraph"] = item.paragraph or response["paragraph"]
                 # Our own export carries no paragraph: an empty one keeps the stored paragraph.
                 elif response.position != item.position or (
                     item.paragraph and response.paragraph != item.paragraph
@@ -438,7 +525,7 @@ class Store:
                 else:
                     self.report.count("responses", "unchanged")
         self._bulk_write(Response, new, changed, ["position", "paragraph"], "responses")
-        return {response.target_id for response in new + changed}
+        return {response["target_id"] for response in new} | {r.target_id for r in changed}
 
     def _assessments(self, pairs, *, new_ids: set[int]) -> set[int]:
         old_ids = {target.pk for row, target in pairs if row.assessments} - new_ids
@@ -451,30 +538,27 @@ class Store:
                 key = (target.pk, item.assessed_on)
                 assessment = existing.get(key)
                 if assessment is None:
-                    assessment = Assessment(
-                        target_id=target.pk,
-                        implementation=item.implementation,
-                        assessed_on=item.assessed_on,
-                    )
-                    existing[key] = assessment
+                    existing[key] = assessment = {
+                        "target_id": target.pk,
+                        "implementation": item.implementation,
+                        "assessed_on": item.assessed_on,
+                    }
                     new.append(assessment)
+                elif isinstance(assessment, dict):
+                    assessment["implementation"] = item.implementation
                 elif assessment.implementation != item.implementation:
                     assessment.implementation = item.implementation
                     changed.append(assessment)
                 else:
                     self.report.count("assessments", "unchanged")
         self._bulk_write(Assessment, new, changed, ["implementation"], "assessments")
-        return {assessment.target_id for assessment in new + changed}
+        return {assessment["target_id"] for assessment in new} | {a.target_id for a in changed}
 
-    def _bulk_write(self, model, new: list, changed: list, fields: list[str], name: str) -> None:
-        history = {
-            "batch_size": BATCH,
-            "default_user": self.source.user,
-            "default_change_reason": self.source.change_reason,
-            "default_date": self.source.imported_at,
-        }
-        bulk_create_with_history(new, model, **history)
-        bulk_update_with_history(changed, model, fields, **history)
+    def _bulk_write(
+        self, model, new: list[dict], changed: list, fields: list[str], name: str
+    ) -> None:
+        services.rows_bulk_create(model, rows=new, history=self.source.history)
+        services.rows_bulk_update(model, rows=changed, fields=fields, history=self.source.history)
         self.report.count(name, "created", len(new))
         self.report.count(name, "updated", len(changed))
 

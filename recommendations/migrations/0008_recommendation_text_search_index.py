@@ -1,9 +1,5 @@
-"""The GIN index behind the API's full-text search; PostgreSQL only.
-
-SQLite has no to_tsvector, and the API falls back to a containment match there. The index
-is therefore created here on PostgreSQL and kept out of the model's Meta.indexes: in the
-migration state it would be rebuilt by every later SQLite table remake, and fail.
-"""
+"""The GIN index behind the API's full-text search, on the text's expression (migration 0014
+moves it onto the stored vector). It stays out of the model's Meta.indexes, as it was created."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -15,13 +11,11 @@ INDEX = GinIndex(SearchVector("text", config="english"), name="recommendation_te
 
 
 def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("recommendations", "Recommendation"), INDEX)
+    schema_editor.add_index(apps.get_model("recommendations", "Recommendation"), INDEX)
 
 
 def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(apps.get_model("recommendations", "Recommendation"), INDEX)
+    schema_editor.remove_index(apps.get_model("recommendations", "Recommendation"), INDEX)
 
 
 class Migration(migrations.Migration):

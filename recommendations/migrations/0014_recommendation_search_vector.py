@@ -1,5 +1,4 @@
-"""A stored search vector, and the full-text GIN index moved onto it; the index on PostgreSQL
-only, like 0008's: SQLite has no GIN index."""
+"""A stored search vector, and the full-text GIN index of 0008 moved onto it."""
 
 import django.contrib.postgres.search
 from django.contrib.postgres.indexes import GinIndex
@@ -15,17 +14,15 @@ COLUMN_INDEX = GinIndex(fields=["search_vector"], name="recommendation_search_ve
 
 
 def index_the_column(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        model = apps.get_model("recommendations", "Recommendation")
-        schema_editor.remove_index(model, EXPRESSION_INDEX)
-        schema_editor.add_index(model, COLUMN_INDEX)
+    model = apps.get_model("recommendations", "Recommendation")
+    schema_editor.remove_index(model, EXPRESSION_INDEX)
+    schema_editor.add_index(model, COLUMN_INDEX)
 
 
 def index_the_expression(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        model = apps.get_model("recommendations", "Recommendation")
-        schema_editor.remove_index(model, COLUMN_INDEX)
-        schema_editor.add_index(model, EXPRESSION_INDEX)
+    model = apps.get_model("recommendations", "Recommendation")
+    schema_editor.remove_index(model, COLUMN_INDEX)
+    schema_editor.add_index(model, EXPRESSION_INDEX)
 
 
 class Migration(migrations.Migration):

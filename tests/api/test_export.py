@@ -93,6 +93,26 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(api_client
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org")', "s")
 
 
+def test_a_formula_like_text_starts_with_an_apostrophe_in_the_csv(api_client):
+    TargetFactory(recommendation__text="=cmd|' /C calc'!A0")
+
+    [row] = csv_rows(api_client.get("/api/targets/?format=csv"))
+
+    assert row["text"] == "'=cmd|' /C calc'!A0"
+
+
+def test_a_text_longer_than_a_cell_goes_on_in_the_next_column_of_the_spreadsheet(api_client):
+    TargetFactory(recommendation__text="x" * 40_000)
+
+    response = api_client.get("/api/targets/?format=xlsx")
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, row = [list(row) for row in sheet.iter_rows(values_only=True)]
+    text = header.index("text")
+    assert header[text + 1] == "text (continued 2)"
+    assert row[text] + row[text + 1] == "x" * 40_000
+
+
 def test_exports_are_offered_on_lists_only(api_client, coi_recommendation):
     response = api_client.get(f"/api/recommendations/{coi_recommendation.pk}/?format=csv")
 

@@ -78,13 +78,10 @@ def world():
         themes=["forced-repatriation", "non-refoulement"],
         organizations=[OrganizationFactory(name="Justice for North Korea", acronym="JFNK")],
     )
-    services.target_save(
-        target=TargetFactory.build(
-            recommendation=letter,
-            state=None,
-            body=BodyFactory(acronym="UNHCR", kind=BodyKind.OFFICE),
-            response_due=date(2011, 9, 15),
-        )
+    services.target_create(
+        recommendation=letter,
+        body=BodyFactory(acronym="UNHCR", kind=BodyKind.OFFICE),
+        response_due=date(2011, 9, 15),
     )
 
     cat = recommendation(
@@ -222,7 +219,6 @@ def test_the_seed_case_finds_the_commissions_paragraph_1221_a(api_client):
     assert ("A/HRC/25/CRP.1", "1221 (a)") in found
 
 
-@pytest.mark.postgres
 def test_full_text_search_ranks_the_best_match_first(api_client):
     call_command("load_demo")
     RecommendationFactory(text="Refoulement, refoulement and again refoulement.")
@@ -235,7 +231,6 @@ def test_full_text_search_ranks_the_best_match_first(api_client):
     assert not any("refoul" not in text.lower() for text in texts)
 
 
-@pytest.mark.postgres
 def test_full_text_search_stems_words(api_client):
     RecommendationFactory(text="Stop forcibly repatriating refugees.")
 
@@ -244,7 +239,6 @@ def test_full_text_search_stems_words(api_client):
     assert [item["text"] for item in results] == ["Stop forcibly repatriating refugees."]
 
 
-@pytest.mark.postgres
 def test_full_text_search_is_answered_from_the_gin_index():
     from recommendations.models import Recommendation
     from recommendations.selectors import recommendations_search
@@ -292,7 +286,6 @@ def test_an_object_is_found_by_its_id_whatever_the_list_filters_say(api_client, 
     assert response.status_code == 200
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("few_targets", "starts_from"),
     [(10**9, "the matching targets"), (0, "the recommendations by date")],
@@ -318,3 +311,48 @@ def test_a_list_filtered_on_targets_is_the_same_whichever_table_it_starts_from(
     assert response.json()["count"] == 2
     from_ids = any("= ANY(ARRAY(" in query["sql"] for query in queries.captured_queries)
     assert from_ids == (starts_from == "the matching targets")
+
+
+def target_statuses(api_client, query: str) -> dict[int, str]:
+    response = api_client.get(f"/api/targets/?{query}")
+    assert response.status_code == 200, response.content
+    return {item["id"]: item["status"] for item in response.json()["results"]}
+
+
+def test_overdue_lists_no_target_the_status_rule_calls_implemented(api_client):
+    # Overdue by its date, but assessed as implemented: the rule says implemented.
+    target = TargetFactory(response_due=date(2026, 1, 1))
+    services.assessment_create(
+        target=target, implementation="implemented", assessed_on=date(2026, 2, 1)
+    )
+
+    assert target_statuses(api_client, "overdue=true") == {}
+    assert target_statuses(api_client, "status=response_overdue") == {}
+    assert target_statuses(api_client, "overdue=false") == {target.pk: "implemented"}
+    assert names(api_client.get("/api/recommendations/?overdue=true")) == set()
+
+
+def test_a_target_assessed_implemented_then_unknown_is_overdue_for_every_filter(api_client):
+    target = TargetFactory(response_due=date(2026, 1, 1))
+    for implementation, day in [("implemented", date(2026, 2, 1)), ("unknown", date(2026, 3, 1))]:
+        services.assessment_create(target=target, implementation=implementation, assessed_on=day)
+
+    expected = {target.pk: "response_overdue"}
+    assert target_statuses(api_client, "overdue=true") == expected
+    assert target_statuses(api_client, "status=response_overdue") == expected
+    assert target_statuses(api_client, "overdue=false") == {}
+
+
+def test_a_response_that_became_overdue_since_its_status_was_stored_is_overdue(api_client):
+    target = TargetFactory(response_due=TODAY)
+    services.target_refresh_status(target=target)
+    assert target_statuses(api_client, "status=awaiting_response") == {
+        target.pk: "awaiting_response"
+    }
+
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        expected = {target.pk: "response_overdue"}
+        assert target_statuses(api_client, "overdue=true") == expected
+        assert target_statuses(api_client, "status=response_overdue") == expected
+        assert target_statuses(api_client, "status=awaiting_response") == {}
+        assert target_statuses(api_client, "") == expected

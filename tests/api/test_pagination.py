@@ -63,3 +63,23 @@ def test_a_forged_cursor_is_a_404(api_client, themes, cursor):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid cursor"}
+
+
+@pytest.mark.parametrize("page_size", ["0", "-1", "abc", "null", "2.5", "", "٣"])
+@pytest.mark.parametrize("paging", ["", "cursor=&"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(api_client, page_size, paging):
+    response = api_client.get(f"/api/themes/?{paging}page_size={page_size}")
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["A whole number from 1."]}
+
+
+def test_a_page_size_with_more_digits_than_python_converts_is_capped(api_client, themes):
+    data = api_client.get(f"/api/themes/?page_size={'9' * 5000}").json()
+
+    assert len(data["results"]) == MAX_PAGE_SIZE
+
+
+def test_a_page_that_is_not_a_number_is_a_404_with_a_cursor_too(api_client):
+    assert api_client.get("/api/themes/?cursor=&page=false").status_code == 404
+    assert api_client.get("/api/themes/?cursor=&page=3").status_code == 200

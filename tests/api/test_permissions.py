@@ -218,3 +218,24 @@ def test_a_bad_token_is_refused_even_for_reading():
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
 
     assert client.get("/api/recommendations/").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/redoc/"])
+def test_the_schema_and_its_docs_follow_the_reading_setting(path, reader):
+    assert APIClient().get(path).status_code == 200
+
+    with override_settings(TRACKER_PUBLIC_READ=False):
+        refused = APIClient().get(path)
+        by_token = client_with_token(reader).get(path)
+        session = APIClient()
+        session.force_login(reader)
+        by_session = session.get(path)
+
+    assert refused.status_code == 401
+    assert refused["Content-Type"] == "application/json"
+    assert refused.json() == {"detail": "Authentication credentials were not provided."}
+    assert (by_token.status_code, by_session.status_code) == (200, 200)
+
+
+def test_the_schema_takes_no_writes(editor_api):
+    assert editor_api.post("/api/schema/", {}, format="json").status_code == 405

@@ -21,6 +21,42 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def test_a_body_cannot_be_its_own_parent(editor_api):
+    BodyFactory(acronym="OHCHR")
+
+    response = editor_api.patch("/api/bodies/OHCHR/", {"parent": "OHCHR"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "parent": ["A body cannot be its own parent, directly or through its parents."]
+    }
+    assert Body.objects.get(acronym="OHCHR").parent is None
+
+
+def test_a_body_cannot_be_the_parent_of_its_own_ancestor(editor_api):
+    un = BodyFactory(acronym="UN")
+    hrc = BodyFactory(acronym="HRC", parent=un)
+    BodyFactory(acronym="WGAD", parent=hrc)
+
+    response = editor_api.patch("/api/bodies/UN/", {"parent": "WGAD"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["parent"]
+    assert Body.objects.get(acronym="UN").parent is None
+
+
+def test_a_body_may_move_under_another_branch(editor_api):
+    un = BodyFactory(acronym="UN")
+    BodyFactory(acronym="HRC", parent=un)
+    wgad = BodyFactory(acronym="WGAD", parent=un)
+
+    response = editor_api.patch("/api/bodies/WGAD/", {"parent": "HRC"}, format="json")
+
+    assert response.status_code == 200
+    wgad.refresh_from_db()
+    assert wgad.parent.acronym == "HRC"
+
+
 def test_a_state_is_looked_up_by_its_code(api_client):
     data = api_client.get("/api/states/CHN/").json()
 

@@ -1,6 +1,7 @@
 import pytest
 import yaml
 from django.core.management import call_command
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,56 @@ def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(client):
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
+
+
+def security_of(schema: dict, path: str, method: str) -> list:
+    return schema["paths"][path][method]["security"]
+
+
+def test_reads_are_documented_as_needing_no_credentials_while_reading_is_public(schema):
+    assert {} in security_of(schema, "/api/recommendations/", "get")
+    assert {} in security_of(schema, "/api/stats/", "get")
+    assert {} not in security_of(schema, "/api/recommendations/", "post")
+
+
+def test_reads_are_documented_as_needing_credentials_while_reading_is_private(reader_client):
+    with override_settings(TRACKER_PUBLIC_READ=False):
+        schema = yaml.safe_load(reader_client.get("/api/schema/").content)
+
+    assert {} not in security_of(schema, "/api/recommendations/", "get")
+    assert {"tokenAuth": []} in security_of(schema, "/api/recommendations/", "get")
+
+
+def test_a_body_over_the_limit_is_documented_for_writes(schema):
+    assert "413" in schema["paths"]["/api/themes/"]["post"]["responses"]
+    assert "413" not in schema["paths"]["/api/themes/"]["get"]["responses"]
+
+
+def test_a_created_row_links_to_reading_changing_and_deleting_it(schema):
+    links = schema["paths"]["/api/bodies/"]["post"]["responses"]["201"]["links"]
+    recommendation_links = schema["paths"]["/api/recommendations/"]["post"]["responses"]["201"][
+        "links"
+    ]
+
+    assert links["Read"] == {
+        "operationId": "bodies_retrieve",
+        "parameters": {"acronym": "$response.body#/acronym"},
+    }
+    assert {link["operationId"] for link in links.values()} == {
+        "bodies_retrieve",
+        "bodies_update",
+        "bodies_partial_update",
+        "bodies_destroy",
+    }
+    assert recommendation_links["ReadStatus"] == {
+        "operationId": "recommendations_status_retrieve",
+        "parameters": {"id": "$response.body#/id"},
+    }
+
+
+def test_an_endpoint_is_described_by_its_own_docstring_not_a_mixins(schema):
+    components = schema["components"]["schemas"]
+
+    assert "description" not in schema["paths"]["/api/responses/"]["get"]
+    assert schema["paths"]["/api/targets/"]["get"]["description"].startswith("Addressees")
+    assert "description" not in components["Theme"]

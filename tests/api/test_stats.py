@@ -106,6 +106,13 @@ def test_stats_of_nothing_are_zeros(api_client, dashboard_data):
         "by_body": [],
         "by_theme": [],
         "by_year": [],
+        "answered_late": {
+            "answered": 0,
+            "answered_late": 0,
+            "average_days_late": None,
+            "by_addressee": [],
+        },
+        "by_grade": [],
     }
 
 
@@ -120,8 +127,10 @@ def test_stats_take_as_many_queries_for_100_recommendations_as_for_5(
         TargetFactory(recommendation=recommendation)
 
     # Checking the theme exists, the data version, then eleven aggregates: two totals, one
-    # per target breakdown (status, state, addressee body), two each for body, theme and year.
-    with django_assert_num_queries(13):
+    # per target breakdown (status, state, addressee body), two each for body, theme and year;
+    # then two more: answered_late (selectors.answered_late_stats) and by_grade
+    # (selectors.assessment_grade_counts).
+    with django_assert_num_queries(15):
         response = api_client.get("/api/stats/?theme=torture")
 
     assert response.json()["recommendations"] == recommendations

@@ -53,9 +53,12 @@ def test_the_timeline_is_in_date_order_after_a_response_and_an_assessment_are_ad
         for event in china["timeline"]
         if event["kind"] == "status_change"
     ]
+    # Dated when they happened: issued in 2014, supported in 2019, assessed in 2022 (all
+    # typed in 2024; when they were typed stays in the history, as recorded_at).
     assert changes == [
-        ("2018-01-10", None, "awaiting_response"),
-        ("2024-05-02", "awaiting_response", "partially_implemented"),
+        ("2014-02-07", None, "awaiting_response"),
+        ("2019-03-15", "awaiting_response", "supported"),
+        ("2022-11-30", "supported", "partially_implemented"),
     ]
     dates = [event["date"] for event in china["timeline"]]
     assert dates == sorted(dates)

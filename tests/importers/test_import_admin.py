@@ -1,5 +1,6 @@
 import csv
 import io
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,11 +23,26 @@ ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def worker(celery_eager, django_capture_on_commit_callbacks):
+    """Tasks enqueued after the request's commit run at once, as a worker would run them."""
+    global run_on_commit
+    run_on_commit = partial(django_capture_on_commit_callbacks, execute=True)
+
+
 def upload(client, content: bytes, name: str = "upr-info.csv", **fields):
-    return client.post(
-        reverse("admin:recommendations_importjob_add"),
-        {"upload": SimpleUploadedFile(name, content), "format": "", **fields},
-    )
+    with run_on_commit():
+        return client.post(
+            reverse("admin:recommendations_importjob_add"),
+            {"upload": SimpleUploadedFile(name, content), "format": "", **fields},
+        )
+
+
+def confirm(client, job, **kwargs):
+    with run_on_commit():
+        return client.post(
+            reverse("admin:recommendations_importjob_confirm", args=[job.pk]), **kwargs
+        )
 
 
 def test_an_editor_uploads_sees_the_preview_confirms_and_the_good_rows_are_imported(
@@ -49,7 +65,7 @@ def test_an_editor_uploads_sees_the_preview_confirms_and_the_good_rows_are_impor
     assert "Confirm import" in page
     assert 'name="upload"' not in page
 
-    response = editor_client.post(reverse("admin:recommendations_importjob_confirm", args=[job.pk]))
+    response = confirm(editor_client, job)
 
     job.refresh_from_db()
     assert job.status == ImportJobStatus.DONE
@@ -66,21 +82,22 @@ def test_an_editor_uploads_sees_the_preview_confirms_and_the_good_rows_are_impor
 def test_confirming_twice_imports_once(editor_client):
     upload(editor_client, upr_info_csv(ROWS[:1]))
     job = ImportJob.objects.get()
-    confirm = reverse("admin:recommendations_importjob_confirm", args=[job.pk])
 
-    editor_client.post(confirm)
-    response = editor_client.post(confirm, follow=True)
+    confirm(editor_client, job)
+    response = confirm(editor_client, job, follow=True)
 
     assert "not waiting for confirmation" in response.content.decode()
     assert Recommendation.objects.count() == 1
 
 
-def test_a_large_file_is_checked_and_imported_by_the_worker_while_the_page_shows_progress(
-    editor_client, settings, django_capture_on_commit_callbacks
+def test_every_file_is_checked_and_imported_by_the_worker_while_the_page_shows_progress(
+    editor_client, django_capture_on_commit_callbacks
 ):
-    settings.IMPORT_INLINE_MAX_BYTES = 100
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        upload(editor_client, upr_info_csv(ROWS[:2]))
+        editor_client.post(
+            reverse("admin:recommendations_importjob_add"),
+            {"upload": SimpleUploadedFile("tiny.csv", upr_info_csv(ROWS[:2])), "format": ""},
+        )
     job = ImportJob.objects.get()
 
     assert len(queued) == 1

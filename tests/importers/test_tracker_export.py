@@ -1,4 +1,6 @@
+import csv
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -6,7 +8,12 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from recommendations import services
-from recommendations.exports import EXPORT_COLUMNS, export_csv, export_xlsx, target_export_rows
+from recommendations.exports import (
+    EXPORT_COLUMNS,
+    export_csv,
+    target_export_rows,
+    target_export_xlsx,
+)
 from recommendations.models import (
     Body,
     Document,
@@ -36,7 +43,7 @@ def exported_csv() -> bytes:
 
 def exported_xlsx() -> bytes:
     stream = io.BytesIO()
-    export_xlsx(target_export_rows(Target.objects.all()), stream)
+    target_export_xlsx(Target.objects.all(), stream)
     return stream.getvalue()
 
 
@@ -181,3 +188,108 @@ def test_an_export_with_an_unknown_state_code_or_position_reports_those_rows(tmp
     assert "row 2, addressee: unknown state code 'XXX'" in output.getvalue()
     assert "row 3, latest_position: unknown value 'maybe'" in output.getvalue()
     assert Recommendation.objects.count() == 1
+
+
+def text_of(length: int) -> str:
+    """A text of `length` characters, words and spaces, a space where a workbook cell ends."""
+    words = "Ratify the Optional Protocol and report on it, " * (length // 47 + 1)
+    text = words[: length - 1] + "."
+    return text[:32_766] + " " + text[32_767:] if length > 32_767 else text
+
+
+# Long texts (a workbook cell holds 32,767 characters; Python's csv module reads 131,072 by
+# default) and texts a spreadsheet would run as formulas.
+KEPT_WHOLE = {
+    "40,000 characters": text_of(40_000),
+    "200,000 characters": text_of(200_000),
+    "a hyperlink formula": '=HYPERLINK("http://x")',
+    "a plus": "+1",
+    "a minus": "-x",
+    "an at sign": "@SUM(A1)",
+    "an apostrophe and a formula": "'=1+1",
+    "a long formula": "=" + text_of(40_000),
+}
+FORMATS = {"csv": exported_csv, "xlsx": exported_xlsx}
+
+
+@pytest.fixture(params=list(KEPT_WHOLE), ids=list(KEPT_WHOLE))
+def kept_whole(request) -> str:
+    """A target of a recommendation with such a text, a response and an assessment."""
+    target = TargetFactory(recommendation__text=KEPT_WHOLE[request.param])
+    services.response_create(target=target, position="supported", date=date(2020, 6, 1))
+    services.assessment_create(
+        target=target, implementation="implemented", assessed_on=date(2022, 1, 5)
+    )
+    return KEPT_WHOLE[request.param]
+
+
+def workbook_parts(content: bytes) -> dict[str, bytes]:
+    """Every part of a workbook but docProps/core.xml, which holds its save time."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+@pytest.mark.parametrize("file_format", list(FORMATS))
+def test_an_export_of_long_or_formula_like_texts_imports_back_creating_nothing(
+    tmp_path, kept_whole, file_format
+):
+    path = tmp_path / f"targets.{file_format}"
+    path.write_bytes(FORMATS[file_format]())
+
+    output = io.StringIO()
+    call_command("import_recommendations", str(path), stdout=output)
+
+    assert "recommendations: 0 created, 0 updated, 1 unchanged" in output.getvalue()
+    assert "targets: 0 created, 0 updated, 1 unchanged" in output.getvalue()
+    assert Recommendation.objects.get().text == kept_whole
+
+
+@pytest.mark.parametrize("file_format", list(FORMATS))
+def test_long_or_formula_like_texts_export_import_into_an_empty_database_export_the_same(
+    tmp_path, kept_whole, file_format
+):
+    first = FORMATS[file_format]()
+    empty_the_database()
+    path = tmp_path / f"targets.{file_format}"
+    path.write_bytes(first)
+
+    output = io.StringIO()
+    call_command("import_recommendations", str(path), stdout=output)
+
+    assert "bad rows: 0" in output.getvalue()
+    assert Recommendation.objects.get().text == kept_whole
+    again = FORMATS[file_format]()
+    if file_format == "csv":
+        assert again == first
+    else:
+        assert workbook_parts(again) == workbook_parts(first)
+
+
+def test_the_csv_cell_of_a_formula_like_text_holds_one_more_apostrophe():
+    for text in ['=HYPERLINK("http://x")', "+1", "-x", "@SUM(A1)", "'=1+1"]:
+        TargetFactory(recommendation__text=text)
+
+    rows = list(csv.DictReader(io.StringIO(exported_csv().decode())))
+
+    assert [row["text"] for row in rows] == [
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-x",
+        "'@SUM(A1)",
+        "''=1+1",
+    ]
+
+
+def test_a_workbook_missing_a_continuation_column_is_refused_whole(tmp_path):
+    TargetFactory(recommendation__text=text_of(70_000))
+    sheet = load_workbook(io.BytesIO(exported_xlsx())).active
+    sheet.delete_cols(EXPORT_COLUMNS.index("text") + 2)
+    path = tmp_path / "cut.xlsx"
+    sheet.parent.save(path)
+    Recommendation.objects.all().delete()
+
+    output = io.StringIO()
+    with pytest.raises(CommandError, match=r"missing column\(s\) text \(continued 2\)"):
+        call_command("import_recommendations", str(path), stdout=output)
+
+    assert not Recommendation.objects.exists()

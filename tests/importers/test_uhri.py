@@ -5,7 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from recommendations.choices import BodyKind, DocumentKind, Position, TargetStatus
-from recommendations.models import Body, Document, Recommendation, Target
+from recommendations.models import (
+    Body,
+    Document,
+    Recommendation,
+    SustainableDevelopmentGoal,
+    Target,
+)
 from tests.importers.conftest import uhri_workbook
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +142,34 @@ def test_bad_uhri_rows_are_reported_by_row_and_column(tmp_path):
     assert "row 4, Document Publication Date: 'sometime in 2018' is not a date" in report
     assert "row 5, Document Symbol: empty" in report
     assert not Recommendation.objects.exists()
+
+
+def test_the_sdgs_column_is_kept_as_its_own_vocabulary(tmp_path):
+    two_goals = {**UPR_ROW, "Sdgs": UPR_ROW["Sdgs"] + "\n- 5 - Gender equality"}
+    path = uhri_workbook([two_goals, SPECIAL_PROCEDURE_ROW], tmp_path / "uhri.xlsx")
+
+    run_import(path)
+    run_import(path)
+
+    ratify = Recommendation.objects.get(document__symbol="A/HRC/40/6")
+    assert sorted(ratify.sdgs.values_list("code", "name")) == [
+        ("16.10", "Public access to information and fundamental freedoms"),
+        ("5", "Gender equality"),
+    ]
+    assert SustainableDevelopmentGoal.objects.count() == 2
+    assert not Recommendation.objects.get(document__symbol="A/HRC/52/65").sdgs.exists()
+
+
+def test_an_sdg_that_is_no_goal_is_a_bad_row_naming_the_column(tmp_path):
+    rows = [{**UPR_ROW, "Sdgs": "- 18.1 - Not a goal"}, SPECIAL_PROCEDURE_ROW]
+    path = uhri_workbook(rows, tmp_path / "uhri.xlsx")
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_recommendations", str(path), stdout=out)
+
+    assert raised.value.returncode == 1
+    assert "row 2, Sdgs: " in out.getvalue()
+    assert "18.1 is not a Sustainable Development Goal" in out.getvalue()
+    assert not SustainableDevelopmentGoal.objects.exists()
+    assert Recommendation.objects.get().document.symbol == "A/HRC/52/65"

@@ -11,7 +11,6 @@ from tests.factories import DocumentFactory, RecommendationFactory, TargetFactor
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Import recommendations from a UPR Info CSV, an OHCHR UPR matrix (.docx), a UHRI "
         "Excel export or the tracker's own CSV/XLSX. Good rows are kept; every bad row is "
-        "reported, and the exit code is 1 when there is any."
+        "reported, and the exit code is 1 when there is any; 2 when the file is refused whole "
+        "(unreadable, or over a limit: docs/importing.md)."
     )
 
     def add_arguments(self, parser):
@@ -63,7 +64,8 @@ class Command(BaseCommand):
                     progress=progress,
                 )
             except ImportFileError as error:
-                raise CommandError(f"{file.name}: {error}") from None
+                # Nothing was imported: one line saying why, exit status 2.
+                raise CommandError(f"{file.name}: {error}", returncode=2) from None
         for line in report.lines():
             self.stdout.write(line)
         if report.errors:

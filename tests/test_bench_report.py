@@ -1,0 +1,56 @@
+"""The benchmark tables in docs/benchmarks.md are generated from bench/results: never stale."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_committed_page_is_what_the_generator_writes_from_the_committed_results(tmp_path):
+    page = tmp_path / "benchmarks.md"
+    shutil.copy(report.PAGE, page)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "report.py"), "--page", str(page)],
+        check=True,
+        capture_output=True,
+    )
+    assert page.read_text() == report.PAGE.read_text(), (
+        "docs/benchmarks.md is stale: run .venv/bin/python bench/report.py and commit it"
+    )
+
+
+def test_figures_from_the_results_files_appear_in_the_page():
+    text = report.PAGE.read_text()
+    latest = json.loads((report.RESULTS / "latest-1000000.json").read_text())
+    assert f"{latest['reminder_sweep']['targets']:,} targets in" in text
+    assert f"{latest['reminder_sweep']['seconds']} s" in text
+    assert f"{latest['csv_export']['rows_per_s']:,} rows/s" in text
+    assert f"{latest['endpoints']['detail']['p95_ms']:.0f} /" in text
+
+
+def test_the_prose_around_the_tables_is_kept(tmp_path):
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"Before.\n\n{report.BEGIN}\nold table\n{report.END}\n\nAfter.\n")
+    assert report.main(["--page", str(page)]) == 0
+    text = page.read_text()
+    assert text.startswith("Before.\n\n" + report.BEGIN)
+    assert text.endswith(report.END + "\n\nAfter.\n")
+    assert "old table" not in text
+
+
+def test_a_changed_results_file_makes_the_page_stale(tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(report.RESULTS, results, ignore=shutil.ignore_patterns("*.png"))
+    run = json.loads((results / "latest-10000.json").read_text())
+    run["endpoints"]["detail"]["p95_ms"] = 12345.0
+    (results / "latest-10000.json").write_text(json.dumps(run))
+    page = tmp_path / "benchmarks.md"
+    shutil.copy(report.PAGE, page)
+    assert report.main(["--page", str(page), "--results", str(results), "--check"]) == 1
+    assert report.main(["--page", str(page), "--results", str(results)]) == 0
+    assert "12,345" in page.read_text()
