@@ -1200,10 +1200,28 @@ class UprSession(models.Model):
         help_text=_("The dates follow the pattern of past sessions; OHCHR has not announced them."),
     )
     source = models.CharField(_("source"), max_length=500)
+    # OHCHR announces each session's deadline for stakeholders' submissions (NGOs, national
+    # institutions) some months ahead; until it does, there is none.
+    stakeholder_deadline = models.DateField(
+        _("stakeholder submissions due"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline OHCHR announced for stakeholders' written submissions."),
+    )
+    stakeholder_deadline_source = models.CharField(
+        _("source of the stakeholder deadline"), max_length=500, blank=True
+    )
 
     class Meta:
         ordering = ["number"]
         verbose_name = _("UPR session")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stakeholder_deadline__isnull=True)
+                | ~models.Q(stakeholder_deadline_source=""),
+                name="upr_session_stakeholder_deadline_sourced",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"UPR {self.number} ({self.first_day}–{self.last_day})"

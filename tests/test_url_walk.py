@@ -118,6 +118,7 @@ def _api_model(route: str):
         "states": State,
         "themes": Theme,
         "grade-mappings": apps.get_model("recommendations", "GradeMapping"),
+        "events": apps.get_model("recommendations", "Event"),
     }[resource]
 
 
@@ -249,9 +250,10 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
         is_detail = url.rstrip("/").split("/")[-1] not in {
             "recommendations", "targets", "responses", "assessments", "documents",
             "organizations", "bodies", "states", "themes", "upr-sessions", "grade-mappings",
+            "events",
         }  # fmt: skip
         method, delete = ("patch", True) if is_detail else ("post", False)
-        # A read-only endpoint (the UPR calendar, the grade mappings) takes no write from
+        # A read-only endpoint (the UPR calendar, its events, the grade mappings) takes no write from
         # anyone: 405 whoever asks, as its Allow header says.
         allowed = {name.strip() for name in read.get("Allow", "").split(",")}
         write = getattr(client, method)(url, {}, content_type="application/json")

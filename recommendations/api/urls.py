@@ -23,6 +23,7 @@ router.register("states", views.StateViewSet, basename="state")
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("upr-sessions", views.UprSessionViewSet, basename="upr-session")
+router.register("events", views.EventViewSet, basename="event")
 router.register("grade-mappings", views.GradeMappingViewSet, basename="grade-mapping")
 
 urlpatterns = [

@@ -21,6 +21,7 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Event,
     GradeMapping,
     Organization,
     Recommendation,
@@ -324,6 +325,19 @@ class UprSessionViewSet(ReadOnlyTrackerViewSet):
     queryset = UprSession.objects.all()
     serializer_class = serializers.UprSessionSerializer
     lookup_field = "number"
+
+
+class EventViewSet(ReadOnlyTrackerViewSet):
+    """The UN calendar's dates: reviews, sessions and deadlines, with the states and bodies
+    each concerns; dates computed from the UPR calendar name their session."""
+
+    queryset = (
+        Event.objects.select_related("upr_session")
+        .prefetch_related("states", "bodies")
+        .order_by("date", "id")
+    )
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilterSet
 
 
 class GradeMappingViewSet(ReadOnlyTrackerViewSet):
