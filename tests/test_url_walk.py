@@ -253,8 +253,8 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
             "events",
         }  # fmt: skip
         method, delete = ("patch", True) if is_detail else ("post", False)
-        # A read-only endpoint (the UPR calendar, its events, the grade mappings) takes no write from
-        # anyone: 405 whoever asks, as its Allow header says.
+        # A read-only endpoint (the UPR calendar, its events, the grade mappings) takes no
+        # write from anyone: 405 whoever asks, as its Allow header says.
         allowed = {name.strip() for name in read.get("Allow", "").split(",")}
         write = getattr(client, method)(url, {}, content_type="application/json")
         expected = {"anonymous": {401}, "staff_non_editor": {403}, "editor": {200, 201, 400, 405}}

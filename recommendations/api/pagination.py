@@ -40,7 +40,9 @@ class PageSizeMixin:
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["minimum"] = 1
-                parameter["description"] = f"Rows per page, at most {self.max_page_size}."
+                parameter["description"] = gettext("Rows per page, at most %(max)d.") % {
+                    "max": self.max_page_size
+                }
         return parameters
 
 
@@ -109,7 +111,7 @@ class PageOrCursorPagination(BasePagination):
                 "name": CursorPages.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": (
+                "description": gettext(
                     "Cursor pages for harvesting: start with an empty value, then follow "
                     "`next`. Pages go by id; no `count`."
                 ),
