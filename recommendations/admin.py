@@ -229,11 +229,11 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     actions = ["recompute_deadlines"]
-    list_display = ["symbol", "title", "kind", "body", "date"]
+    list_display = ["symbol", "title", "kind", "body", "state", "date"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title"]
-    autocomplete_fields = ["body", "organizations"]
-    list_select_related = ["body"]
+    autocomplete_fields = ["body", "state", "organizations"]
+    list_select_related = ["body", "state"]
     date_hierarchy = "date"
 
     @admin.action(

@@ -254,6 +254,16 @@ class Document(models.Model):
         help_text=_("Authors and signatories."),
         verbose_name=_("organizations"),
     )
+    # A state speaks too: its statement at the Human Rights Council or at a review.
+    state = models.ForeignKey(
+        State,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("state"),
+        help_text=_("The state that authored it: a statement at the Council or a review."),
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     # The deadlines the document sets (calendar.py computes its targets' due dates from them).

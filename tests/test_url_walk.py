@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
+from campaigns.models import Campaign
 from recommendations import services
 from recommendations.models import (
     Assessment,
@@ -92,11 +93,19 @@ def concrete(route: str) -> str | None:
         if "/history/([/]+)" in route:  # simple_history's view of one past version
             version = row.history.order_by("pk").first().pk if row else 0
             route = route.replace("([/]+)/history/([/]+)", f"{pk}/history/{version}")
+    campaign = "stop-forced-repatriation"  # the demo's campaign: public
+    if route.startswith("campaigns/"):
+        return "/" + route.replace("<slug:slug>", campaign)
+    if route.startswith("admin/campaigns/campaign/<int:campaign_id>/suggestions/"):
+        recommendation = Recommendation.objects.order_by("pk").first().pk
+        return "/" + route.replace("<int:campaign_id>", object_id(Campaign)).replace(
+            "<int:recommendation_id>", str(recommendation)
+        ).replace("<str:verdict>", "dismissed")
     values = {
         "pk": lambda: object_id(_api_model(route)),
         "acronym": lambda: "UNHCR",
         "code": lambda: "CHN",
-        "slug": lambda: "non-refoulement",
+        "slug": lambda: campaign if route.startswith("api/campaigns/") else "non-refoulement",
         "format": lambda: "json",
         "number": lambda: "45",
     }
@@ -250,7 +259,7 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
         is_detail = url.rstrip("/").split("/")[-1] not in {
             "recommendations", "targets", "responses", "assessments", "documents",
             "organizations", "bodies", "states", "themes", "upr-sessions", "grade-mappings",
-            "events",
+            "events", "campaigns",
         }  # fmt: skip
         method, delete = ("patch", True) if is_detail else ("post", False)
         # A read-only endpoint (the UPR calendar, its events, the grade mappings) takes no

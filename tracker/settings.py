@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "recommendations",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/", include("recommendations.api.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]
 
 # JSON under /api/, Django's HTML pages elsewhere.

@@ -257,6 +257,7 @@ class OrganizationSerializer(TrackerModelSerializer):
 class DocumentSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
     body = natural_key(Body, "acronym", allow_null=True, required=False)
+    state = natural_key(State, "code", allow_null=True, required=False)
     organizations = natural_key(Organization, "name", many=True, required=False)
     follow_up_paragraphs = serializers.ListField(
         child=StringField(max_length=50),
@@ -276,6 +277,7 @@ class DocumentSerializer(TrackerModelSerializer):
             "title",
             "kind",
             "body",
+            "state",
             "organizations",
             "date",
             "url",

@@ -295,7 +295,7 @@ class DocumentViewSet(TrackerViewSet):
         "The documents recommendations and responses come from: reports, concluding "
         "observations, communications, letters; with the deadlines they set."
     )
-    queryset = Document.objects.select_related("body").prefetch_related("organizations")
+    queryset = Document.objects.select_related("body", "state").prefetch_related("organizations")
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilterSet
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("<slug:slug>/brief/", views.brief_page, name="brief"),
+    path("<slug:slug>/brief.docx", views.brief_download, name="brief-docx"),
+]
