@@ -7,7 +7,8 @@ top 5 suggestions are computed on the current database and looked up in the labe
 the same thing, 0: does not). Precision is the share of the suggestions shown that are
 labelled 1; a suggestion nobody labelled counts as wrong, and is listed, so a change of the
 ranking cannot look better by suggesting unlabelled rows. Results go to
-bench/results/suggestions.json, and the figures into docs/campaigns.md (between markers).
+bench/results/suggestions/precision.json, and the figures into docs/campaigns.md (between
+markers).
 
     --candidates    write the current top 5 of every source with an empty label column
                     (keeping the labels already given), for a person to label

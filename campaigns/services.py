@@ -147,7 +147,7 @@ def silence_alert_deliver(*, alert_id: int) -> bool:
     try:
         with transaction.atomic():
             alert = (
-                SilenceAlert.objects.select_for_update(skip_locked=True)
+                SilenceAlert.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("campaign", "state", "body")
                 .filter(pk=alert_id, sent_at=None)
                 .first()

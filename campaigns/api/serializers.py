@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from campaigns import selectors
 from campaigns.models import Campaign, CampaignLink
+from recommendations.api.filters import ID_MAX
 from recommendations.api.serializers import IdentityLink, TrackerModelSerializer
 
 
@@ -132,7 +133,7 @@ class SuggestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     api_url = IdentityLink(view_name="api:recommendation-detail", read_only=True)
     citation = serializers.SerializerMethodField()
-    issued_by = serializers.SlugRelatedField(slug_field="acronym", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.acronym", default=None, allow_null=True)
     issued_on = serializers.DateField(allow_null=True)
     text = serializers.CharField()
     score = serializers.FloatField()
@@ -143,10 +144,11 @@ class SuggestionSerializer(serializers.Serializer):
 
 
 class SuggestionVerdictSerializer(serializers.Serializer):
-    recommendation = serializers.IntegerField(min_value=1)
+    recommendation = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     verdict = serializers.ChoiceField(choices=["accepted", "dismissed"])
     like = serializers.IntegerField(
         min_value=1,
+        max_value=ID_MAX,
         required=False,
         help_text=_("The linked recommendation it was suggested as like: then a reiteration."),
     )

@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,6 +12,7 @@ from campaigns.api import serializers
 from campaigns.choices import SuggestionVerdict
 from campaigns.models import Campaign, CampaignLink
 from campaigns.views import DOCX_CONTENT_TYPE, docx_response
+from recommendations.api.filters import ID_MAX
 from recommendations.api.views import ExpensiveReadMixin, MethodFirstMixin
 from recommendations.models import Recommendation
 
@@ -88,11 +88,13 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
         parameters=[
             OpenApiParameter(
                 "like",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                 description=_("Recommendations like this one; else like any linked one."),
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description=_("How many, at most 50 (5 by default).")
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": SUGGESTIONS_MAX},
+                description=_("How many, at most 50 (5 by default)."),
             ),
         ],
         responses=serializers.SuggestionSerializer(many=True),
@@ -143,10 +145,16 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
 
     @staticmethod
     def _recommendation(value, name: str) -> Recommendation | None:
+        """The recommendation a parameter names; a 400 naming it when there is none."""
         if value in (None, ""):
             return None
-        number = _whole_number(str(value), name, 2**63 - 1)
-        return get_object_or_404(Recommendation, pk=number) if number else None
+        number = _whole_number(str(value), name, ID_MAX)
+        recommendation = Recommendation.objects.filter(pk=number).first()
+        if recommendation is None:
+            raise ValidationError(
+                {name: [_("No recommendation with the pk %(missing)s.") % {"missing": number}]}
+            )
+        return recommendation
 
 
 def _whole_number(value: str, name: str, maximum: int) -> int:
