@@ -78,6 +78,14 @@ class CampaignAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def has_view_permission(self, request, obj=None):
+        # Every page of one campaign asks this, its history's too, which finds a private
+        # campaign through its history records when get_queryset() hides it.
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (
+            obj is None or Campaign.objects.visible_to(request.user).filter(pk=obj.pk).exists()
+        )
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or self._staffs(request, obj))

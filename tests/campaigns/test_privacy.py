@@ -58,6 +58,12 @@ def test_an_outsider_on_staff_finds_it_nowhere_in_the_admin(private_campaign):
     assert b"Private campaign" not in changelist.content
     assert change.status_code == 302  # the admin's "does not exist": back to the index
     assert NOTE.encode() not in client.get(change["Location"], follow=True).content
+    history = client.get(f"/admin/campaigns/campaign/{private_campaign.pk}/history/")
+    assert history.status_code == 403
+    version = private_campaign.history.earliest().history_id
+    past = client.get(f"/admin/campaigns/campaign/{private_campaign.pk}/history/{version}/")
+    assert past.status_code in (302, 403, 404)
+    assert b"Stop forced returns" not in past.content
 
 
 def test_its_staff_read_it_all(private_campaign, member):
