@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/campaigns/stop-forced-repatriation"
 CHINA = (
-    "Recommended 4 times by 3 mechanisms since 2013; supported 1, noted 0, rejected 0, "
-    "unanswered 3; implemented none."
+    "Recommended 5 times by 4 mechanisms since 2013; supported 1, noted 0, rejected 0, "
+    "unanswered 4; implemented none."
 )
 COI_CITATION = (
     "Commission of Inquiry on Human Rights in the Democratic People's Republic of Korea, "
