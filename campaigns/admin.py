@@ -94,6 +94,17 @@ class CampaignAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self._staffs(request, obj))
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a reverting POST on the view permission alone: only the
+        # campaign's staff change it, from whichever page.
+        if request.method == "POST":
+            campaign = (
+                Campaign.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+            )
+            if campaign is None or not self.has_change_permission(request, campaign):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     @staticmethod
     def _staffs(request, campaign: Campaign) -> bool:
         return Campaign.objects.staffed_by(request.user).filter(pk=campaign.pk).exists()
@@ -110,7 +121,11 @@ class CampaignAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         campaign = self.get_object(request, object_id)
-        if campaign is not None:
+        if (
+            campaign is not None
+            and request.method == "GET"
+            and self.has_view_or_change_permission(request, campaign)
+        ):
             links = list(selectors.campaign_links(campaign))
             extra_context = {
                 **(extra_context or {}),
@@ -154,10 +169,11 @@ class SilenceAlertAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "state", "body"]
 
     def get_queryset(self, request):
+        # The recipients' addresses are the staff's own business, public campaign or not.
         return (
             super()
             .get_queryset(request)
-            .filter(campaign__in=Campaign.objects.visible_to(request.user))
+            .filter(campaign__in=Campaign.objects.staffed_by(request.user))
         )
 
     def has_add_permission(self, request):

@@ -8,6 +8,7 @@ Headings and labels are in the active language; the quotes stay as the UN wrote 
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
@@ -57,7 +58,8 @@ def full_citation(recommendation: Recommendation) -> str:
 def _statuses(link: CampaignLink) -> list[str]:
     today = timezone.localdate()
     return [
-        f"{target.state or target.body}: {TargetStatus(target.current_status(today)).label}"
+        f"{(target.state or target.body).localized_name()}: "
+        f"{TargetStatus(target.current_status(today)).label}"
         for target in link.recommendation.targets.all()
     ]
 
@@ -110,19 +112,21 @@ def brief_docx(campaign: Campaign) -> bytes:
     content = brief_content(campaign)
     word = WordDocument()
     word.styles["Normal"].font.size = Pt(11)
-    word.add_heading(campaign.name, level=0)
-    word.add_paragraph(campaign.goal)
+    word.add_heading(_xml(campaign.name), level=0)
+    word.add_paragraph(_xml(campaign.goal))
     word.add_heading(gettext("Scorecard"), level=1)
     for score in content["scorecard"]["addressees"]:
-        word.add_paragraph(f"{score.addressee}: {score.sentence}", style="List Bullet")
+        word.add_paragraph(
+            f"{score.addressee.localized_name()}: {score.sentence}", style="List Bullet"
+        )
     word.add_heading(gettext("What the UN's mechanisms recommended"), level=1)
     for mechanism in content["mechanisms"]:
-        word.add_heading(mechanism.name, level=2)
+        word.add_heading(_xml(mechanism.name), level=2)
         _quotes(word, mechanism.quotes)
     if content["asks"]:
         word.add_heading(gettext("What we asked"), level=1)
         for title, quotes in content["asks"]:
-            word.add_heading(title, level=2)
+            word.add_heading(_xml(title), level=2)
             _quotes(word, quotes)
     word.add_heading(gettext("Who spoke and who stayed silent"), level=1)
     table = word.add_table(rows=1, cols=4)
@@ -135,7 +139,7 @@ def brief_docx(campaign: Campaign) -> bytes:
         cell.text = heading
     for actor in content["silence"]:
         row = table.add_row().cells
-        row[0].text = str(actor.actor)
+        row[0].text = actor.actor.localized_name()
         row[1].text = (
             formats.date_format(actor.last_spoke, "DATE_FORMAT")
             if actor.last_spoke
@@ -146,22 +150,32 @@ def brief_docx(campaign: Campaign) -> bytes:
             "%(count)d occasions without a word",
             actor.silent_since_count,
         ) % {"count": actor.silent_since_count}
-        row[3].text = "; ".join(
-            f"{word_.symbol or word_.label} ({word_.date}): "
-            + (gettext("spoke") if word_.spoke else gettext("silent"))
-            + (f" ({word_.note})" if word_.note else "")
-            for word_ in actor.words
-        )
+        row[3].text = _xml("; ".join(_occasion(occasion) for occasion in actor.words))
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
 
 
+def _occasion(occasion) -> str:
+    day = formats.date_format(occasion.date, "DATE_FORMAT") if occasion.date else ""
+    said = gettext("spoke") if occasion.spoke else gettext("silent")
+    note = f" ({occasion.note})" if occasion.note else ""
+    return f"{occasion.symbol or occasion.label} ({day}): {said}{note}"
+
+
+# Characters XML 1.0 cannot hold (python-docx refuses them): an editor may have pasted one.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return XML_INVALID.sub("", text)
+
+
 def _quotes(word, quotes: list[Quote]) -> None:
     for quote in quotes:
         paragraph = word.add_paragraph(style="Quote")
-        paragraph.add_run(f"“{quote.text}”")
-        word.add_paragraph(quote.citation)
+        paragraph.add_run(_xml(f"“{quote.text}”"))
+        word.add_paragraph(_xml(quote.citation))
         if quote.statuses:
             word.add_paragraph(
                 gettext("Status: %(statuses)s") % {"statuses": "; ".join(quote.statuses)}

@@ -140,34 +140,46 @@ def campaign_scorecard(campaign: Campaign, links: list[CampaignLink] | None = No
 
 def scorecard_sentence(score: AddresseeScore) -> str:
     """ "Recommended 14 times by 6 mechanisms since 2008; supported 3, noted 9, rejected 2;
-    implemented none." In the active language."""
+    implemented none." In the active language; each part a whole phrase and the sentence a
+    pattern, so a translation orders and punctuates them its own way."""
     count = len(score.targets)
-    parts = [
-        ngettext(
-            "Recommended %(count)d time by %(mechanisms)d mechanism",
-            "Recommended %(count)d times by %(mechanisms)d mechanisms",
-            count,
-        )
-        % {"count": count, "mechanisms": score.mechanisms}
-    ]
+    mechanisms = ngettext("%(count)d mechanism", "%(count)d mechanisms", score.mechanisms) % {
+        "count": score.mechanisms
+    }
+    recommended = ngettext(
+        "Recommended %(count)d time by %(mechanisms)s",
+        "Recommended %(count)d times by %(mechanisms)s",
+        count,
+    ) % {"count": count, "mechanisms": mechanisms}
     if score.since:
-        parts[0] += gettext(" since %(year)d") % {"year": score.since}
-    supported = sum(n for position, n in score.positions.items() if position in SUPPORTED)
-    answers = [
-        gettext("supported %(count)d") % {"count": supported},
-        gettext("noted %(count)d") % {"count": score.positions.get(Position.NOTED, 0)},
-        gettext("rejected %(count)d") % {"count": score.positions.get(Position.REJECTED, 0)},
-    ]
-    unanswered = count - sum(score.positions.values())
-    if unanswered:
-        answers.append(gettext("unanswered %(count)d") % {"count": unanswered})
-    parts.append(", ".join(answers))
-    parts.append(
+        recommended = gettext("%(recommended)s since %(year)d") % {
+            "recommended": recommended,
+            "year": score.since,
+        }
+    answers = {
+        "supported": sum(n for position, n in score.positions.items() if position in SUPPORTED),
+        "noted": score.positions.get(Position.NOTED, 0),
+        "rejected": score.positions.get(Position.REJECTED, 0),
+        "unanswered": count - sum(score.positions.values()),
+    }
+    answered = (
+        gettext(
+            "supported %(supported)d, noted %(noted)d, rejected %(rejected)d, "
+            "unanswered %(unanswered)d"
+        )
+        if answers["unanswered"]
+        else gettext("supported %(supported)d, noted %(noted)d, rejected %(rejected)d")
+    ) % answers
+    implemented = (
         gettext("implemented %(count)d") % {"count": score.implemented}
         if score.implemented
         else gettext("implemented none")
     )
-    return "; ".join(parts) + "."
+    return gettext("%(recommended)s; %(answered)s; %(implemented)s.") % {
+        "recommended": recommended,
+        "answered": answered,
+        "implemented": implemented,
+    }
 
 
 # The silence tracker.
@@ -203,10 +215,6 @@ class ActorSilence:
 
     def silent_days(self, today: date) -> int | None:
         return (today - self.last_spoke).days if self.last_spoke else None
-
-
-def _on_themes(campaign_themes: set[int]) -> Q:
-    return Q(themes__in=campaign_themes)
 
 
 def campaign_silence(campaign: Campaign) -> list[ActorSilence]:
@@ -359,6 +367,9 @@ def silent_actors(campaign: Campaign, *, today: date) -> list[ActorSilence]:
 # The timeline.
 
 
+TIMELINE_KINDS = ["recommendation", "deadline", "response", "mention", "event"]
+
+
 @dataclass
 class TimelineEntry:
     date: date
@@ -368,8 +379,9 @@ class TimelineEntry:
 
 
 def campaign_timeline(campaign: Campaign, links: list[CampaignLink] | None = None) -> list:
-    """The linked recommendations, the asks' deadlines, the responses, the silence reviews
-    and the UN calendar's events of the campaign's states and bodies, in date order."""
+    """The linked recommendations, their addressees' deadlines and latest responses, the
+    silence reviews and the UN calendar's events of the campaign's states and bodies, in
+    date order."""
     links = list(campaign_links(campaign)) if links is None else links
     entries: list[TimelineEntry] = []
     for link in links:
@@ -384,7 +396,7 @@ def campaign_timeline(campaign: Campaign, links: list[CampaignLink] | None = Non
                 )
             )
         for target in recommendation.targets.all():
-            addressee = str(target.state or target.body)
+            addressee = (target.state or target.body).localized_name()
             if target.response_due:
                 entries.append(
                     TimelineEntry(
@@ -444,6 +456,11 @@ def citation(recommendation: Recommendation) -> str:
 
 SUGGESTION_CANDIDATES = 300
 QUERY_WORDS = 12
+# A campaign's suggestions start from at most this many of its recommendations, the latest:
+# the queries (four per source) stay bounded however many it links.
+SUGGESTION_SOURCES = 20
+# The part of a text its words are read from.
+TEXT_WORDS_MAX = 4000
 WORDS_WEIGHT, TRIGRAMS_WEIGHT, THEME_WEIGHT = 0.8, 0.1, 0.1
 # Rows read to estimate how common each word is: enough for the rare ones to show as rare.
 FREQUENCY_SAMPLE_ROWS = 20_000
@@ -460,13 +477,14 @@ def suggestions(
         sources = [like]
     else:
         organizations = set(campaign.organizations.values_list("pk", flat=True))
+        links = campaign.links.select_related("recommendation").prefetch_related(
+            "recommendation__organizations"
+        )
         sources = [
             link.recommendation
-            for link in campaign.links.select_related("recommendation").prefetch_related(
-                "recommendation__organizations"
-            )
+            for link in links.order_by(F("recommendation__issued_on").desc(nulls_last=True), "-pk")
             if not is_ask(organizations, link.recommendation)
-        ]
+        ][:SUGGESTION_SOURCES]
     if not sources:
         return []
     excluded = set(
@@ -512,6 +530,8 @@ def similar_recommendations(
         .order_by("-rank", "pk")[:SUGGESTION_CANDIDATES]
     )
     total = sum(weights.values())
+    if not total:  # every word in every sampled row: nothing tells this text apart
+        return []
     for row in rows:
         shared = set(row.words.split(" ")) & weights.keys()
         row.score = WORDS_WEIGHT * sum(weights[word] for word in shared) / total
@@ -528,9 +548,6 @@ def _lexemes(text: str) -> list[str]:
         )
         (words,) = cursor.fetchone()
     return words or []
-
-
-TEXT_WORDS_MAX = 4000
 
 
 def _quoted(word: str) -> str:
@@ -568,12 +585,18 @@ def _word_frequencies_read() -> dict:
     table = Recommendation._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
-        (estimate,) = cursor.fetchone() or (0,)
-        percent = min(100.0, 100.0 * FREQUENCY_SAMPLE_ROWS / max(estimate, 1))
-        # REPEATABLE: the same sample, so the same suggestions, until the table changes.
-        sample = sql.SQL(
-            "SELECT search_vector FROM {} TABLESAMPLE SYSTEM ({}) REPEATABLE (1)"
-        ).format(sql.Identifier(table), sql.Literal(round(percent, 4)))
+        (estimate,) = cursor.fetchone() or (-1,)
+        if estimate < 0:
+            # Never analysed: no estimate to sample by. The first rows, a bounded read.
+            sample = sql.SQL("SELECT search_vector FROM {} LIMIT {}").format(
+                sql.Identifier(table), sql.Literal(FREQUENCY_SAMPLE_ROWS)
+            )
+        else:
+            percent = min(100.0, 100.0 * FREQUENCY_SAMPLE_ROWS / max(estimate, 1))
+            # REPEATABLE: the same sample, so the same suggestions, until the table changes.
+            sample = sql.SQL(
+                "SELECT search_vector FROM {} TABLESAMPLE SYSTEM ({}) REPEATABLE (1)"
+            ).format(sql.Identifier(table), sql.Literal(round(percent, 4)))
         cursor.execute(sql.SQL("SELECT count(*) FROM ({}) AS sample").format(sample))
         (rows,) = cursor.fetchone()
         cursor.execute("SELECT word, ndoc FROM ts_stat(%s)", [sample.as_string(cursor.connection)])

@@ -86,7 +86,13 @@ def suggestion_accept(
     )
     link = CampaignLink.objects.filter(campaign=campaign, recommendation=recommendation).first()
     if link is None:
-        link = link_create(campaign=campaign, recommendation=recommendation, note=note, user=user)
+        try:
+            with transaction.atomic():
+                link = link_create(
+                    campaign=campaign, recommendation=recommendation, note=note, user=user
+                )
+        except IntegrityError:  # accepted twice at once: the other acceptance linked it
+            link = CampaignLink.objects.get(campaign=campaign, recommendation=recommendation)
     if (
         like is not None
         and recommendation.reiterates_id is None
@@ -113,14 +119,19 @@ def suggestion_dismiss(*, campaign: Campaign, recommendation: Recommendation, us
 # Silence alerts.
 
 
+def _recipients(campaign: Campaign) -> list[str]:
+    return sorted({user.email for user in campaign.staff.all() if user.email and user.is_active})
+
+
 def silence_sweep(*, today: date | None = None) -> list[int]:
     """Record an alert for each watched actor silent past its campaign's threshold, once per
-    staff member and last word; returns the ids of the alerts recorded now (to send)."""
+    staff member and last word; returns the ids of the alerts to send: those recorded now
+    and those recorded before and never sent (the broker was down, the retries ran out)."""
     today = today or timezone.localdate()
-    recorded = []
+    recorded = list(SilenceAlert.objects.filter(sent_at=None).values_list("pk", flat=True))
     campaigns = Campaign.objects.prefetch_related("staff").exclude(staff=None)
     for campaign in campaigns:
-        recipients = sorted({user.email for user in campaign.staff.all() if user.email})
+        recipients = _recipients(campaign)
         for actor in selectors.silent_actors(campaign, today=today):
             for recipient in recipients:
                 alert = SilenceAlert(
@@ -154,6 +165,10 @@ def silence_alert_deliver(*, alert_id: int) -> bool:
             )
             if alert is None:
                 return False
+            if alert.recipient not in _recipients(alert.campaign):
+                # Left the staff since the sweep: the campaign is no longer theirs to hear of.
+                alert.delete()
+                return False
             silence_alert_message(alert).send()
             SilenceAlert.objects.filter(pk=alert_id).update(
                 sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
@@ -171,7 +186,7 @@ def silence_alert_message(alert: SilenceAlert) -> EmailMultiAlternatives:
     with translation.override(recipient_language(alert.recipient)):
         context = {
             "alert": alert,
-            "actor": alert.actor,
+            "actor": alert.actor.localized_name(),
             "campaign": alert.campaign,
             "url": f"{settings.SITE_URL}/admin/campaigns/campaign/{alert.campaign_id}/change/",
         }

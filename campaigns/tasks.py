@@ -1,5 +1,6 @@
 """Celery tasks of the campaigns: thin; the work is in services.py."""
 
+from datetime import date
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -9,12 +10,18 @@ from campaigns import services
 from recommendations.tasks import RETRY_WAIT_MAX
 
 
-@shared_task
-def silence_sweep() -> int:
-    alerts = services.silence_sweep()
+def sweep_and_queue(*, today: date | None = None) -> int:
+    """The silence sweep, then one delivery task per alert to send; beat and the
+    `sweep_silence` command both run this."""
+    alerts = services.silence_sweep(today=today)
     for alert_id in alerts:
         deliver_silence_alert.delay(alert_id)
     return len(alerts)
+
+
+@shared_task
+def silence_sweep() -> int:
+    return sweep_and_queue()
 
 
 @shared_task(

@@ -1,17 +1,21 @@
 """The campaign's brief as a printable page and as a Word file: for whoever may see the
 campaign (Campaign.objects.visible_to), a 404 for everyone else."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from campaigns.brief import brief_content, brief_docx
 from campaigns.models import Campaign
+from recommendations.api.permissions import may_read
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def visible_campaign(request, slug: str) -> Campaign:
+    if not may_read(request):
+        raise PermissionDenied
     return get_object_or_404(Campaign.objects.visible_to(request.user), slug=slug)
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns import selectors
+from campaigns.choices import SuggestionVerdict
 from campaigns.models import Campaign, CampaignLink
 from recommendations.api.filters import ID_MAX
 from recommendations.api.serializers import IdentityLink, TrackerModelSerializer
@@ -23,6 +24,16 @@ class CampaignLinkSerializer(serializers.ModelSerializer):
 
     def get_citation(self, link) -> str:
         return selectors.citation(link.recommendation)
+
+
+class CampaignSummarySerializer(TrackerModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:campaign-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["slug", "api_url", "name", "goal", "public"]
 
 
 class CampaignSerializer(TrackerModelSerializer):
@@ -117,14 +128,12 @@ class ActorSilenceSerializer(serializers.Serializer):
     words = WordSerializer(many=True)
 
     def get_name(self, actor) -> str:
-        return str(actor.actor)
+        return actor.actor.localized_name()
 
 
 class TimelineEntrySerializer(serializers.Serializer):
     date = serializers.DateField()
-    kind = serializers.ChoiceField(
-        choices=["recommendation", "deadline", "response", "mention", "event"]
-    )
+    kind = serializers.ChoiceField(choices=selectors.TIMELINE_KINDS)
     label = serializers.CharField()
     detail = serializers.CharField()
 
@@ -145,7 +154,7 @@ class SuggestionSerializer(serializers.Serializer):
 
 class SuggestionVerdictSerializer(serializers.Serializer):
     recommendation = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    verdict = serializers.ChoiceField(choices=["accepted", "dismissed"])
+    verdict = serializers.ChoiceField(choices=SuggestionVerdict.choices)
     like = serializers.IntegerField(
         min_value=1,
         max_value=ID_MAX,

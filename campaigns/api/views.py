@@ -29,25 +29,27 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filterset_class = None
-    pagination_class = None
 
     def get_queryset(self):
-        return (
-            Campaign.objects.visible_to(self.request.user)
-            .prefetch_related(
-                "states",
-                "bodies",
-                "themes",
-                "organizations",
-                "watched_states",
-                "watched_bodies",
-                Prefetch(
-                    "links",
-                    queryset=CampaignLink.objects.select_related("recommendation__document"),
-                ),
-            )
-            .order_by("name")
+        campaigns = Campaign.objects.visible_to(self.request.user).order_by("name")
+        if self.action not in ("list", "retrieve"):
+            return campaigns  # the selectors read what each action shows
+        return campaigns.prefetch_related(
+            "states",
+            "bodies",
+            "themes",
+            "organizations",
+            "watched_states",
+            "watched_bodies",
+            Prefetch(
+                "links", queryset=CampaignLink.objects.select_related("recommendation__document")
+            ),
         )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.CampaignSummarySerializer
+        return serializers.CampaignSerializer
 
     @extend_schema(responses=serializers.ScorecardSerializer, summary=_("The scorecard"))
     @action(detail=True)
@@ -129,11 +131,14 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
         verdict.is_valid(raise_exception=True)
         data = verdict.validated_data
         recommendation = self._recommendation(data["recommendation"], "recommendation")
+        like = self._recommendation(data.get("like"), "like")
+        if like and not campaign.links.filter(recommendation=like).exists():
+            raise ValidationError({"like": [_("Not a recommendation this campaign links.")]})
         if data["verdict"] == SuggestionVerdict.ACCEPTED:
             services.suggestion_accept(
                 campaign=campaign,
                 recommendation=recommendation,
-                like=self._recommendation(data.get("like"), "like"),
+                like=like,
                 note=data.get("note", ""),
                 user=request.user,
             )

@@ -77,6 +77,19 @@ def test_the_brief_opens_in_word_with_full_citations_quotes_and_the_silence_tabl
     assert "A/HRC/40/6" in rows["Republic of Korea"][3].text
 
 
+def test_a_pasted_control_character_does_not_break_the_word_file(demo):
+    link = demo.links.select_related("recommendation").first()
+    link.note = "why\x0b it matters"
+    link.save()
+    demo.goal = "Stop\x01 the returns"
+    demo.save()
+
+    response = Client().get(f"{API}/brief/")
+
+    assert response.status_code == 200
+    assert docx.Document(io.BytesIO(response.content)).paragraphs[1].text == "Stop the returns"
+
+
 def test_the_printable_brief_in_korean_keeps_the_quotes_in_english(demo):
     page = (
         Client()

@@ -34,7 +34,7 @@ def test_nobody_outside_the_campaign_reaches_it(private_campaign, who):
 
     listed = client.get("/api/campaigns/")
     assert listed.status_code == 200
-    assert listed.json() == []
+    assert listed.json()["results"] == []
     for url in ROUTES:
         response = client.get(url)
         assert response.status_code == 404, url
@@ -64,6 +64,26 @@ def test_an_outsider_on_staff_finds_it_nowhere_in_the_admin(private_campaign):
     past = client.get(f"/admin/campaigns/campaign/{private_campaign.pk}/history/{version}/")
     assert past.status_code in (302, 403, 404)
     assert b"Stop forced returns" not in past.content
+
+
+def test_an_editor_outside_a_public_campaign_cannot_revert_it_from_its_history(
+    private_campaign,
+):
+    private_campaign.public = True
+    private_campaign.save()
+    version = private_campaign.history.earliest().history_id
+    client = outsider()
+
+    page = client.get(f"/admin/campaigns/campaign/{private_campaign.pk}/history/{version}/")
+    posted = client.post(
+        f"/admin/campaigns/campaign/{private_campaign.pk}/history/{version}/",
+        {"name": "Taken over", "slug": "private-campaign", "goal": "x", "public": "on"},
+    )
+
+    assert page.status_code == 200
+    assert posted.status_code == 403
+    private_campaign.refresh_from_db()
+    assert private_campaign.name == "Private campaign"
 
 
 def test_its_staff_read_it_all(private_campaign, member):

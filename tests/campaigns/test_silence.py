@@ -56,10 +56,8 @@ def test_a_watched_actor_silent_past_the_threshold_is_alerted_once(private_campa
     )
 
     first = services.silence_sweep()
-    again = services.silence_sweep()
-
     [alert] = SilenceAlert.objects.all()
-    assert first == [alert.pk] and again == []
+    assert first == [alert.pk]
     assert (alert.body, alert.last_spoke, alert.silent_days, alert.recipient) == (
         ohchr,
         date(2024, 6, 1),
@@ -68,9 +66,26 @@ def test_a_watched_actor_silent_past_the_threshold_is_alerted_once(private_campa
     )
     assert services.silence_alert_deliver(alert_id=alert.pk) is True
     assert services.silence_alert_deliver(alert_id=alert.pk) is False
+
+    assert services.silence_sweep() == []
+    assert SilenceAlert.objects.count() == 1
     [message] = mail.outbox
     assert message.subject == "OHCHR has been silent on Private campaign"
     assert "last spoke on the demand on 1 June 2024: 914 days ago" in message.body
+
+
+@time_machine.travel(date(2026, 12, 2), tick=False)
+def test_an_alert_never_sent_is_queued_again_and_one_for_a_former_member_is_dropped(
+    private_campaign, member
+):
+    [alert_id] = services.silence_sweep()  # OHCHR: never a word on record
+    assert services.silence_sweep() == [alert_id]  # the broker was down: not sent yet
+
+    private_campaign.staff.clear()
+
+    assert services.silence_alert_deliver(alert_id=alert_id) is False
+    assert not SilenceAlert.objects.exists()
+    assert mail.outbox == []
 
 
 @time_machine.travel(date(2024, 12, 1), tick=False)

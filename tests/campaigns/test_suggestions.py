@@ -98,6 +98,21 @@ def test_a_wrong_parameter_is_a_400_naming_it(private_campaign, member, query, f
     assert field in response.json()
 
 
+def test_like_must_be_one_the_campaign_links(private_campaign, member, candidates):
+    same, other = candidates
+
+    response = staff_client(member).post(
+        "/api/campaigns/private-campaign/suggestions/",
+        {"recommendation": same.pk, "verdict": "accepted", "like": other.pk},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "like" in response.json()
+    same.refresh_from_db()
+    assert same.reiterates is None
+
+
 def test_a_verdict_not_of_the_two_is_a_400_naming_it(private_campaign, member, candidates):
     response = staff_client(member).post(
         "/api/campaigns/private-campaign/suggestions/",

@@ -2,8 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from campaigns import services
-from campaigns.tasks import deliver_silence_alert
+from campaigns.tasks import sweep_and_queue
 
 
 class Command(BaseCommand):
@@ -15,7 +14,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        alerts = services.silence_sweep(today=options["date"])
-        for alert_id in alerts:
-            deliver_silence_alert.delay(alert_id)
-        self.stdout.write(f"{len(alerts)} silence alerts queued.")
+        queued = sweep_and_queue(today=options["date"])
+        self.stdout.write(f"{queued} silence alerts queued.")
