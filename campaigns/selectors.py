@@ -434,6 +434,18 @@ def campaign_timeline(campaign: Campaign, links: list[CampaignLink] | None = Non
     return entries
 
 
+def campaign_calendar(campaign: Campaign, *, limit: int = 20) -> list[Event]:
+    """The UN calendar's coming dates for the campaign's states and bodies."""
+    return list(
+        Event.objects.filter(
+            Q(states__in=campaign.states.all()) | Q(bodies__in=campaign.bodies.all()),
+            date__gte=timezone.localdate(),
+        )
+        .distinct()
+        .order_by("date", "pk")[:limit]
+    )
+
+
 def citation(recommendation: Recommendation) -> str:
     """A/HRC/25/CRP.1 para 1221 (a); a letter without a symbol by its title."""
     document = recommendation.document

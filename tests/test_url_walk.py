@@ -96,6 +96,14 @@ def concrete(route: str) -> str | None:
     campaign = "stop-forced-repatriation"  # the demo's campaign: public
     if route.startswith("campaigns/"):
         return "/" + route.replace("<slug:slug>", campaign)
+    public = {
+        "recommendations/<int:pk>/": lambda: object_id(Recommendation),
+        "documents/<int:pk>/": lambda: object_id(apps.get_model("recommendations", "Document")),
+        "states/<slug:code>/": lambda: "CHN",
+        "bodies/<path:acronym>/": lambda: "UNHCR",
+    }
+    if route in public:
+        return "/" + re.sub(r"<[^>]+>", public[route](), route)
     if route.startswith("admin/campaigns/campaign/<int:campaign_id>/suggestions/"):
         recommendation = Recommendation.objects.order_by("pk").first().pk
         return "/" + route.replace("<int:campaign_id>", object_id(Campaign)).replace(
@@ -274,6 +282,25 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
             refused = {401} if role == "anonymous" else {403, 405}
             if gone.status_code not in (refused if "DELETE" in allowed else {405}):
                 wrong.append(("DELETE", url, gone.status_code))
+    assert wrong == []
+
+
+PUBLIC_PAGES = ("/", "/recommendations/", "/states/", "/bodies/", "/documents/", "/campaigns/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_public_pages_answer_everyone_and_show_nothing_staff_only(world, role):
+    client, _ = client_for(role)
+    wrong = []
+    for route in every_route():
+        url = concrete(route)
+        if not (url == "/" or url.startswith(PUBLIC_PAGES[1:])):
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            wrong.append((url, response.status_code))
+        if role == "anonymous" and b"@example.org" in response.content:
+            wrong.append(("leak", url))
     assert wrong == []
 
 

@@ -1,0 +1,199 @@
+"""What the public pages read: only what anybody may see. Owners, watchers and assessment
+authors are never read here; campaigns through Campaign.objects.visible_to(None) only.
+Each page takes a fixed number of queries whatever the data's size (lists are bounded)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from recommendations.choices import TargetStatus
+from recommendations.models import (
+    Assessment,
+    Body,
+    Document,
+    Recommendation,
+    Response,
+    State,
+    Target,
+)
+from recommendations.selectors import targets_with_latest
+from recommendations.status import status_in
+
+LIST_MAX = 50
+
+
+def public_campaigns(user=None):
+    return Campaign.objects.visible_to(user)
+
+
+def headline_figures() -> dict:
+    today = timezone.localdate()
+    return {
+        "recommendations": Recommendation.objects.count(),
+        "targets": Target.objects.count(),
+        "overdue": Target.objects.filter(
+            status_in([TargetStatus.RESPONSE_OVERDUE], today=today)
+        ).count(),
+        "campaigns": public_campaigns().count(),
+    }
+
+
+def latest_responses(limit: int = 10):
+    return Response.objects.select_related(
+        "target__state", "target__body", "target__recommendation__document"
+    ).order_by("-date", "-pk")[:limit]
+
+
+def overdue_targets(limit: int = 10):
+    """The longest overdue first: the due date furthest in the past."""
+    today = timezone.localdate()
+    targets = list(
+        Target.objects.filter(status_in([TargetStatus.RESPONSE_OVERDUE], today=today))
+        .select_related("state", "body", "recommendation__document")
+        .order_by("response_due", "pk")[:limit]
+    )
+    for target in targets:
+        target.days_overdue = (today - target.response_due).days
+    return targets
+
+
+def recommendation_page(pk: int) -> Recommendation | None:
+    return (
+        Recommendation.objects.select_related("document__body", "issued_by", "reiterates")
+        .prefetch_related(
+            "recommending_states",
+            "organizations",
+            "themes",
+            Prefetch(
+                "targets",
+                queryset=targets_with_latest(Target.objects.order_by("pk")),
+            ),
+            Prefetch("reiterated_by", queryset=Recommendation.objects.select_related("document")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    date: date
+    kind: str  # "response", "assessment" or "status"
+    word: str  # a status word's value, for its badge
+    label: str
+    detail: str = ""
+
+
+def timeline_rows(target: Target) -> list[TimelineRow]:
+    """A target's timeline (selectors.recommendation_timelines) as the page shows it."""
+    rows = []
+    for event in target.timeline:
+        if isinstance(event, Response):
+            document = event.document
+            rows.append(
+                TimelineRow(
+                    event.date,
+                    "response",
+                    event.position,
+                    event.get_position_display(),
+                    (document.symbol or document.title) if document else "",
+                )
+            )
+        elif isinstance(event, Assessment):
+            rows.append(
+                TimelineRow(
+                    event.assessed_on,
+                    "assessment",
+                    event.implementation,
+                    event.get_implementation_display(),
+                    event.raw_grade,
+                )
+            )
+        else:
+            status = TargetStatus(event.status)
+            rows.append(TimelineRow(event.date, "status", status.value, str(status.label)))
+    return rows
+
+
+def recommendation_campaigns(recommendation: Recommendation, user=None):
+    return public_campaigns(user).filter(links__recommendation=recommendation).order_by("name")
+
+
+def addressee_page(*, state: State | None = None, body: Body | None = None) -> dict:
+    """A state's or a body's record: what it was asked, by which mechanisms, how it answered."""
+    addressed = Q(state=state) if state else Q(body=body)
+    targets = Target.objects.filter(addressed)
+    today = timezone.localdate()
+    by_status = {
+        row["status"]: row["count"]
+        for row in targets.order_by().values("status").annotate(count=Count("pk"))
+    }
+    overdue = targets.filter(status_in([TargetStatus.RESPONSE_OVERDUE], today=today)).count()
+    if overdue:
+        by_status[TargetStatus.RESPONSE_OVERDUE] = overdue
+        by_status[TargetStatus.AWAITING_RESPONSE] = (
+            by_status.get(TargetStatus.AWAITING_RESPONSE, 0) - overdue
+        )
+    by_mechanism = (
+        targets.order_by()
+        .values("recommendation__issued_by__acronym", "recommendation__issued_by__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "recommendation__issued_by__acronym")
+    )
+    by_year = (
+        targets.exclude(recommendation__issued_on=None)
+        .order_by()
+        .values("recommendation__issued_on__year")
+        .annotate(count=Count("pk"))
+        .order_by("recommendation__issued_on__year")
+    )
+    latest = (
+        targets_with_latest(targets)
+        .select_related("recommendation__document", "recommendation__issued_by")
+        .order_by("-recommendation__issued_on", "-pk")[:LIST_MAX]
+    )
+    return {
+        "total": targets.count(),
+        "by_status": sorted(
+            ((TargetStatus(status), count) for status, count in by_status.items() if count),
+            key=lambda item: -item[1],
+        ),
+        "by_mechanism": list(by_mechanism),
+        "by_year": list(by_year),
+        "targets": list(latest),
+    }
+
+
+def body_issued(body: Body) -> dict:
+    """What a body issued: its documents with how many recommendations each holds."""
+    return {
+        "documents": list(
+            Document.objects.filter(body=body)
+            .annotate(count=Count("recommendations"))
+            .order_by("-date", "symbol")[:LIST_MAX]
+        ),
+        "issued": Recommendation.objects.filter(issued_by=body).count(),
+    }
+
+
+def document_page(pk: int) -> Document | None:
+    return (
+        Document.objects.select_related("body", "state")
+        .prefetch_related(
+            "organizations",
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related(
+                    Prefetch(
+                        "targets",
+                        queryset=Target.objects.select_related("state", "body").order_by("pk"),
+                    )
+                ).order_by("paragraph", "pk"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
