@@ -100,6 +100,7 @@ def brief_content(campaign: Campaign) -> dict:
     ]
     return {
         "campaign": campaign,
+        "links": links,
         "scorecard": selectors.campaign_scorecard(campaign, links),
         "mechanisms": list(mechanisms.values()),
         "asks": asks,

@@ -28,7 +28,7 @@ def campaign_page(request, slug: str):
         "campaigns/campaign.html",
         {
             **content,
-            "timeline": selectors.campaign_timeline(campaign),
+            "timeline": selectors.campaign_timeline(campaign, content["links"]),
             "upcoming": selectors.campaign_calendar(campaign),
         },
     )

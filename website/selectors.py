@@ -5,8 +5,9 @@ Each page takes a fixed number of queries whatever the data's size (lists are bo
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
 from recommendations.choices import TargetStatus
@@ -62,15 +63,11 @@ def overdue_targets(limit: int = 10):
 
 def recommendation_page(pk: int) -> Recommendation | None:
     return (
-        Recommendation.objects.select_related("document__body", "issued_by", "reiterates")
+        Recommendation.objects.select_related("document__body", "issued_by", "reiterates__document")
         .prefetch_related(
             "recommending_states",
             "organizations",
             "themes",
-            Prefetch(
-                "targets",
-                queryset=targets_with_latest(Target.objects.order_by("pk")),
-            ),
             Prefetch("reiterated_by", queryset=Recommendation.objects.select_related("document")),
         )
         .filter(pk=pk)
@@ -81,7 +78,7 @@ def recommendation_page(pk: int) -> Recommendation | None:
 @dataclass(frozen=True)
 class TimelineRow:
     date: date
-    kind: str  # "response", "assessment" or "status"
+    what: str  # what happened, in the reader's language
     word: str  # a status word's value, for its badge
     label: str
     detail: str = ""
@@ -96,7 +93,7 @@ def timeline_rows(target: Target) -> list[TimelineRow]:
             rows.append(
                 TimelineRow(
                     event.date,
-                    "response",
+                    pgettext("timeline", "answered"),
                     event.position,
                     event.get_position_display(),
                     (document.symbol or document.title) if document else "",
@@ -106,7 +103,7 @@ def timeline_rows(target: Target) -> list[TimelineRow]:
             rows.append(
                 TimelineRow(
                     event.assessed_on,
-                    "assessment",
+                    pgettext("timeline", "assessed"),
                     event.implementation,
                     event.get_implementation_display(),
                     event.raw_grade,
@@ -114,7 +111,11 @@ def timeline_rows(target: Target) -> list[TimelineRow]:
             )
         else:
             status = TargetStatus(event.status)
-            rows.append(TimelineRow(event.date, "status", status.value, str(status.label)))
+            rows.append(
+                TimelineRow(
+                    event.date, pgettext("timeline", "status became"), status.value, status.label
+                )
+            )
     return rows
 
 
@@ -127,16 +128,13 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     addressed = Q(state=state) if state else Q(body=body)
     targets = Target.objects.filter(addressed)
     today = timezone.localdate()
-    by_status = {
-        row["status"]: row["count"]
-        for row in targets.order_by().values("status").annotate(count=Count("pk"))
-    }
-    overdue = targets.filter(status_in([TargetStatus.RESPONSE_OVERDUE], today=today)).count()
-    if overdue:
-        by_status[TargetStatus.RESPONSE_OVERDUE] = overdue
-        by_status[TargetStatus.AWAITING_RESPONSE] = (
-            by_status.get(TargetStatus.AWAITING_RESPONSE, 0) - overdue
-        )
+    # Each status as it reads today (status_on), counted in one query.
+    counted = targets.aggregate(
+        **{
+            status.value: Count("pk", filter=status_in([status], today=today))
+            for status in TargetStatus
+        }
+    )
     by_mechanism = (
         targets.order_by()
         .values("recommendation__issued_by__acronym", "recommendation__issued_by__name")
@@ -153,18 +151,28 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     latest = (
         targets_with_latest(targets)
         .select_related("recommendation__document", "recommendation__issued_by")
-        .order_by("-recommendation__issued_on", "-pk")[:LIST_MAX]
+        .order_by(F("recommendation__issued_on").desc(nulls_last=True), "-pk")[:LIST_MAX]
     )
     return {
         "total": targets.count(),
         "by_status": sorted(
-            ((TargetStatus(status), count) for status, count in by_status.items() if count),
+            ((TargetStatus(status), count) for status, count in counted.items() if count),
             key=lambda item: -item[1],
         ),
-        "by_mechanism": list(by_mechanism),
+        "by_mechanism": _with_bodies(list(by_mechanism)),
         "by_year": list(by_year),
         "targets": list(latest),
     }
+
+
+def _with_bodies(rows: list[dict]) -> list[dict]:
+    """Each row with its issuing body, for its name in the reader's language: one query."""
+    bodies = Body.objects.in_bulk(
+        [row["recommendation__issued_by__acronym"] for row in rows], field_name="acronym"
+    )
+    for row in rows:
+        row["body"] = bodies.get(row["recommendation__issued_by__acronym"])
+    return rows
 
 
 def body_issued(body: Body) -> dict:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from campaigns.brief import full_citation
 from recommendations.api.permissions import may_read
 from recommendations.models import Body, State
 from recommendations.selectors import recommendation_timelines
@@ -49,6 +50,7 @@ def recommendation(request, pk: int):
         "website/recommendation.html",
         {
             "recommendation": found,
+            "citation": full_citation(found),
             "targets": targets,
             "campaigns": selectors.recommendation_campaigns(found, request.user),
         },
