@@ -285,7 +285,15 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
     assert wrong == []
 
 
-PUBLIC_PAGES = ("/", "/recommendations/", "/states/", "/bodies/", "/documents/", "/campaigns/")
+PUBLIC_PAGES = (
+    "/",
+    "/search/",
+    "/recommendations/",
+    "/states/",
+    "/bodies/",
+    "/documents/",
+    "/campaigns/",
+)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -5,11 +5,14 @@ Each page takes a fixed number of queries whatever the data's size (lists are bo
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
+from recommendations.api.filters import RecommendationFilterSet
 from recommendations.choices import TargetStatus
 from recommendations.models import (
     Assessment,
@@ -20,7 +23,12 @@ from recommendations.models import (
     State,
     Target,
 )
-from recommendations.selectors import targets_with_latest
+from recommendations.selectors import (
+    recommendation_stats,
+    recommendations_for_api,
+    targets_with_latest,
+)
+from recommendations.state_names import state_name
 from recommendations.status import status_in
 
 LIST_MAX = 50
@@ -205,3 +213,100 @@ def document_page(pk: int) -> Document | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# Search: the API's recommendation filters over the same rows, with facets.
+
+SEARCH_PAGE_SIZE = 25
+FACETS = {
+    "by_status": "status",
+    "by_state": "state",
+    "by_body": "body",
+    "by_theme": "theme",
+}
+# What a facet's bucket is called in the stats, and which of its keys is the filter's value.
+FACET_KEYS = {"status": "status", "state": "state", "body": "body", "theme": "theme"}
+
+
+def search(params: QueryDict) -> dict:
+    """The recommendations the API's filters match for `params`, a page of them, and the
+    counts by status, state, issuing body, theme and year of all that match. A value that
+    names nothing is an error naming its parameter, as in the API."""
+    filterset = RecommendationFilterSet(
+        params, queryset=recommendations_for_api(staff=False), request=None
+    )
+    if not filterset.is_valid():
+        return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
+    paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    stats = recommendation_stats(
+        recommendations=filterset.qs,
+        targets=filterset.matching_targets(Target.objects.all()),
+    )
+    facets = {
+        name: [
+            {
+                **bucket,
+                "label": _facet_label(param, bucket),
+                "url": "?" + _with(params, param, bucket[FACET_KEYS[param]]),
+            }
+            for bucket in stats[name][:FACET_VALUES]
+        ]
+        for name, param in FACETS.items()
+    }
+    facets["by_year"] = [
+        {
+            **bucket,
+            "url": "?"
+            + _with(
+                _with_dict(params, "issued_on_after", f"{bucket['year']}-01-01"),
+                "issued_on_before",
+                f"{bucket['year']}-12-31",
+            ),
+        }
+        for bucket in stats["by_year"]
+    ]
+    filters = [
+        {"name": name, "value": value, "url": "?" + _without(params, name)}
+        for name, value in params.items()
+        if name not in ("page", "q") and value
+    ]
+    return {
+        "errors": {},
+        "page": page,
+        "total": stats["recommendations"],
+        "facets": facets,
+        "filters": filters,
+        "query": params.get("q", ""),
+    }
+
+
+FACET_VALUES = 12
+
+
+def _facet_label(param: str, bucket: dict) -> str:
+    """A facet value as the reader reads it: a status's word, a state's name in their
+    language; a body's and a theme's names are data, in English."""
+    if param == "status":
+        return TargetStatus(bucket["status"]).label
+    if param == "state":
+        return state_name(bucket["state"]) or bucket["name"]
+    return bucket["name"]
+
+
+def _with_dict(params: QueryDict, name: str, value) -> QueryDict:
+    copy = params.copy()
+    copy[name] = str(value)
+    copy.pop("page", None)
+    return copy
+
+
+def _with(params: QueryDict, name: str, value) -> str:
+    return _with_dict(params, name, value).urlencode()
+
+
+def _without(params: QueryDict, name: str) -> str:
+    copy = params.copy()
+    copy.pop(name, None)
+    copy.pop("page", None)
+    return copy.urlencode()

@@ -6,6 +6,7 @@ app_name = "website"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("recommendations/<int:pk>/", views.recommendation, name="recommendation"),
     path("states/<slug:code>/", views.state, name="state"),
     # Acronyms are data: an imported one may hold any character.

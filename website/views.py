@@ -87,3 +87,9 @@ def document(request, pk: int):
     if found is None:
         raise Http404
     return render(request, "website/document.html", {"document": found})
+
+
+@readable
+def search(request):
+    found = selectors.search(request.GET)
+    return render(request, "website/search.html", found, status=400 if found["errors"] else 200)

@@ -19,6 +19,7 @@ def page_urls() -> dict[str, str]:
     recommendation = Recommendation.objects.get(paragraph="1221 (a)")
     return {
         "home": "/",
+        "search": "/search/?q=refoulement",
         "recommendation": f"/recommendations/{recommendation.pk}/",
         "state": "/states/CHN/",
         "body": "/bodies/OHCHR/",

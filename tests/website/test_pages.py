@@ -51,6 +51,25 @@ def test_a_state_page_shows_how_it_answered_and_which_mechanisms_asked(demo):
     assert '<span class="status status-supported">Supported</span>' in page
 
 
+def test_search_finds_by_words_and_narrows_by_facets(demo):
+    client = Client()
+
+    found = client.get("/search/?q=refoulement").content.decode()
+    narrowed = client.get("/search/?q=refugees&state=CHN&status=supported").content.decode()
+
+    assert "1221 (a)" in found
+    assert "A/HRC/40/6 para 28.301" in narrowed
+    assert "1221 (a)" not in narrowed  # China has not answered the COI
+    assert 'href="?q=refugees&amp;state=CHN&amp;status=supported&amp;theme=' in narrowed
+
+
+def test_a_search_filter_naming_nothing_is_a_400_naming_it(demo):
+    response = Client().get("/search/?state=XXX")
+
+    assert response.status_code == 400
+    assert "state: No state with the code XXX." in response.content.decode()
+
+
 def test_pages_read_in_korean(demo):
     page = Client().get("/states/CHN/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
 
