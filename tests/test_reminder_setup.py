@@ -53,6 +53,7 @@ def test_beat_runs_the_sweep_and_the_status_recompute_daily_and_warms_the_stats_
         "Reminder sweep": ("recommendations.tasks.reminders_sweep", "7", "0", True),
         "Recompute target statuses": ("recommendations.tasks.recompute_statuses", "0", "5", True),
         "Dashboard counts": ("recommendations.tasks.dashboard_stats_warm", "*", "*", True),
+        "Silence sweep": ("campaigns.tasks.silence_sweep", "7", "15", True),
     }
     assert {task for task, *_ in schedule.values()} <= set(celery_app.tasks)
 
