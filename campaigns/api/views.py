@@ -52,7 +52,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
         return serializers.CampaignSerializer
 
     @extend_schema(responses=serializers.ScorecardSerializer, summary=_("The scorecard"))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def scorecard(self, request, slug=None):
         scorecard = selectors.campaign_scorecard(self.get_object())
         return APIResponse(serializers.ScorecardSerializer(scorecard).data)
@@ -61,7 +61,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
         responses=serializers.ActorSilenceSerializer(many=True),
         summary=_("Who spoke and who stayed silent"),
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def silence(self, request, slug=None):
         actors = selectors.campaign_silence(self.get_object())
         return APIResponse(serializers.ActorSilenceSerializer(actors, many=True).data)
@@ -69,7 +69,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
     @extend_schema(
         responses=serializers.TimelineEntrySerializer(many=True), summary=_("The timeline")
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def timeline(self, request, slug=None):
         entries = selectors.campaign_timeline(self.get_object())
         return APIResponse(serializers.TimelineEntrySerializer(entries, many=True).data)
@@ -82,7 +82,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
         },
         summary=_("The brief, as a Word file"),
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def brief(self, request, slug=None):
         return docx_response(self.get_object())
 
@@ -109,7 +109,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
         summary=_("Accept (link) or dismiss a suggestion"),
         methods=["POST"],
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def suggestions(self, request, slug=None):
         campaign = self.get_object()
         if request.method == "POST":
