@@ -47,6 +47,12 @@ class PageSizeMixin:
 
 
 class NumberedPages(PageSizeMixin, PageNumberPagination):
+    def get_page_number(self, request, paginator):
+        # An empty page number names no page: a 404, as `page=abc` is, not page 1 quietly.
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound(self.invalid_page_message)
+        return super().get_page_number(request, paginator)
+
     def django_paginator_class(self, rows, per_page):
         return CachedCountPaginator(
             rows, per_page, name="api", params=self.request.query_params, paging=PAGING_PARAMETERS
