@@ -10,7 +10,7 @@ PORT ?= 8000
 # var/postgres), Celery on the file system, e-mail to the console (printed by the worker).
 RUN_ENV := DEBUG=true
 
-.PHONY: install db db-stop run test stack-test lint migrate demo messages check-messages clean bench
+.PHONY: install db db-stop run test stack-test lint migrate demo messages check-messages clean bench suggestions-precision
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -91,3 +91,17 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python bench/run.py --scale $(SCALE) --port $(BENCH_PORT) --seconds $(BENCH_SECONDS)
 	$(BIN)/python bench/plot.py
 	$(BIN)/python bench/report.py
+
+# The campaign suggestions' precision from the labelled pairs (docs/campaigns.md): a fresh
+# database with the demo and UPR Info's export (../shared/data), then bench/suggestions.py.
+SUGGEST_DB ?= tracker_suggest
+SUGGEST_ENV := DATABASE_URL=postgres://postgres@$(PG_HOST):5432/$(SUGGEST_DB) SECRET_KEY=bench-only REDIS_URL=
+UPR_INFO ?= ../shared/data/upr-info
+
+suggestions-precision: install
+	dropdb -h $(PG_HOST) -U postgres --if-exists $(SUGGEST_DB)
+	createdb -h $(PG_HOST) -U postgres $(SUGGEST_DB)
+	$(SUGGEST_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(SUGGEST_ENV) $(BIN)/python manage.py load_demo
+	for file in $(UPR_INFO)/*.csv; do $(SUGGEST_ENV) $(BIN)/python manage.py import_recommendations $$file; done
+	$(SUGGEST_ENV) $(BIN)/python bench/suggestions.py

@@ -229,11 +229,11 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     actions = ["recompute_deadlines"]
-    list_display = ["symbol", "title", "kind", "body", "date"]
+    list_display = ["symbol", "title", "kind", "body", "state", "date"]
     list_filter = ["kind", "body"]
     search_fields = ["symbol", "title"]
-    autocomplete_fields = ["body", "organizations"]
-    list_select_related = ["body"]
+    autocomplete_fields = ["body", "state", "organizations"]
+    list_select_related = ["body", "state"]
     date_hierarchy = "date"
 
     @admin.action(
@@ -1001,8 +1001,22 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(UprSession)
 class UprSessionAdmin(admin.ModelAdmin):
-    list_display = ["number", "first_day", "last_day", "cycle", "estimated", "source"]
+    list_display = [
+        "number",
+        "first_day",
+        "last_day",
+        "cycle",
+        "estimated",
+        "stakeholder_deadline",
+        "source",
+    ]
     list_filter = ["cycle", "estimated"]
+
+    def save_model(self, request, obj, form, change):
+        session = services.upr_session_write(
+            session=obj if change else None, user=request.user, **form_values(form)
+        )
+        adopt(obj, session)
 
 
 @admin.register(UprReview)
@@ -1015,8 +1029,10 @@ class UprReviewAdmin(admin.ModelAdmin):
     actions = ["refresh_events"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.upr_events_refresh(states=[obj.state])
+        review = services.upr_review_write(
+            review=obj if change else None, user=request.user, **form_values(form)
+        )
+        adopt(obj, review)
 
     @admin.action(description=_("Refresh the next review and mid-term report events"))
     def refresh_events(self, request, queryset):

@@ -151,17 +151,6 @@ def upr_next_review_session(last_session: int, last_cycle: int) -> int | None:
     return last_session + SESSIONS_PER_CYCLE
 
 
-def upr_follow_up_due(state, session: int) -> Deadline | None:
-    """The follow-up due date of a UPR recommendation to `state` made at `session` (its
-    number): the mid-term report. For the importers; None for a session not in the calendar."""
-    from recommendations.models import UprSession
-
-    last_day = UprSession.objects.filter(number=session).values_list("last_day", flat=True).first()
-    if last_day is None:
-        return None
-    return Deadline(upr_mid_term_due(last_day), DeadlineRule.UPR_MID_TERM_REPORT)
-
-
 # Treaty bodies' concluding observations: the follow-up sentence.
 
 

@@ -84,6 +84,7 @@ class EventKind(models.TextChoices):
     SESSION = "session", _("Session")
     REVIEW = "review", _("Review")
     DEADLINE = "deadline", _("Deadline")
+    SUBMISSIONS = "submissions", _("Stakeholder submissions due")
 
 
 class ReminderTrigger(models.TextChoices):

@@ -254,6 +254,16 @@ class Document(models.Model):
         help_text=_("Authors and signatories."),
         verbose_name=_("organizations"),
     )
+    # A state speaks too: its statement at the Human Rights Council or at a review.
+    state = models.ForeignKey(
+        State,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("state"),
+        help_text=_("The state that authored it: a statement at the Council or a review."),
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     # The deadlines the document sets (calendar.py computes its targets' due dates from them).
@@ -1200,10 +1210,28 @@ class UprSession(models.Model):
         help_text=_("The dates follow the pattern of past sessions; OHCHR has not announced them."),
     )
     source = models.CharField(_("source"), max_length=500)
+    # OHCHR announces each session's deadline for stakeholders' submissions (NGOs, national
+    # institutions) some months ahead; until it does, there is none.
+    stakeholder_deadline = models.DateField(
+        _("stakeholder submissions due"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline OHCHR announced for stakeholders' written submissions."),
+    )
+    stakeholder_deadline_source = models.CharField(
+        _("source of the stakeholder deadline"), max_length=500, blank=True
+    )
 
     class Meta:
         ordering = ["number"]
         verbose_name = _("UPR session")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stakeholder_deadline__isnull=True)
+                | ~models.Q(stakeholder_deadline_source=""),
+                name="upr_session_stakeholder_deadline_sourced",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"UPR {self.number} ({self.first_day}–{self.last_day})"

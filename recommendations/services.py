@@ -861,19 +861,65 @@ def _assessment_grade_mapped(fields: dict, *, assessment: Assessment | None) -> 
 
 
 @transaction.atomic
-def upr_review_create(*, state: State, session: UprSession, source: str = "", user=None):
-    """Record a state's review at a session, and refresh its calendar events."""
-    review = row_create(model=UprReview, state=state, session=session, source=source, user=user)
-    upr_events_refresh(states=[state])
+def upr_review_write(*, review: UprReview | None = None, user=None, **fields) -> UprReview:
+    """Record a state's review at a session, or correct one, and refresh the calendar events
+    of the states concerned."""
+    # The stored row, not the one a form already changed.
+    before = State.objects.filter(upr_reviews=review).first() if review else None
+    if review is None:
+        review = row_create(model=UprReview, user=user, **fields)
+    else:
+        review = row_update(row=review, user=user, **fields)
+    upr_events_refresh(states={review.state, before} - {None})
     return review
+
+
+def upr_reviews_record(reviews: Iterable[tuple[State, int]], *, source: str) -> int:
+    """Record the reviews an import names (state, session number), keeping those known, and
+    refresh the events of their states. Returns the reviews recorded."""
+    reviews = set(reviews)
+    sessions = UprSession.objects.in_bulk({number for _, number in reviews}, field_name="number")
+    known = set(
+        UprReview.objects.filter(
+            state__in={state for state, _ in reviews}, session__number__in=sessions
+        ).values_list("state_id", "session__number")
+    )
+    new = [
+        UprReview(state=state, session=sessions[number], source=source[:500])
+        for state, number in reviews
+        if number in sessions and (state.pk, number) not in known
+    ]
+    # Another import may record the same review meanwhile: the unique constraint keeps one.
+    UprReview.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        upr_events_refresh(states={review.state for review in new})
+    return len(new)
+
+
+@transaction.atomic
+def upr_session_write(*, session: UprSession | None = None, user=None, **fields) -> UprSession:
+    """Create a UPR session, or change one (OHCHR gives its dates or the stakeholders'
+    deadline), and refresh the events of the states it reviews or will."""
+    if session is None:
+        session = row_create(model=UprSession, user=user, **fields)
+    else:
+        session = row_update(row=session, user=user, **fields)
+    previous = session.number - calendar.SESSIONS_PER_CYCLE
+    upr_events_refresh(
+        states=State.objects.filter(
+            upr_reviews__session__number__in=[session.number, previous]
+        ).distinct()
+    )
+    return session
 
 
 @transaction.atomic
 def upr_events_refresh(*, states: Iterable[State] | None = None) -> int:
     """For each state with a UPR review since the second cycle (or each of `states`): an
     event for its next review, dated by that session's first day (estimated when the session
-    is), and one for the mid-term report of its last review. Kept up to date by their
-    session and state, so running it again writes nothing. Returns the events written."""
+    is), one for the stakeholders' submissions before it once OHCHR has announced their
+    deadline, and one for the mid-term report of its last review. Kept up to date by their
+    kind, session and state, so running it again writes nothing. Returns the events written."""
     reviews = UprReview.objects.select_related("state", "session").order_by(
         "state_id", "-session__number"
     )
@@ -900,6 +946,23 @@ def upr_events_refresh(*, states: Iterable[State] | None = None) -> int:
                     f"(cycle {upcoming.cycle})",
                 )
             )
+            if not upcoming.stakeholder_deadline:
+                # An announced deadline withdrawn: its event goes with it.
+                _, deleted = Event.objects.filter(
+                    kind=EventKind.SUBMISSIONS, upr_session=upcoming, states=review.state
+                ).delete()
+                written += deleted.get(Event._meta.label, 0)
+            else:
+                planned.append(
+                    (
+                        EventKind.SUBMISSIONS,
+                        upcoming,
+                        upcoming.stakeholder_deadline,
+                        False,
+                        f"{review.state}: stakeholder submissions for its review at "
+                        f"session {number}",
+                    )
+                )
         planned.append(
             (
                 EventKind.DEADLINE,

@@ -54,3 +54,15 @@ def test_a_changed_results_file_makes_the_page_stale(tmp_path):
     assert report.main(["--page", str(page), "--results", str(results), "--check"]) == 1
     assert report.main(["--page", str(page), "--results", str(results)]) == 0
     assert "12,345" in page.read_text()
+
+
+def test_the_suggestions_precision_in_the_docs_is_the_results_files():
+    """docs/campaigns.md's precision table is what bench/suggestions.py writes from
+    bench/results/suggestions/precision.json (make suggestions-precision)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "suggestions.py"), "--check"], check=False
+    )
+    assert result.returncode == 0, "docs/campaigns.md is stale: run bench/suggestions.py"
+    results = json.loads((ROOT / "bench/results/suggestions/precision.json").read_text())
+    assert results["labelled_pairs"] >= 60
+    assert f"| {results['precision_at_5']} |" in (ROOT / "docs" / "campaigns.md").read_text()

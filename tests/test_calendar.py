@@ -23,7 +23,7 @@ from recommendations.choices import (
     Position,
     TargetStatus,
 )
-from recommendations.models import Assessment, Event, Target, UprSession
+from recommendations.models import Assessment, Event, Target, UprReview, UprSession
 from tests.factories import (
     BodyFactory,
     DocumentFactory,
@@ -87,7 +87,16 @@ def test_chinas_reviews_give_its_next_review_at_session_59_estimated_and_its_mid
 
 def test_each_of_chinas_reviews_has_its_mid_term_report_due_date():
     china = state("CHN")
-    due = {session: calendar.upr_follow_up_due(china, session) for session in (4, 17, 31, 45)}
+    due = {
+        review.session.number: calendar.follow_up_deadline(
+            calendar.DeadlineFacts(
+                addressed_to_state=True,
+                issuer_kind=BodyKind.UPR,
+                upr_session_last_day=review.session.last_day,
+            )
+        )
+        for review in china.upr_reviews.all()
+    }
 
     assert {session: deadline.due for session, deadline in due.items()} == {
         4: date(2011, 8, 13),
@@ -96,7 +105,6 @@ def test_each_of_chinas_reviews_has_its_mid_term_report_due_date():
         45: date(2026, 8, 2),
     }
     assert {deadline.rule for deadline in due.values()} == {DeadlineRule.UPR_MID_TERM_REPORT}
-    assert calendar.upr_follow_up_due(china, 99) is None
 
 
 def test_a_first_cycle_review_gives_no_next_review():
@@ -603,3 +611,101 @@ def test_an_editors_follow_up_date_survives_importing_the_upr_info_file_again(tm
         DeadlineRule.EDITOR,
         True,
     )
+
+
+# Every state's reviews, the stakeholders' deadlines, reviews recorded by imports.
+
+
+def test_every_state_has_its_first_cycle_review_and_koreas_gives_its_next_at_session_56():
+    first_cycle = UprReview.objects.filter(session__cycle=1)
+    assert first_cycle.values("state").distinct().count() == 193
+    assert first_cycle.get(state__code="PRK").session.number == 6
+    korea = state("KOR")
+    assert [review.session.number for review in korea.upr_reviews.all()] == [2, 14, 28, 42]
+
+    services.upr_events_refresh(states=[korea])
+
+    review = Event.objects.get(kind=EventKind.REVIEW, states=korea)
+    assert (review.upr_session.number, review.estimated) == (56, True)
+
+
+def test_a_state_known_only_by_its_first_cycle_review_gets_no_next_review():
+    cuba = state("CUB")
+    assert [review.session.number for review in cuba.upr_reviews.all()] == [4]
+
+    services.upr_events_refresh(states=[cuba])
+
+    assert not Event.objects.filter(kind=EventKind.REVIEW, states=cuba).exists()
+    assert Event.objects.get(kind=EventKind.DEADLINE, states=cuba).upr_session.number == 4
+
+
+def test_the_stakeholders_deadline_ohchr_announces_becomes_an_event_and_goes_with_it():
+    china = state("CHN")
+    session = UprSession.objects.get(number=59)
+
+    services.upr_session_write(
+        session=session,
+        stakeholder_deadline=date(2028, 4, 6),
+        stakeholder_deadline_source="OHCHR, UPR fifth cycle: stakeholders' submissions",
+    )
+
+    submissions = Event.objects.get(kind=EventKind.SUBMISSIONS, states=china)
+    assert (submissions.date, submissions.upr_session.number, submissions.estimated) == (
+        date(2028, 4, 6),
+        59,
+        False,
+    )
+    assert submissions.name == "China: stakeholder submissions for its review at session 59"
+
+    services.upr_session_write(
+        session=session, stakeholder_deadline=None, stakeholder_deadline_source=""
+    )
+    assert not Event.objects.filter(kind=EventKind.SUBMISSIONS, states=china).exists()
+
+
+def test_a_stakeholder_deadline_without_its_source_is_refused_on_its_field():
+    with pytest.raises(ValidationError) as refused:
+        services.upr_session_write(
+            session=UprSession.objects.get(number=59), stakeholder_deadline=date(2028, 4, 6)
+        )
+    assert "__all__" in refused.value.message_dict
+
+
+def test_an_editor_adds_a_session_and_the_import_dates_its_review_by_it(tmp_path):
+    services.upr_session_write(
+        number=69,
+        first_day=date(2031, 11, 3),
+        last_day=date(2031, 11, 14),
+        cycle=5,
+        estimated=True,
+        source="estimate",
+    )
+    path = tmp_path / "upr-info.csv"
+    path.write_bytes(upr_info_csv([["China", "Ratify the ICCPR.", "France", "", "", "69"]]))
+
+    call_command("import_recommendations", str(path), stdout=io.StringIO())
+
+    target = Target.objects.get(state__code="CHN")
+    assert target.recommendation.document.date == date(2031, 11, 14)
+
+
+def test_importing_a_upr_report_records_the_review_and_its_states_next_one(tmp_path):
+    brazil = state("BRA")
+    UprReview.objects.filter(state=brazil, session__number=13).delete()
+    path = tmp_path / "upr-info.csv"
+    path.write_bytes(
+        upr_info_csv([["Brazil", "Strengthen the police ombudsman.", "Norway", "", "", "13"]])
+    )
+
+    output = io.StringIO()
+    call_command("import_recommendations", str(path), stdout=output)
+
+    review = UprReview.objects.get(state=brazil, session__number=13)
+    assert review.source == "Imported from upr-info.csv"
+    assert Event.objects.get(kind=EventKind.REVIEW, states=brazil).upr_session.number == 27
+    assert "UPR reviews: 1 created" in output.getvalue()
+
+    again = io.StringIO()
+    call_command("import_recommendations", str(path), stdout=again)
+    assert UprReview.objects.filter(state=brazil).count() == 2
+    assert "UPR reviews" not in again.getvalue()

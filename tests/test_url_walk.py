@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
+from campaigns.models import Campaign
 from recommendations import services
 from recommendations.models import (
     Assessment,
@@ -92,11 +93,27 @@ def concrete(route: str) -> str | None:
         if "/history/([/]+)" in route:  # simple_history's view of one past version
             version = row.history.order_by("pk").first().pk if row else 0
             route = route.replace("([/]+)/history/([/]+)", f"{pk}/history/{version}")
+    campaign = "stop-forced-repatriation"  # the demo's campaign: public
+    if route.startswith("campaigns/"):
+        return "/" + route.replace("<slug:slug>", campaign)
+    public = {
+        "recommendations/<int:pk>/": lambda: object_id(Recommendation),
+        "documents/<int:pk>/": lambda: object_id(apps.get_model("recommendations", "Document")),
+        "states/<slug:code>/": lambda: "CHN",
+        "bodies/<path:acronym>/": lambda: "UNHCR",
+    }
+    if route in public:
+        return "/" + re.sub(r"<[^>]+>", public[route](), route)
+    if route.startswith("admin/campaigns/campaign/<int:campaign_id>/suggestions/"):
+        recommendation = Recommendation.objects.order_by("pk").first().pk
+        return "/" + route.replace("<int:campaign_id>", object_id(Campaign)).replace(
+            "<int:recommendation_id>", str(recommendation)
+        ).replace("<str:verdict>", "dismissed")
     values = {
         "pk": lambda: object_id(_api_model(route)),
         "acronym": lambda: "UNHCR",
         "code": lambda: "CHN",
-        "slug": lambda: "non-refoulement",
+        "slug": lambda: campaign if route.startswith("api/campaigns/") else "non-refoulement",
         "format": lambda: "json",
         "number": lambda: "45",
     }
@@ -118,6 +135,7 @@ def _api_model(route: str):
         "states": State,
         "themes": Theme,
         "grade-mappings": apps.get_model("recommendations", "GradeMapping"),
+        "events": apps.get_model("recommendations", "Event"),
     }[resource]
 
 
@@ -249,10 +267,11 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
         is_detail = url.rstrip("/").split("/")[-1] not in {
             "recommendations", "targets", "responses", "assessments", "documents",
             "organizations", "bodies", "states", "themes", "upr-sessions", "grade-mappings",
+            "events", "campaigns",
         }  # fmt: skip
         method, delete = ("patch", True) if is_detail else ("post", False)
-        # A read-only endpoint (the UPR calendar, the grade mappings) takes no write from
-        # anyone: 405 whoever asks, as its Allow header says.
+        # A read-only endpoint (the UPR calendar, its events, the grade mappings) takes no
+        # write from anyone: 405 whoever asks, as its Allow header says.
         allowed = {name.strip() for name in read.get("Allow", "").split(",")}
         write = getattr(client, method)(url, {}, content_type="application/json")
         expected = {"anonymous": {401}, "staff_non_editor": {403}, "editor": {200, 201, 400, 405}}
@@ -263,6 +282,33 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
             refused = {401} if role == "anonymous" else {403, 405}
             if gone.status_code not in (refused if "DELETE" in allowed else {405}):
                 wrong.append(("DELETE", url, gone.status_code))
+    assert wrong == []
+
+
+PUBLIC_PAGES = (
+    "/",
+    "/search/",
+    "/recommendations/",
+    "/states/",
+    "/bodies/",
+    "/documents/",
+    "/campaigns/",
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_public_pages_answer_everyone_and_show_nothing_staff_only(world, role):
+    client, _ = client_for(role)
+    wrong = []
+    for route in every_route():
+        url = concrete(route)
+        if not (url == "/" or url.startswith(PUBLIC_PAGES[1:])):
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            wrong.append((url, response.status_code))
+        if role == "anonymous" and b"@example.org" in response.content:
+            wrong.append(("leak", url))
     assert wrong == []
 
 

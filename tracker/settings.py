@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "recommendations",
+    "campaigns",
+    "website",
 ]
 
 MIDDLEWARE = [
@@ -305,13 +307,14 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["recommendations.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "recommendations.api.schema.TrackerAutoSchema",
+    "VIEW_DESCRIPTION_FUNCTION": "recommendations.api.schema.view_description",
     "EXCEPTION_HANDLER": "recommendations.api.exception_handlers.tracker_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "UN recommendations tracker API",
-    "DESCRIPTION": (
+    "TITLE": _("UN recommendations tracker API"),
+    "DESCRIPTION": _(
         "UN recommendations, who they are addressed to, what each addressee answered and how "
         "far it was implemented. Reading is public unless the server sets "
         "TRACKER_PUBLIC_READ=false; writing needs a token (`Authorization: Token <key>`) "

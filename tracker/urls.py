@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from recommendations.languages import language_set
 from tracker.health import healthz, readyz
@@ -11,7 +10,6 @@ admin.site.site_title = _("Recommendations tracker")
 admin.site.index_title = _("Recommendations, targets, responses and assessments")
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     # The language switcher posts here: Django's set_language, which also keeps a signed-in
     # staff member's choice as their preference (recommendations/languages.py).
@@ -19,6 +17,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/", include("recommendations.api.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("", include("website.urls")),
 ]
 
 # JSON under /api/, Django's HTML pages elsewhere.

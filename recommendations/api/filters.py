@@ -25,6 +25,7 @@ from recommendations import selectors
 from recommendations.choices import (
     BodyKind,
     DocumentKind,
+    EventKind,
     GradeScale,
     Implementation,
     Position,
@@ -34,6 +35,7 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Event,
     GradeMapping,
     Organization,
     Recommendation,
@@ -540,6 +542,21 @@ class AssessmentFilterSet(TargetRowFilterSet):
 
     class Meta:
         model = Assessment
+        fields: list[str] = []
+
+
+class EventFilterSet(filters.FilterSet):
+    kind = ChoicesFilter(choices=EventKind.choices)
+    state = states(field_name="states", many=True, help_text=_("A state it concerns, by ISO code."))
+    body = bodies(field_name="bodies", many=True, help_text=_("A body it concerns, by acronym."))
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
+    estimated = StrictBooleanFilter(
+        help_text=_("true: dates OHCHR has not announced yet; false: announced dates.")
+    )
+
+    class Meta:
+        model = Event
         fields: list[str] = []
 
 

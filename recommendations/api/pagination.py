@@ -40,11 +40,19 @@ class PageSizeMixin:
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["minimum"] = 1
-                parameter["description"] = f"Rows per page, at most {self.max_page_size}."
+                parameter["description"] = gettext("Rows per page, at most %(max)d.") % {
+                    "max": self.max_page_size
+                }
         return parameters
 
 
 class NumberedPages(PageSizeMixin, PageNumberPagination):
+    def get_page_number(self, request, paginator):
+        # An empty page number names no page: a 404, as `page=abc` is, not page 1 quietly.
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound(self.invalid_page_message)
+        return super().get_page_number(request, paginator)
+
     def django_paginator_class(self, rows, per_page):
         return CachedCountPaginator(
             rows, per_page, name="api", params=self.request.query_params, paging=PAGING_PARAMETERS
@@ -109,7 +117,7 @@ class PageOrCursorPagination(BasePagination):
                 "name": CursorPages.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": (
+                "description": gettext(
                     "Cursor pages for harvesting: start with an empty value, then follow "
                     "`next`. Pages go by id; no `count`."
                 ),

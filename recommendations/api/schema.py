@@ -1,11 +1,11 @@
 """The OpenAPI schema: every operation lists the errors it can answer with."""
 
-import inspect
-
 from django.conf import settings
+from django.utils.encoding import smart_str
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import get_doc
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.utils import formatting
 
 from recommendations.api.renderers import EXPORT_RENDERERS
 
@@ -16,7 +16,7 @@ DETAIL = {
 }
 FIELD_ERRORS = {
     "type": "object",
-    "description": (
+    "description": _(
         "Each rejected field or query parameter, with the reasons; "
         "`non_field_errors` for reasons about the whole object."
     ),
@@ -24,11 +24,20 @@ FIELD_ERRORS = {
         "anyOf": [
             {"type": "array", "items": {"type": "string"}},
             {"type": "string"},
-            {"type": "object", "description": "Errors of the items of a list field, by index."},
+            {"type": "object", "description": _("Errors of the items of a list field, by index.")},
         ]
     },
     "example": {"state": ["No state with the code XXX."]},
 }
+
+
+def view_description(view, html: bool = False) -> str:
+    """The endpoint's description in the request's language, for the browsable API and
+    OPTIONS (REST_FRAMEWORK's VIEW_DESCRIPTION_FUNCTION). Its own attribute: a viewset's
+    `description` is reset by `as_view()`, and an extra action's is its docstring."""
+    description = getattr(view, "description", None) or getattr(view, "endpoint_description", "")
+    text = formatting.dedent(smart_str(description))
+    return formatting.markup_description(text) if html else text
 
 
 class TrackerAutoSchema(AutoSchema):
@@ -41,27 +50,25 @@ class TrackerAutoSchema(AutoSchema):
         return auth
 
     def get_description(self) -> str:
-        """The action's docstring, else the view's own: not one inherited from a mixin,
-        which explains the code rather than the endpoint."""
-        action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
-        own = self.view.__class__.__dict__.get("__doc__")
-        return get_doc(action) or (inspect.cleandoc(own) if own else "")
+        """The endpoint's description in the request's language; never a docstring, which
+        explains the code to its readers."""
+        return str(getattr(self.view, "endpoint_description", ""))
 
     def _error_responses(self) -> dict[str, tuple[str, dict]]:
         errors = {
-            "401": ("Not logged in, or a bad token.", DETAIL),
-            "403": ("Logged in without the permission this needs.", DETAIL),
-            "429": ("Too many anonymous requests; retry later.", DETAIL),
+            "401": (_("Not logged in, or a bad token."), DETAIL),
+            "403": (_("Logged in without the permission this needs."), DETAIL),
+            "429": (_("Too many anonymous requests; retry later."), DETAIL),
         }
         takes_input = self.method in ("POST", "PUT", "PATCH") or self._is_list_view()
         if takes_input or self.get_filter_backends():
-            errors["400"] = ("A field or query parameter was rejected.", FIELD_ERRORS)
+            errors["400"] = (_("A field or query parameter was rejected."), FIELD_ERRORS)
         if "{" in self.path or self._is_list_view():
-            errors["404"] = ("No such object, page or cursor.", DETAIL)
+            errors["404"] = (_("No such object, page or cursor."), DETAIL)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
-            errors["409"] = ("Other data still refers to it, or changed meanwhile.", DETAIL)
+            errors["409"] = (_("Other data still refers to it, or changed meanwhile."), DETAIL)
         if self.method in ("POST", "PUT", "PATCH"):
-            errors["413"] = ("The body is over the server's limit.", DETAIL)
+            errors["413"] = (_("The body is over the server's limit."), DETAIL)
         return errors
 
     def _get_response_bodies(self, direction="response"):

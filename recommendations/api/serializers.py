@@ -25,6 +25,7 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Event,
     GradeMapping,
     Organization,
     Recommendation,
@@ -256,6 +257,7 @@ class OrganizationSerializer(TrackerModelSerializer):
 class DocumentSerializer(TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:document-detail")
     body = natural_key(Body, "acronym", allow_null=True, required=False)
+    state = natural_key(State, "code", allow_null=True, required=False)
     organizations = natural_key(Organization, "name", many=True, required=False)
     follow_up_paragraphs = serializers.ListField(
         child=StringField(max_length=50),
@@ -275,6 +277,7 @@ class DocumentSerializer(TrackerModelSerializer):
             "title",
             "kind",
             "body",
+            "state",
             "organizations",
             "date",
             "url",
@@ -615,7 +618,47 @@ class UprSessionSerializer(TrackerModelSerializer):
 
     class Meta:
         model = UprSession
-        fields = ["number", "api_url", "first_day", "last_day", "cycle", "estimated", "source"]
+        fields = [
+            "number",
+            "api_url",
+            "first_day",
+            "last_day",
+            "cycle",
+            "estimated",
+            "source",
+            "stakeholder_deadline",
+            "stakeholder_deadline_source",
+        ]
+
+
+class EventSerializer(TrackerModelSerializer):
+    api_url = IdentityLink(view_name="api:event-detail")
+    states = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text=_("ISO 3166-1 alpha-3 codes.")
+    )
+    bodies = serializers.SlugRelatedField(
+        slug_field="acronym", many=True, read_only=True, help_text=_("The bodies' acronyms.")
+    )
+    upr_session = serializers.SlugRelatedField(
+        slug_field="number",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The UPR session it was computed from, by number."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "api_url",
+            "name",
+            "kind",
+            "date",
+            "estimated",
+            "states",
+            "bodies",
+            "upr_session",
+        ]
 
 
 class GradeMappingSerializer(TrackerModelSerializer):

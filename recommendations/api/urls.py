@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from campaigns.api.views import CampaignViewSet
 from recommendations.api import views
 
 app_name = "api"
@@ -23,6 +24,8 @@ router.register("states", views.StateViewSet, basename="state")
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("upr-sessions", views.UprSessionViewSet, basename="upr-session")
+router.register("events", views.EventViewSet, basename="event")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("grade-mappings", views.GradeMappingViewSet, basename="grade-mapping")
 
 urlpatterns = [

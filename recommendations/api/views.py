@@ -5,6 +5,7 @@ import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -21,6 +22,7 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Event,
     GradeMapping,
     Organization,
     Recommendation,
@@ -183,8 +185,10 @@ def written_as(write_serializer, read_serializer):
 
 @written_as(serializers.RecommendationWriteSerializer, serializers.RecommendationSerializer)
 class RecommendationViewSet(ExportMixin, TrackerViewSet):
-    """Recommendations with every addressee's status. Filters match recommendations; the
-    target filters (state, status, position, ...) must hold for one and the same target."""
+    endpoint_description = _(
+        "Recommendations with every addressee's status. Filters match recommendations; the "
+        "target filters (state, status, position, ...) must hold for one and the same target."
+    )
 
     queryset = Recommendation.objects.all()
     serializer_class = serializers.RecommendationSerializer
@@ -207,7 +211,7 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
 
     @extend_schema(
         responses=serializers.RecommendationStatusSerializer,
-        summary="Every target's status with its timeline",
+        summary=_("Every target's status with its timeline"),
     )
     @action(detail=True, pagination_class=None)
     def status(self, request, pk=None):
@@ -224,7 +228,9 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
 
 
 class TargetViewSet(ExportMixin, TrackerViewSet):
-    """Addressees of recommendations, one per state or body, with their status."""
+    endpoint_description = _(
+        "Addressees of recommendations, one per state or body, with their status."
+    )
 
     queryset = Target.objects.all()
     serializer_class = serializers.TargetSerializer
@@ -244,6 +250,10 @@ class TargetViewSet(ExportMixin, TrackerViewSet):
 
 
 class ResponseViewSet(TrackerViewSet):
+    endpoint_description = _(
+        "What an addressee answered to a recommendation: its position, dated when it was given; "
+        "late_by_days when it came after the response due date."
+    )
     queryset = Response.objects.all()
     serializer_class = serializers.ResponseSerializer
     filterset_class = filters.ResponseFilterSet
@@ -262,6 +272,10 @@ class ResponseViewSet(TrackerViewSet):
 
 
 class AssessmentViewSet(TrackerViewSet):
+    endpoint_description = _(
+        "How far an addressee implemented a recommendation, as of a date: the grade on its "
+        "source's scale and the common level the status reads."
+    )
     queryset = Assessment.objects.select_related("author", "source_document")
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilterSet
@@ -277,12 +291,20 @@ class AssessmentViewSet(TrackerViewSet):
 
 
 class DocumentViewSet(TrackerViewSet):
-    queryset = Document.objects.select_related("body").prefetch_related("organizations")
+    endpoint_description = _(
+        "The documents recommendations and responses come from: reports, concluding "
+        "observations, communications, letters; with the deadlines they set."
+    )
+    queryset = Document.objects.select_related("body", "state").prefetch_related("organizations")
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilterSet
 
 
 class BodyViewSet(TrackerViewSet):
+    endpoint_description = _(
+        "UN bodies and mechanisms, by acronym: treaty bodies, the UPR, special procedures, "
+        "commissions of inquiry, agencies and offices."
+    )
     queryset = Body.objects.select_related("parent")
     serializer_class = serializers.BodySerializer
     filterset_class = filters.BodyFilterSet
@@ -291,6 +313,7 @@ class BodyViewSet(TrackerViewSet):
 
 
 class StateViewSet(TrackerViewSet):
+    endpoint_description = _("States, by ISO 3166-1 alpha-3 code, named in the request's language.")
     queryset = State.objects.all()
     serializer_class = serializers.StateSerializer
     filterset_class = filters.StateFilterSet
@@ -299,6 +322,7 @@ class StateViewSet(TrackerViewSet):
 
 
 class ThemeViewSet(TrackerViewSet):
+    endpoint_description = _("The human rights themes recommendations are filed under, by slug.")
     queryset = Theme.objects.all()
     serializer_class = serializers.ThemeSerializer
     filterset_class = filters.ThemeFilterSet
@@ -307,6 +331,7 @@ class ThemeViewSet(TrackerViewSet):
 
 
 class OrganizationViewSet(TrackerViewSet):
+    endpoint_description = _("The organisations that author or sign documents and run campaigns.")
     queryset = Organization.objects.select_related("country")
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilterSet
@@ -319,15 +344,34 @@ class ReadOnlyTrackerViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.Read
 
 
 class UprSessionViewSet(ReadOnlyTrackerViewSet):
-    """Sessions of the UPR Working Group, by number; estimated dates are not yet announced."""
+    endpoint_description = _(
+        "Sessions of the UPR Working Group, by number; estimated dates are not yet announced."
+    )
 
     queryset = UprSession.objects.all()
     serializer_class = serializers.UprSessionSerializer
     lookup_field = "number"
 
 
+class EventViewSet(ReadOnlyTrackerViewSet):
+    endpoint_description = _(
+        "The UN calendar's dates: reviews, sessions and deadlines, with the states and bodies "
+        "each concerns; dates computed from the UPR calendar name their session."
+    )
+
+    queryset = (
+        Event.objects.select_related("upr_session")
+        .prefetch_related("states", "bodies")
+        .order_by("date", "id")
+    )
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilterSet
+
+
 class GradeMappingViewSet(ReadOnlyTrackerViewSet):
-    """What each grade of each scale means as a common implementation level."""
+    endpoint_description = _(
+        "What each grade of each scale means as a common implementation level."
+    )
 
     queryset = GradeMapping.objects.all()
     serializer_class = serializers.GradeMappingSerializer
@@ -335,15 +379,17 @@ class GradeMappingViewSet(ReadOnlyTrackerViewSet):
 
 
 class StatsView(MethodFirstMixin, ExpensiveReadMixin, GenericAPIView):
-    """Counts for a dashboard, by status, addressee, issuing body, theme and year, of what
-    the recommendation list's filters match."""
+    endpoint_description = _(
+        "Counts for a dashboard, by status, addressee, issuing body, theme and year, of what "
+        "the recommendation list's filters match."
+    )
 
     queryset = Recommendation.objects.all()
     filterset_class = filters.RecommendationFilterSet
     pagination_class = None
     serializer_class = serializers.StatsSerializer
 
-    @extend_schema(filters=True, summary="Counts for a dashboard")
+    @extend_schema(filters=True, summary=_("Counts for a dashboard"))
     def get(self, request):
         filterset = validated_filterset(self)
 

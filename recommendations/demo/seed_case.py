@@ -94,6 +94,8 @@ class _Loader:
             self.load_recommendation(item)
         for item in self.data["recommendations"]:
             self.link_reiterated(item)
+        # Every state's next review and mid-term report, from the reviews the migrations load.
+        self.outcomes[("Event", "written")] += services.upr_events_refresh()
         return self.outcomes
 
     def load_bodies(self) -> None:

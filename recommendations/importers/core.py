@@ -146,6 +146,8 @@ class DocumentRef:
     date: dt.date | None = None
     url: str = ""
     authoritative: bool = False
+    # A UPR review's report: the state under review (ISO code) and the session number.
+    upr_review: tuple[str, int] | None = None
 
     def key(self) -> tuple:
         return ("symbol", self.symbol) if self.symbol else ("title", self.title, self.kind)
@@ -676,6 +678,7 @@ COUNTED = {
     "affected groups": gettext_noop("affected groups"),
     "SDGs": gettext_noop("SDGs"),
     "documents": gettext_noop("documents"),
+    "UPR reviews": gettext_noop("UPR reviews"),
 }
 
 

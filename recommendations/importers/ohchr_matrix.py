@@ -38,7 +38,7 @@ from recommendations.importers.core import (
     rows_check,
 )
 from recommendations.importers.messages import Message
-from recommendations.importers.sessions import upr_session_last_day
+from recommendations.importers.sessions import UprCalendar
 from recommendations.importers.upr_info import UPR
 
 HEADER = re.compile(
@@ -60,7 +60,9 @@ CLAUSE_END = re.compile(rf"(?P<run>(?:\s*{GROUP})+)\s*(?:[;.]|$)")
 GROUP_TEXT = re.compile(rf"{GROUP}")
 
 
-def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+def parse(
+    content: bytes, *, options: ImportOptions, states: StateNames, calendar: UprCalendar
+) -> ParsedFile:
     try:
         document = docx.Document(io.BytesIO(content))
     except (
@@ -81,7 +83,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         columns_check(len(cells), number)
         rows.append([cell.text for cell in cells])
     state, session = _review(document, options, states)
-    last_day = upr_session_last_day(session)
+    last_day = calendar.last_day(session)
     if last_day is None:
         raise ImportFileError(
             Message(gettext_noop("no dates known for UPR session %(session)d"), session=session)
@@ -94,6 +96,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
         kind=DocumentKind.UPR_REPORT,
         body=UPR,
         date=last_day,
+        upr_review=(state.code, session),
     )
     themes_column = rows[0][columns["Themes"]] if columns["Themes"] is not None else "Themes"
     parsed = ParsedFile(

@@ -22,6 +22,7 @@ from recommendations.importers.core import (
 from recommendations.importers.formats import PARSERS, format_detect
 from recommendations.importers.limits import file_check
 from recommendations.importers.messages import Message
+from recommendations.importers.sessions import UprCalendar
 from recommendations.importers.store import Source, Store, records_by_chunk
 from recommendations.importers.validation import records_validate
 from recommendations.models import ImportJob
@@ -49,7 +50,9 @@ def recommendations_import(
     """
     file_check(content)
     format = format or format_detect(content)
-    parsed = PARSERS[format](content, options=options or ImportOptions(), states=StateNames())
+    parsed = PARSERS[format](
+        content, options=options or ImportOptions(), states=StateNames(), calendar=UprCalendar()
+    )
     records, invalid = records_validate(parsed.records, columns=parsed.columns)
     records = records_merge(records)
     no_issuer = issuer_errors(records)

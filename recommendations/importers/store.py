@@ -90,6 +90,7 @@ class Store:
         self._groups(records)
         self._sdgs(records)
         self._documents(records)
+        self._upr_reviews(records)
         recommendations, new_ids = self._recommendations(records)
         created, touched = self._targets(records, recommendations, new_ids=new_ids)
         services.target_statuses_after_bulk_write(
@@ -238,6 +239,19 @@ class Store:
         Document.objects.bulk_update(changed, ["title", "kind", "date", "url"])
         self.report.count("documents", "created", len(new))
         self.report.count("documents", "updated", len(changed))
+
+    def _upr_reviews(self, records: list[RecommendationRow]) -> None:
+        """The reviews the UPR reports name: the calendar then knows each state's next one."""
+        reviews = {
+            (self.states[record.document.upr_review[0]], record.document.upr_review[1])
+            for record in records
+            if record.document
+            and record.document.upr_review
+            and record.document.upr_review[0] in self.states
+        }
+        if reviews:
+            recorded = services.upr_reviews_record(reviews, source=self.source.change_reason)
+            self.report.count("UPR reviews", "created", recorded)
 
     def document(self, ref: DocumentRef | None) -> Document | None:
         return self.documents[ref.key()] if ref else None

@@ -45,6 +45,7 @@ from recommendations.importers.core import (
     value_error_message,
 )
 from recommendations.importers.messages import Message
+from recommendations.importers.sessions import UprCalendar
 from recommendations.importers.uhri import sheet_rows
 
 # exports.continued_column's header: parts 2, 3, ...
@@ -70,7 +71,9 @@ FIELD_COLUMNS = {
 }
 
 
-def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+def parse_csv(
+    content: bytes, *, options: ImportOptions, states: StateNames, calendar: UprCalendar
+) -> ParsedFile:
     # Python's csv module refuses a cell over 131,072 characters by default. Its limit is one
     # per process: only ever raised, never set back, so a thread reading at the same time keeps
     # a limit high enough. The file is in memory already, so a larger cell costs nothing more.
@@ -97,7 +100,9 @@ def parse_csv(content: bytes, *, options: ImportOptions, states: StateNames) -> 
     return parsed
 
 
-def parse_xlsx(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+def parse_xlsx(
+    content: bytes, *, options: ImportOptions, states: StateNames, calendar: UprCalendar
+) -> ParsedFile:
     sheet = sheet_rows(content)
     header = [cell_text(cell) for cell in next(sheet, (1, (), []))[1]]
     columns = columns_required(header, EXPORT_COLUMNS)

@@ -44,7 +44,7 @@ from recommendations.importers.core import (
     value_error_message,
 )
 from recommendations.importers.messages import Message
-from recommendations.importers.sessions import upr_session_last_day
+from recommendations.importers.sessions import UprCalendar
 
 COLUMNS = [
     "Text",
@@ -155,7 +155,9 @@ def _rows_within_limits(rows) -> Iterator[tuple[int, tuple, list[tuple[int, str]
         yield number, cells, too_long
 
 
-def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+def parse(
+    content: bytes, *, options: ImportOptions, states: StateNames, calendar: UprCalendar
+) -> ParsedFile:
     rows = sheet_rows(content)
     header = [cell_text(cell) for cell in next(rows, (1, (), []))[1]]
     columns = columns_required(header, REQUIRED)
@@ -183,7 +185,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
                 )
             )
             continue
-        record = _record(number, row, states, parsed.corrections)
+        record = _record(number, row, states, calendar, parsed.corrections)
         if isinstance(record, list):
             parsed.errors.extend(record)
         else:
@@ -192,7 +194,11 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
 
 
 def _record(
-    number: int, row: dict, states: StateNames, corrections: list[RowError]
+    number: int,
+    row: dict,
+    states: StateNames,
+    calendar: UprCalendar,
+    corrections: list[RowError],
 ) -> RecommendationRow | list:
     errors = []
 
@@ -240,8 +246,9 @@ def _record(
     except UnknownPosition as error:
         bad("UPR Position", error.position_message)
         position = None
-    session = re.search(r"\d+", value(row.get("UPR Session")))
-    responded_on = published or (upr_session_last_day(int(session[0])) if session else None)
+    found = re.search(r"\d+", value(row.get("UPR Session")))
+    session = int(found[0]) if found else None
+    responded_on = published or (calendar.last_day(session) if session else None)
     if position and responded_on is None:
         bad(
             "UPR Position",
@@ -257,6 +264,12 @@ def _record(
         kind=DOCUMENT_KINDS.get(body.kind, DocumentKind.REPORT),
         body=body,
         date=published,
+        # A UPR report concerns the one state under review.
+        upr_review=(
+            (countries[0], session)
+            if session and body.kind == BodyKind.UPR and len(countries) == 1
+            else None
+        ),
     )
     responses = [ResponseRow(position=position, date=responded_on)] if position else []
     return RecommendationRow(

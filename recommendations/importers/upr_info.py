@@ -29,7 +29,7 @@ from recommendations.importers.core import (
     text_rows_read,
 )
 from recommendations.importers.messages import Message
-from recommendations.importers.sessions import upr_session_last_day
+from recommendations.importers.sessions import UprCalendar
 
 COLUMNS = ["To", "Text", "From", "Response", "Issue", "Session"]
 UPR = BodyRef(acronym="UPR", name="Universal Periodic Review", kind=BodyKind.UPR)
@@ -39,7 +39,9 @@ UNKNOWN_STATE = "(Unknown)"
 FIELD_COLUMNS = {"text": "Text", "themes": "Issue"}
 
 
-def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> ParsedFile:
+def parse(
+    content: bytes, *, options: ImportOptions, states: StateNames, calendar: UprCalendar
+) -> ParsedFile:
     text = text_rows_read(content, fallback_encoding="mac_roman")
     columns = columns_required(text.header, COLUMNS)
     parsed = ParsedFile(format=ImportFormat.UPR_INFO, columns=FIELD_COLUMNS)
@@ -54,6 +56,7 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
             number,
             {name: cells[index] for name, index in columns.items()},
             states,
+            calendar,
             parsed.corrections,
         )
         if isinstance(record, list):
@@ -64,7 +67,11 @@ def parse(content: bytes, *, options: ImportOptions, states: StateNames) -> Pars
 
 
 def _record(
-    number: int, row: dict[str, str], states: StateNames, corrections: list[RowError]
+    number: int,
+    row: dict[str, str],
+    states: StateNames,
+    calendar: UprCalendar,
+    corrections: list[RowError],
 ) -> RecommendationRow | list:
     value = {name: html.unescape(cell).strip() for name, cell in row.items()}
     errors = []
@@ -99,7 +106,7 @@ def _record(
         bad("Response", error.message)
         position = None
     session = int(value["Session"]) if value["Session"].isdigit() else None
-    last_day = upr_session_last_day(session) if session else None
+    last_day = calendar.last_day(session) if session else None
     if session is None:
         bad(
             "Session",
@@ -122,6 +129,7 @@ def _record(
         kind=DocumentKind.UPR_REPORT,
         body=UPR,
         date=last_day,
+        upr_review=(state_under_review.code, session),
     )
     # UPR Info does not date a response: the session's last day stands for it.
     responses = [ResponseRow(position=position, date=last_day)] if position else []

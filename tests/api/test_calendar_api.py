@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from recommendations import services
 from recommendations.models import Assessment, GradeMapping, SustainableDevelopmentGoal, Target
 from tests.factories import (
     AssessmentFactory,
@@ -13,6 +14,7 @@ from tests.factories import (
     RecommendationFactory,
     ResponseFactory,
     TargetFactory,
+    state,
 )
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +219,26 @@ def test_late_by_days_takes_no_query_per_response(django_assert_num_queries, api
         listed = api_client.get("/api/responses/?page_size=100").json()
 
     assert len(listed["results"]) == responses
+
+
+def test_the_calendars_events_are_listed_by_state_kind_and_date(api_client):
+    services.upr_events_refresh(states=[state("CHN"), state("KOR")])
+
+    listed = api_client.get("/api/events/?state=CHN&kind=review").json()["results"]
+
+    assert [
+        (row["states"], row["upr_session"], row["date"], row["estimated"]) for row in listed
+    ] == [(["CHN"], 59, "2028-11-06", True)]
+    shown = api_client.get(listed[0]["api_url"]).json()
+    assert shown["name"] == "China: Universal Periodic Review, session 59 (cycle 5)"
+    upcoming = api_client.get("/api/events/?date_after=2027-01-01&kind=review").json()
+    assert {tuple(row["states"]) for row in upcoming["results"]} == {("CHN",), ("KOR",)}
+    announced = api_client.get("/api/events/?estimated=false&state=KOR").json()["results"]
+    assert [row["kind"] for row in announced] == ["deadline"]
+
+
+def test_an_events_filter_naming_nothing_is_a_400(api_client):
+    response = api_client.get("/api/events/?state=XXX")
+
+    assert response.status_code == 400
+    assert "state" in response.json()

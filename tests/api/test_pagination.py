@@ -83,3 +83,10 @@ def test_a_page_size_with_more_digits_than_python_converts_is_capped(api_client,
 def test_a_page_that_is_not_a_number_is_a_404_with_a_cursor_too(api_client):
     assert api_client.get("/api/themes/?cursor=&page=false").status_code == 404
     assert api_client.get("/api/themes/?cursor=&page=3").status_code == 200
+
+
+def test_an_empty_page_number_is_a_404_not_the_first_page(api_client, db):
+    response = api_client.get("/api/themes/?page=")
+
+    assert response.status_code == 404
+    assert "detail" in response.json()

@@ -134,9 +134,34 @@ def test_a_created_row_links_to_reading_changing_and_deleting_it(schema):
     }
 
 
-def test_an_endpoint_is_described_by_its_own_docstring_not_a_mixins(schema):
+def test_an_endpoint_is_described_by_its_own_description_not_a_docstring(schema):
     components = schema["components"]["schemas"]
 
-    assert "description" not in schema["paths"]["/api/responses/"]["get"]
+    assert schema["paths"]["/api/responses/"]["get"]["description"].startswith(
+        "What an addressee answered"
+    )
     assert schema["paths"]["/api/targets/"]["get"]["description"].startswith("Addressees")
+    assert "Serializers validate" not in str(schema)
     assert "description" not in components["Theme"]
+
+
+@pytest.mark.parametrize(
+    ("language", "events", "summary", "unauthorized"),
+    [
+        ("ko", "UN 일정의 날짜", "대시보드용 집계", "로그인하지 않았거나"),
+        ("zh-hans", "联合国日程中的日期", "仪表板统计", "未登录"),
+    ],
+)
+def test_the_schema_and_options_describe_endpoints_in_the_asked_language(
+    api_client, language, events, summary, unauthorized
+):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE=language)
+    schema = yaml.safe_load(response.content)
+
+    assert schema["paths"]["/api/events/"]["get"]["description"].startswith(events)
+    assert schema["paths"]["/api/stats/"]["get"]["summary"] == summary
+    responses = schema["paths"]["/api/events/"]["get"]["responses"]
+    assert responses["401"]["description"].startswith(unauthorized)
+    assert "UN recommendations, who" not in schema["info"]["description"]
+    options = api_client.options("/api/events/", HTTP_ACCEPT_LANGUAGE=language)
+    assert options.json()["description"].startswith(events)

@@ -47,3 +47,9 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def screenshot_dir():
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_DIR

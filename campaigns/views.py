@@ -1,0 +1,50 @@
+"""The campaign's public page, and its brief as a printable page and as a Word file: for
+whoever may see the campaign (Campaign.objects.visible_to), a 404 for everyone else."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from campaigns import selectors
+from campaigns.brief import brief_content, brief_docx
+from campaigns.models import Campaign
+from recommendations.api.permissions import may_read
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def visible_campaign(request, slug: str) -> Campaign:
+    if not may_read(request):
+        raise PermissionDenied
+    return get_object_or_404(Campaign.objects.visible_to(request.user), slug=slug)
+
+
+def campaign_page(request, slug: str):
+    campaign = visible_campaign(request, slug)
+    content = brief_content(campaign)
+    return render(
+        request,
+        "campaigns/campaign.html",
+        {
+            **content,
+            "timeline": selectors.campaign_timeline(campaign, content["links"]),
+            "upcoming": selectors.campaign_calendar(campaign),
+        },
+    )
+
+
+def brief_page(request, slug: str):
+    campaign = visible_campaign(request, slug)
+    return render(request, "campaigns/brief.html", brief_content(campaign))
+
+
+def brief_download(request, slug: str):
+    return docx_response(visible_campaign(request, slug))
+
+
+def docx_response(campaign: Campaign) -> HttpResponse:
+    response = HttpResponse(brief_docx(campaign), content_type=DOCX_CONTENT_TYPE)
+    name = f"brief-{campaign.slug}-{timezone.localdate().isoformat()}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
