@@ -224,8 +224,6 @@ FACETS = {
     "by_body": "body",
     "by_theme": "theme",
 }
-# What a facet's bucket is called in the stats, and which of its keys is the filter's value.
-FACET_KEYS = {"status": "status", "state": "state", "body": "body", "theme": "theme"}
 
 
 def search(params: QueryDict) -> dict:
@@ -248,7 +246,7 @@ def search(params: QueryDict) -> dict:
             {
                 **bucket,
                 "label": _facet_label(param, bucket),
-                "url": "?" + _with(params, param, bucket[FACET_KEYS[param]]),
+                "url": "?" + _with(params, param, bucket[param]),
             }
             for bucket in stats[name][:FACET_VALUES]
         ]

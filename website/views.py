@@ -1,6 +1,8 @@
 """The public pages: server-rendered, for anybody (while TRACKER_PUBLIC_READ is on), showing
 only what website/selectors.py reads."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,13 +15,12 @@ from website import selectors
 
 
 def readable(view):
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not may_read(request):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
