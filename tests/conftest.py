@@ -41,7 +41,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 # The data migrations: the states, the Editors group and its permissions, the default reminder
-# rules, beat's schedule. Their rows are part of every installation.
+# rules, beat's schedule, the UPR calendar and each state's reviews. Their rows are part of
+# every installation.
 DATA_MIGRATIONS = [
     "0002_load_states",
     "0003_editors_group",
@@ -52,6 +53,8 @@ DATA_MIGRATIONS = [
     "0013_editors_import_permissions",
     "0015_data_version_paragraph_index",
     "0019_upr_calendar_and_grade_mappings",
+    "0026_upr_reviews_of_every_state",
+    "0028_upr_reviews_cycles_2_to_4",
 ]
 
 
