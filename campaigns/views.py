@@ -22,7 +22,7 @@ def visible_campaign(request, slug: str) -> Campaign:
 
 def campaign_page(request, slug: str):
     campaign = visible_campaign(request, slug)
-    content = brief_content(campaign)
+    content = brief_content(campaign, request.user)
     return render(
         request,
         "campaigns/campaign.html",
@@ -36,15 +36,15 @@ def campaign_page(request, slug: str):
 
 def brief_page(request, slug: str):
     campaign = visible_campaign(request, slug)
-    return render(request, "campaigns/brief.html", brief_content(campaign))
+    return render(request, "campaigns/brief.html", brief_content(campaign, request.user))
 
 
 def brief_download(request, slug: str):
-    return docx_response(visible_campaign(request, slug))
+    return docx_response(visible_campaign(request, slug), request.user)
 
 
-def docx_response(campaign: Campaign) -> HttpResponse:
-    response = HttpResponse(brief_docx(campaign), content_type=DOCX_CONTENT_TYPE)
+def docx_response(campaign: Campaign, reader) -> HttpResponse:
+    response = HttpResponse(brief_docx(campaign, reader), content_type=DOCX_CONTENT_TYPE)
     name = f"brief-{campaign.slug}-{timezone.localdate().isoformat()}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

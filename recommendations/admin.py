@@ -229,8 +229,8 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     actions = ["recompute_deadlines"]
-    list_display = ["symbol", "title", "kind", "body", "state", "date"]
-    list_filter = ["kind", "body"]
+    list_display = ["symbol", "title", "kind", "body", "state", "date", "public"]
+    list_filter = ["kind", "public", "body"]
     search_fields = ["symbol", "title"]
     autocomplete_fields = ["body", "state", "organizations"]
     list_select_related = ["body", "state"]
@@ -274,6 +274,7 @@ class RecommendationForm(forms.ModelForm):
             "reiterates",
             "owner",
             "watchers",
+            "internal_note",
         ]
 
     def clean(self):
@@ -510,6 +511,7 @@ class AssessmentForm(forms.ModelForm):
             "summary",
             "source_document",
             "source_url",
+            "source_public",
             "author",
         ]
 
@@ -547,6 +549,7 @@ class AssessmentInline(admin.StackedInline):
         "summary",
         "source_document",
         "source_url",
+        "source_public",
         "author",
     ]
     autocomplete_fields = ["source_document", "author"]

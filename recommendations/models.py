@@ -221,6 +221,10 @@ class Organization(models.Model):
         related_name="organizations",
         verbose_name=_("country"),
     )
+    contact_name = models.CharField(
+        _("contact name"), max_length=255, blank=True, help_text=_("Staff only.")
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, help_text=_("Staff only."))
 
     class Meta:
         ordering = ["name"]
@@ -302,6 +306,16 @@ class Document(models.Model):
         null=True,
         blank=True,
         help_text=_("Concluding observations: the date the document states, if it gives one."),
+    )
+    # visibility.py reads it: a private document is withheld from anonymous clients, while
+    # what it records (a recommendation, a response, the status they give) stays public.
+    public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_(
+            "Untick for a confidential letter or a source that could expose a person: staff "
+            "see it; the public sees the recommendations and statuses it records, not it."
+        ),
     )
 
     class Meta:
@@ -466,6 +480,12 @@ class Recommendation(models.Model):
         blank=True,
         related_name="watched_recommendations",
         verbose_name=_("watchers"),
+    )
+    internal_note = models.TextField(
+        _("internal note"),
+        blank=True,
+        validators=[text_length_validator],
+        help_text=_("Staff only: never shown on the public site, the API or an export."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -734,6 +754,14 @@ class Assessment(models.Model):
         verbose_name=_("source document"),
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_public = models.BooleanField(
+        _("source public"),
+        default=True,
+        help_text=_(
+            "Untick to show the source (its document and URL) to staff only; the grade and "
+            "the status stay public."
+        ),
+    )
     assessed_on = models.DateField(_("assessed on"))
     # The grade as its source gave it; `implementation`, which the status rule reads, is
     # the common level GradeMapping maps it to.

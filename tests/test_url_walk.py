@@ -5,8 +5,10 @@ The walk is built from the resolver itself, so a URL added later is walked too (
 that checks coverage fails until it is).
 """
 
+import io
 import json
 import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -17,12 +19,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
+from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from recommendations import services
 from recommendations.models import (
     Assessment,
     Body,
+    Document,
     ImportJob,
+    Organization,
     Recommendation,
     Response,
     State,
@@ -34,7 +39,17 @@ from tests.factories import EditorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "staff_non_editor", "editor"]
-STAFF_ONLY_KEYS = ("owner", "watchers", "author", "email")
+STAFF_ONLY_KEYS = (
+    "owner",
+    "watchers",
+    "author",
+    "email",
+    "internal_note",
+    "contact_name",
+    "contact_email",
+)
+# Every private value the world holds carries it: found in an anonymous answer, it leaked.
+PRIVATE = "zzprivate"
 
 
 def every_route(resolver=None, prefix: str = ""):
@@ -60,7 +75,46 @@ def world():
     recommendation.watchers.add(owner)
     ImportJob.objects.create(file_name="empty.csv", content=b"", format="csv")
     Token.objects.create(user=owner)
-    return {"target": target, "recommendation": recommendation}
+    return {"target": target, "recommendation": recommendation, **private_rows(target, owner)}
+
+
+def private_rows(target, owner) -> dict:
+    """What only staff may read, on the rows the public pages show: an internal note, an
+    organisation's contact, a private letter that records a demand and an answer, and an
+    assessment whose source is private while its grade is public."""
+    services.recommendation_update(
+        recommendation=target.recommendation, internal_note=f"{PRIVATE} note on the lead"
+    )
+    watch = Organization.objects.create(
+        name="Zz Watch", contact_name=f"{PRIVATE} contact", contact_email=f"{PRIVATE}@ngo.test"
+    )
+    letter = Document.objects.create(
+        title=f"{PRIVATE} letter",
+        symbol=f"{PRIVATE.upper()}/1",
+        kind="letter",
+        url=f"https://{PRIVATE}.example.net/letter",
+        public=False,
+    )
+    demand = services.recommendation_create(
+        text="Publish the deportation figures.",
+        document=letter,
+        paragraph="3",
+        organizations=[watch],
+    )
+    demanded = services.target_create(recommendation=demand, state=State.objects.get(code="CHN"))
+    services.response_create(
+        target=target, position="noted", date=date(2015, 1, 9), document=letter
+    )
+    services.assessment_create(
+        target=demanded,
+        implementation="not_implemented",
+        assessed_on=date(2024, 5, 2),
+        source_url=f"https://{PRIVATE}-witness.example.net/",
+        source_public=False,
+    )
+    campaign = Campaign.objects.get(slug="stop-forced-repatriation")
+    campaign_services.link_create(campaign=campaign, recommendation=demand, user=owner)
+    return {"letter": letter, "demand": demand}
 
 
 def object_id(model) -> str:
@@ -310,6 +364,71 @@ def test_the_public_pages_answer_everyone_and_show_nothing_staff_only(world, rol
         if role == "anonymous" and b"@example.org" in response.content:
             wrong.append(("leak", url))
     assert wrong == []
+
+
+def readable_text(response) -> str:
+    """What a client reads in an answer: a Word file or a workbook unzipped."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"".join(archive.read(name) for name in archive.namelist())
+    return content.decode("utf-8", errors="replace").lower()
+
+
+def anonymous_urls(world) -> list[str]:
+    """Every URL an anonymous client may read, the exports and the private rows' own too."""
+    urls = [
+        concrete(route)
+        for route in every_route()
+        if not concrete(route).startswith(("/admin/", "/i18n/"))
+    ]
+    letter, demand = world["letter"].pk, world["demand"].pk
+    return [
+        *urls,
+        f"/recommendations/{demand}/",
+        f"/documents/{letter}/",
+        f"/api/documents/{letter}/",
+        f"/api/recommendations/{demand}/",
+        "/api/targets/?format=csv",
+        "/api/targets/?format=xlsx",
+        "/api/recommendations/?format=csv",
+        "/api/responses/",
+        "/api/assessments/",
+        "/api/organizations/",
+        "/search/?q=deportation",
+        "/campaigns/stop-forced-repatriation/brief.docx",
+        "/api/campaigns/stop-forced-repatriation/brief/",
+    ]
+
+
+def test_no_private_field_or_row_reaches_an_anonymous_client(world):
+    client = Client()
+    leaked = []
+    for url in anonymous_urls(world):
+        response = client.get(url)
+        if PRIVATE in readable_text(response):
+            leaked.append(url)
+
+    assert leaked == []
+    assert client.get(f"/documents/{world['letter'].pk}/").status_code == 404
+    assert client.get(f"/api/documents/{world['letter'].pk}/").status_code == 404
+    # What the private letter records stays public: the demand and its status.
+    demand = client.get(f"/api/recommendations/{world['demand'].pk}/").json()
+    assert demand["document"] is None
+    assert demand["targets"][0]["status"] == "not_implemented"
+
+
+def test_staff_read_the_private_fields_and_rows(world):
+    client, _ = client_for("editor")
+
+    demand = client.get(f"/api/recommendations/{world['demand'].pk}/").json()
+    lead = client.get(f"/api/recommendations/{world['recommendation'].pk}/").json()
+    export = readable_text(client.get("/api/targets/?format=csv"))
+
+    assert demand["document"]["title"] == f"{PRIVATE} letter"
+    assert lead["internal_note"] == f"{PRIVATE} note on the lead"
+    assert f"{PRIVATE}/1" in export
+    assert client.get(f"/api/documents/{world['letter'].pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/healthz", "/readyz"])

@@ -1,6 +1,8 @@
-"""What the public pages read: only what anybody may see. Owners, watchers and assessment
-authors are never read here; campaigns through Campaign.objects.visible_to(None) only.
-Each page takes a fixed number of queries whatever the data's size (lists are bounded)."""
+"""What the public pages read: only what anybody may see, whoever reads them (staff work in
+the admin). Staff-only fields are never read here; private documents and sources are
+withheld by recommendations/visibility.py, and campaigns are read through
+Campaign.objects.visible_to(). Each page takes a fixed number of queries whatever the
+data's size (lists are bounded)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
+from recommendations import visibility
 from recommendations.api.filters import RecommendationFilterSet
 from recommendations.choices import TargetStatus
 from recommendations.models import (
@@ -50,10 +53,12 @@ def headline_figures() -> dict:
     }
 
 
-def latest_responses(limit: int = 10):
-    return Response.objects.select_related(
+def latest_responses(limit: int = 10) -> list[Response]:
+    responses = Response.objects.select_related(
         "target__state", "target__body", "target__recommendation__document"
     ).order_by("-date", "-pk")[:limit]
+    visibility.redacted(response.target.recommendation for response in responses)
+    return visibility.redacted(responses)
 
 
 def overdue_targets(limit: int = 10):
@@ -66,11 +71,18 @@ def overdue_targets(limit: int = 10):
     )
     for target in targets:
         target.days_overdue = (today - target.response_due).days
+    return _shown_with_recommendation(targets)
+
+
+def _shown_with_recommendation(targets) -> list[Target]:
+    """Targets shown with their recommendation's document: a private one withheld."""
+    targets = list(targets)
+    visibility.redacted(target.recommendation for target in targets)
     return targets
 
 
 def recommendation_page(pk: int) -> Recommendation | None:
-    return (
+    found = (
         Recommendation.objects.select_related("document__body", "issued_by", "reiterates__document")
         .prefetch_related(
             "recommending_states",
@@ -81,6 +93,10 @@ def recommendation_page(pk: int) -> Recommendation | None:
         .filter(pk=pk)
         .first()
     )
+    if found is not None:
+        related = [found.reiterates] if found.reiterates else []
+        visibility.redacted([found, *related, *found.reiterated_by.all()])
+    return found
 
 
 @dataclass(frozen=True)
@@ -95,9 +111,10 @@ class TimelineRow:
 def timeline_rows(target: Target) -> list[TimelineRow]:
     """A target's timeline (selectors.recommendation_timelines) as the page shows it."""
     rows = []
+    private = visibility.private_document_ids()
     for event in target.timeline:
         if isinstance(event, Response):
-            document = event.document
+            document = None if event.document_id in private else event.document
             rows.append(
                 TimelineRow(
                     event.date,
@@ -169,7 +186,7 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
         ),
         "by_mechanism": _with_bodies(list(by_mechanism)),
         "by_year": list(by_year),
-        "targets": list(latest),
+        "targets": _shown_with_recommendation(latest),
     }
 
 
@@ -187,7 +204,7 @@ def body_issued(body: Body) -> dict:
     """What a body issued: its documents with how many recommendations each holds."""
     return {
         "documents": list(
-            Document.objects.filter(body=body)
+            visibility.readable_documents(None, Document.objects.filter(body=body))
             .annotate(count=Count("recommendations"))
             .order_by("-date", "symbol")[:LIST_MAX]
         ),
@@ -197,7 +214,8 @@ def body_issued(body: Body) -> dict:
 
 def document_page(pk: int) -> Document | None:
     return (
-        Document.objects.select_related("body", "state")
+        visibility.readable_documents(None)
+        .select_related("body", "state")
         .prefetch_related(
             "organizations",
             Prefetch(
@@ -237,6 +255,7 @@ def search(params: QueryDict) -> dict:
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
     paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
+    page.object_list = visibility.redacted(page.object_list)
     stats = recommendation_stats(
         recommendations=filterset.qs,
         targets=filterset.matching_targets(Target.objects.all()),

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
 
-from recommendations import data_version, exports, selectors, services
+from recommendations import data_version, exports, selectors, services, visibility
 from recommendations.api import filters, serializers
 from recommendations.api.renderers import EXPORT_FORMATS, EXPORT_RENDERERS, CSVRenderer
 from recommendations.api.throttles import ExpensiveReadThrottle
@@ -47,18 +47,20 @@ def validated_filterset(view):
     return filterset
 
 
-def export_response(targets, file_format: str):
-    """The matching targets as a file, one row per target, never held whole in memory."""
+def export_response(targets, file_format: str, user):
+    """The matching targets as a file, one row per target, never held whole in memory; the
+    private documents' columns empty for anyone but staff."""
+    withheld = frozenset() if visibility.sees_private(user) else visibility.private_document_ids()
     name = f"recommendations-{timezone.localdate().isoformat()}.{file_format}"
     if file_format == CSVRenderer.format:
         response = StreamingHttpResponse(
-            exports.target_export_csv(targets), content_type="text/csv; charset=utf-8"
+            exports.target_export_csv(targets, withheld), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     # A workbook is a zip, complete only at the end: build it in a temporary file, stream that.
     spreadsheet = tempfile.TemporaryFile()
-    exports.target_export_xlsx(targets, spreadsheet)
+    exports.target_export_xlsx(targets, spreadsheet, withheld)
     spreadsheet.seek(0)
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
 
@@ -158,7 +160,7 @@ class ExportMixin:
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATS:
             targets = validated_filterset(self).matching_targets(Target.objects.all())
-            return export_response(targets, request.accepted_renderer.format)
+            return export_response(targets, request.accepted_renderer.format, request.user)
         return super().list(request, *args, **kwargs)
 
 
@@ -298,6 +300,9 @@ class DocumentViewSet(TrackerViewSet):
     queryset = Document.objects.select_related("body", "state").prefetch_related("organizations")
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilterSet
+
+    def get_queryset(self):
+        return visibility.readable_documents(self.request.user, super().get_queryset())
 
 
 class BodyViewSet(TrackerViewSet):
