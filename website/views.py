@@ -157,9 +157,10 @@ def chart_svg(request, kind: str):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    # The SVG's template is named .html so that makemessages reads its strings.
     return render(
         request,
-        "website/charts/chart.svg",
+        "website/charts/_svg.html",
         {**found, "standalone": True},
         content_type="image/svg+xml",
     )
