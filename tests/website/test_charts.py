@@ -4,7 +4,9 @@ numbers as its bars; the filters are the API's; only the embed page may be frame
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from lxml import etree, html
 
 from recommendations import services
@@ -176,18 +178,47 @@ def test_the_pages_show_their_charts(world):
     ]
 
 
+def test_with_public_reading_off_the_charts_need_a_login(world, settings):
+    settings.TRACKER_PUBLIC_READ = False
+
+    for url in ["/charts/", "/embed/charts/body/", "/charts/body.svg"]:
+        assert Client().get(url).status_code == 403, url
+
+
+def add_bars():
+    """For four more states, bodies, themes and years, recommendations to China, to that
+    state, and from the CAT: a bar more in every chart of every page."""
+    committee = BodyFactory(acronym="CAT")
+    for code, year in [("KOR", 2001), ("PRK", 2002), ("JPN", 2003), ("USA", 2004)]:
+        body = BodyFactory()
+        for addressee in ("CHN", code):
+            recommendation_to(
+                addressee, body=body, position="noted", issued_on=date(year, 1, 1)
+            ).themes.add(ThemeFactory())
+        recommendation_to(code, body=committee, position="rejected", issued_on=date(year, 1, 1))
+
+
 @pytest.mark.parametrize("url", ["/charts/", "/embed/charts/addressee/", "/charts/body.svg"])
 def test_queries_do_not_grow_with_the_bars(db, url, django_assert_max_num_queries):
-    body = BodyFactory()
-    recommendation_to("CHN", body=body, position="supported")
+    recommendation_to("CHN", body=BodyFactory(), position="supported")
 
     # /charts/: one grouped count per chart (five), the bodies' names for two of them; the
     # session and the user are not read for an anonymous client.
     with django_assert_max_num_queries(7):
         assert Client().get(url).status_code == 200
-    for code, year in [("KOR", 2001), ("PRK", 2002), ("JPN", 2003), ("USA", 2004)]:
-        recommendation_to(
-            code, body=BodyFactory(), position="noted", issued_on=date(year, 1, 1)
-        ).themes.add(ThemeFactory())
+    add_bars()
     with django_assert_max_num_queries(7):
+        assert Client().get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/states/CHN/", "/bodies/CAT/"])
+def test_the_pages_charts_take_as_many_queries_for_many_bars(
+    db, url, django_assert_max_num_queries
+):
+    recommendation_to("CHN", body=BodyFactory(acronym="CAT"), position="supported")
+    with CaptureQueriesContext(connection) as few:
+        assert Client().get(url).status_code == 200
+    add_bars()
+
+    with django_assert_max_num_queries(len(few)):
         assert Client().get(url).status_code == 200
