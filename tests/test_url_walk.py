@@ -155,6 +155,8 @@ def concrete(route: str) -> str | None:
         "documents/<int:pk>/": lambda: object_id(apps.get_model("recommendations", "Document")),
         "states/<slug:code>/": lambda: "CHN",
         "bodies/<path:acronym>/": lambda: "UNHCR",
+        "charts/<slug:kind>.svg": lambda: "addressee",
+        "embed/charts/<slug:kind>/": lambda: "addressee",
     }
     if route in public:
         return "/" + re.sub(r"<[^>]+>", public[route](), route)
@@ -347,6 +349,8 @@ PUBLIC_PAGES = (
     "/bodies/",
     "/documents/",
     "/campaigns/",
+    "/charts/",
+    "/embed/",
 )
 
 

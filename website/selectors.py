@@ -4,13 +4,18 @@ withheld by recommendations/visibility.py, and campaigns are read through
 Campaign.objects.visible_to(). Each page takes a fixed number of queries whatever the
 data's size (lists are bounded)."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
@@ -32,7 +37,8 @@ from recommendations.selectors import (
     targets_with_latest,
 )
 from recommendations.state_names import state_name
-from recommendations.status import status_in
+from recommendations.status import status_in, status_on_expression
+from website.charts import STATUS_LOOK, Bucket, ChartData
 
 LIST_MAX = 50
 
@@ -160,19 +166,6 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
             for status in TargetStatus
         }
     )
-    by_mechanism = (
-        targets.order_by()
-        .values("recommendation__issued_by__acronym", "recommendation__issued_by__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "recommendation__issued_by__acronym")
-    )
-    by_year = (
-        targets.exclude(recommendation__issued_on=None)
-        .order_by()
-        .values("recommendation__issued_on__year")
-        .annotate(count=Count("pk"))
-        .order_by("recommendation__issued_on__year")
-    )
     latest = (
         targets_with_latest(targets)
         .select_related("recommendation__document", "recommendation__issued_by")
@@ -184,20 +177,8 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
             ((TargetStatus(status), count) for status, count in counted.items() if count),
             key=lambda item: -item[1],
         ),
-        "by_mechanism": _with_bodies(list(by_mechanism)),
-        "by_year": list(by_year),
         "targets": _shown_with_recommendation(latest),
     }
-
-
-def _with_bodies(rows: list[dict]) -> list[dict]:
-    """Each row with its issuing body, for its name in the reader's language: one query."""
-    bodies = Body.objects.in_bulk(
-        [row["recommendation__issued_by__acronym"] for row in rows], field_name="acronym"
-    )
-    for row in rows:
-        row["body"] = bodies.get(row["recommendation__issued_by__acronym"])
-    return rows
 
 
 def body_issued(body: Body) -> dict:
@@ -248,9 +229,7 @@ def search(params: QueryDict) -> dict:
     """The recommendations the API's filters match for `params`, a page of them, and the
     counts by status, state, issuing body, theme and year of all that match. A value that
     names nothing is an error naming its parameter, as in the API."""
-    filterset = RecommendationFilterSet(
-        params, queryset=recommendations_for_api(staff=False), request=None
-    )
+    filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
     paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
@@ -301,6 +280,13 @@ def search(params: QueryDict) -> dict:
 FACET_VALUES = 12
 
 
+def _api_filters(params: QueryDict) -> RecommendationFilterSet:
+    """The API's recommendation filters over what an anonymous client of the API reads."""
+    return RecommendationFilterSet(
+        params, queryset=recommendations_for_api(staff=False), request=None
+    )
+
+
 def _facet_label(param: str, bucket: dict) -> str:
     """A facet value as the reader reads it: a status's word, a state's name in their
     language; a body's and a theme's names are data, in English."""
@@ -327,3 +313,181 @@ def _without(params: QueryDict, name: str) -> str:
     copy.pop(name, None)
     copy.pop("page", None)
     return copy.urlencode()
+
+
+# Charts: the targets the API's filters match, counted by their status today in buckets (an
+# issuing body, an addressee, a theme, a year). One grouped query per chart, and one for the
+# bodies' names where bodies are the buckets, whatever the number of bars.
+
+CHART_BARS_MAX = 15
+
+
+def charts(params: QueryDict, kinds: Iterable[str]) -> tuple[list[ChartData], dict]:
+    """The charts of `kinds` over what the API's recommendation filters match for `params`,
+    or the filters' errors, each naming its parameter."""
+    filterset = _api_filters(params)
+    if not filterset.is_valid():
+        return [], filterset.errors
+    targets = filterset.matching_targets(Target.objects.all())
+    query = _without(params, "page")
+    return [CHART_KINDS[kind].count(kind, targets, query) for kind in kinds], {}
+
+
+def chart_params(**filters: str) -> QueryDict:
+    """The filters of a page's charts, as the query string of their embed and image URLs."""
+    params = QueryDict(mutable=True)
+    params.update(filters)
+    return params
+
+
+CHART_FORM = (
+    "q",
+    "state",
+    "addressee_body",
+    "body",
+    "theme",
+    "status",
+    "issued_on_after",
+    "issued_on_before",
+)
+
+
+def chart_form(params: QueryDict) -> dict:
+    """The filters the charts page asks for, each labelled by the API's own description of
+    it; any other filter of the API given is kept as it is."""
+    filters = RecommendationFilterSet.base_filters
+    return {
+        "fields": [
+            {
+                "name": name,
+                "label": filters[name].extra["help_text"],
+                "value": params.get(name, ""),
+                "choices": TargetStatus.choices if name == "status" else None,
+            }
+            for name in CHART_FORM
+        ],
+        "hidden": [
+            (name, value)
+            for name, value in params.items()
+            if name not in CHART_FORM and name != "page"
+        ],
+    }
+
+
+def _counted(targets: QuerySet[Target], *keys: str, **annotations) -> list[dict]:
+    return list(
+        targets.order_by()
+        .annotate(**annotations, status_today=status_on_expression(today=timezone.localdate()))
+        .values(*keys, "status_today")
+        .annotate(count=Count("pk"))
+    )
+
+
+def _bucketed(rows: list[dict], key) -> dict:
+    """Each key's counts by status; rows without a key (no body, no theme, no date) left out."""
+    buckets: dict = {}
+    for row in rows:
+        if key(row) is not None:
+            counts = buckets.setdefault(key(row), {})
+            counts[TargetStatus(row["status_today"])] = row["count"]
+    return buckets
+
+
+def _chart(kind: str, buckets: list[Bucket], query: str, left_out: int = 0) -> ChartData:
+    named = CHART_KINDS[kind]
+    return ChartData(
+        kind, str(named.title), str(named.bucket_name), buckets, query=query, left_out=left_out
+    )
+
+
+def _largest(kind: str, buckets: list[Bucket], query: str) -> ChartData:
+    buckets = sorted(buckets, key=lambda bucket: (-bucket.total, bucket.label))
+    return _chart(
+        kind, buckets[:CHART_BARS_MAX], query, left_out=max(0, len(buckets) - CHART_BARS_MAX)
+    )
+
+
+def _by_status(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    counts = _bucketed(_counted(targets), lambda row: row["status_today"])
+    buckets = [
+        Bucket(str(status.label), {status: counts[status][status]}, status=status)
+        for status in STATUS_LOOK
+        if status in counts
+    ]
+    return _chart(kind, buckets, query)
+
+
+def _body_buckets(counts: dict) -> list[Bucket]:
+    bodies = Body.objects.in_bulk(list(counts))
+    return [
+        Bucket(
+            body.localized_name(),
+            counts[pk],
+            url=reverse("website:body", args=[body.acronym]),
+        )
+        for pk, body in bodies.items()
+    ]
+
+
+def _by_body(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "recommendation__issued_by")
+    return _largest(
+        kind,
+        _body_buckets(_bucketed(rows, lambda row: row["recommendation__issued_by"])),
+        query,
+    )
+
+
+def _by_addressee(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "state__code", "state__name", "body")
+    by_state = _bucketed(rows, lambda row: row["state__code"])
+    names = {row["state__code"]: row["state__name"] for row in rows}
+    states = [
+        Bucket(
+            state_name(code) or names[code],
+            counts,
+            url=reverse("website:state", args=[code]),
+        )
+        for code, counts in by_state.items()
+    ]
+    return _largest(kind, states + _body_buckets(_bucketed(rows, lambda row: row["body"])), query)
+
+
+def _by_theme(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "recommendation__themes__slug", "recommendation__themes__name")
+    names = {
+        row["recommendation__themes__slug"]: row["recommendation__themes__name"] for row in rows
+    }
+    themes = [
+        # A theme's name is data, in English.
+        Bucket(
+            names[slug],
+            counts,
+            url=reverse("website:search") + "?" + urlencode({"theme": slug}),
+            lang="en",
+        )
+        for slug, counts in _bucketed(rows, lambda row: row["recommendation__themes__slug"]).items()
+    ]
+    return _largest(kind, themes, query)
+
+
+def _by_year(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "year", year=ExtractYear("recommendation__issued_on"))
+    years = _bucketed(rows, lambda row: row["year"])
+    return _chart(kind, [Bucket(str(year), years[year]) for year in sorted(years)], query)
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    title: str
+    bucket_name: str  # the table's first column
+    count: Callable[[str, QuerySet[Target], str], ChartData]
+
+
+CHART_KINDS = {
+    "status": ChartKind(_("Recommendations by status"), _("Status"), _by_status),
+    "body": ChartKind(_("Status by issuing body"), _("Issuing body"), _by_body),
+    "addressee": ChartKind(_("Status by addressee"), _("Addressee"), _by_addressee),
+    "theme": ChartKind(_("Status by theme"), _("Theme"), _by_theme),
+    "year": ChartKind(_("Status over time, by year of issue"), _("Year"), _by_year),
+}

@@ -25,6 +25,8 @@ def page_urls() -> dict[str, str]:
         "body": "/bodies/OHCHR/",
         "document": f"/documents/{recommendation.document_id}/",
         "campaign": "/campaigns/stop-forced-repatriation/",
+        "charts": "/charts/?state=CHN",
+        "chart-embed": "/embed/charts/addressee/?body=COI-DPRK",
     }
 
 
