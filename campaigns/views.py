@@ -10,6 +10,7 @@ from campaigns import selectors
 from campaigns.brief import brief_content, brief_docx
 from campaigns.models import Campaign
 from recommendations.api.permissions import may_read
+from website.caching import public_page
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -20,6 +21,7 @@ def visible_campaign(request, slug: str) -> Campaign:
     return get_object_or_404(Campaign.objects.visible_to(request.user), slug=slug)
 
 
+@public_page
 def campaign_page(request, slug: str):
     campaign = visible_campaign(request, slug)
     content = brief_content(campaign, request.user)
@@ -34,6 +36,7 @@ def campaign_page(request, slug: str):
     )
 
 
+@public_page
 def brief_page(request, slug: str):
     campaign = visible_campaign(request, slug)
     return render(request, "campaigns/brief.html", brief_content(campaign, request.user))

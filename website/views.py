@@ -1,32 +1,19 @@
 """The public pages: server-rendered, for anybody (while TRACKER_PUBLIC_READ is on), showing
-only what website/selectors.py reads."""
+only what website/selectors.py reads, through website/caching.py's gate."""
 
-import functools
-
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from campaigns.brief import full_citation
-from recommendations.api.permissions import may_read
 from recommendations.models import Body, State
 from recommendations.selectors import recommendation_timelines
 from website import selectors
+from website.caching import public_page
 from website.charts import draw
 
 
-def readable(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not may_read(request):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@readable
+@public_page
 def home(request):
     return render(
         request,
@@ -41,7 +28,7 @@ def home(request):
     )
 
 
-@readable
+@public_page
 def recommendation(request, pk: int):
     found = selectors.recommendation_page(pk)
     if found is None:
@@ -61,7 +48,7 @@ def recommendation(request, pk: int):
     )
 
 
-@readable
+@public_page
 def state(request, code: str):
     found = get_object_or_404(State, code=code.upper())
     return render(
@@ -75,7 +62,7 @@ def state(request, code: str):
     )
 
 
-@readable
+@public_page
 def body(request, acronym: str):
     found = get_object_or_404(Body, acronym=acronym)
     return render(
@@ -91,7 +78,7 @@ def body(request, acronym: str):
     )
 
 
-@readable
+@public_page
 def document(request, pk: int):
     found = selectors.document_page(pk)
     if found is None:
@@ -99,7 +86,7 @@ def document(request, pk: int):
     return render(request, "website/document.html", {"document": found})
 
 
-@readable
+@public_page
 def search(request):
     found = selectors.search(request.GET)
     return render(request, "website/search.html", found, status=400 if found["errors"] else 200)
@@ -116,7 +103,7 @@ def _page_charts(kinds, **filters) -> list:
     return _drawn(selectors.chart_params(**filters), kinds)[0]
 
 
-@readable
+@public_page
 def charts(request):
     drawn, errors = _drawn(request.GET, selectors.CHART_KINDS)
     return render(
@@ -140,7 +127,7 @@ def _one_chart(request, kind: str) -> dict:
 # X-Frame-Options: DENY (settings.X_FRAME_OPTIONS). The site sends no Content-Security-Policy,
 # so no frame-ancestors rule needs lifting here.
 @xframe_options_exempt
-@readable
+@public_page
 def chart_embed(request, kind: str):
     found = _one_chart(request, kind)
     return render(
@@ -148,7 +135,7 @@ def chart_embed(request, kind: str):
     )
 
 
-@readable
+@public_page
 def chart_svg(request, kind: str):
     found = _one_chart(request, kind)
     if found["errors"]:
