@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection
 from django.db.migrations import RunPython
 
@@ -56,6 +57,14 @@ DATA_MIGRATIONS = [
     "0026_upr_reviews_of_every_state",
     "0028_upr_reviews_cycles_2_to_4",
 ]
+
+
+@pytest.fixture
+def fresh_throttle_counts():
+    # The anonymous throttle counts in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,24 +6,15 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 
 from campaigns.models import Campaign
 from recommendations import services
 from tests.factories import TargetFactory, UserFactory, state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    # The throttle counts in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -57,7 +48,9 @@ def test_each_reader_of_a_cached_page_gets_a_csrf_token_of_their_own(target):
 
     first_token = TOKEN.search(first_page).group(1)
     second_token = TOKEN.search(second_page).group(1)
-    switched = second.post("/i18n/setlang/", {"language": "ko", "csrfmiddlewaretoken": second_token})
+    switched = second.post(
+        "/i18n/setlang/", {"language": "ko", "csrfmiddlewaretoken": second_token}
+    )
 
     assert first_token != second_token
     assert switched.status_code == 302
