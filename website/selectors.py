@@ -26,6 +26,7 @@ from recommendations.models import (
 from recommendations.selectors import (
     recommendation_stats,
     recommendations_for_api,
+    status_counts,
     targets_with_latest,
 )
 from recommendations.state_names import state_name
@@ -54,19 +55,6 @@ def latest_responses(limit: int = 10):
     return Response.objects.select_related(
         "target__state", "target__body", "target__recommendation__document"
     ).order_by("-date", "-pk")[:limit]
-
-
-def overdue_targets(limit: int = 10):
-    """The longest overdue first: the due date furthest in the past."""
-    today = timezone.localdate()
-    targets = list(
-        Target.objects.filter(status_in([TargetStatus.RESPONSE_OVERDUE], today=today))
-        .select_related("state", "body", "recommendation__document")
-        .order_by("response_due", "pk")[:limit]
-    )
-    for target in targets:
-        target.days_overdue = (today - target.response_due).days
-    return targets
 
 
 def recommendation_page(pk: int) -> Recommendation | None:
@@ -135,14 +123,6 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     """A state's or a body's record: what it was asked, by which mechanisms, how it answered."""
     addressed = Q(state=state) if state else Q(body=body)
     targets = Target.objects.filter(addressed)
-    today = timezone.localdate()
-    # Each status as it reads today (status_on), counted in one query.
-    counted = targets.aggregate(
-        **{
-            status.value: Count("pk", filter=status_in([status], today=today))
-            for status in TargetStatus
-        }
-    )
     by_mechanism = (
         targets.order_by()
         .values("recommendation__issued_by__acronym", "recommendation__issued_by__name")
@@ -163,10 +143,8 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     )
     return {
         "total": targets.count(),
-        "by_status": sorted(
-            ((TargetStatus(status), count) for status, count in counted.items() if count),
-            key=lambda item: -item[1],
-        ),
+        # Each status as it reads today (status_on).
+        "by_status": list(status_counts(targets, today=timezone.localdate()).items()),
         "by_mechanism": _with_bodies(list(by_mechanism)),
         "by_year": list(by_year),
         "targets": list(latest),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from campaigns.brief import full_citation
 from recommendations.api.permissions import may_read
 from recommendations.models import Body, State
-from recommendations.selectors import recommendation_timelines
+from recommendations.selectors import overdue_targets, recommendation_timelines
 from website import selectors
 
 
@@ -32,7 +32,7 @@ def home(request):
         {
             "figures": selectors.headline_figures(),
             "responses": selectors.latest_responses(),
-            "overdue": selectors.overdue_targets(),
+            "overdue": overdue_targets(),
             "campaigns": selectors.public_campaigns(request.user).order_by("name"),
         },
     )
