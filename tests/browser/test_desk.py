@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -53,7 +52,7 @@ def desk_world() -> None:
 @pytest.mark.parametrize("language", ["en", "ko"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_desk_and_the_changelists_render_and_pass_axe(
-    live_server, chromium, screenshot_dir, language, width
+    live_server, chromium, page_checked, language, width
 ):
     desk_world()
     EditorFactory(username="editor")
@@ -66,17 +65,14 @@ def test_the_desk_and_the_changelists_render_and_pass_axe(
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_selector("#desk-overdue")
-    axe = Axe()
     serious = {}
     for name, path in PAGES.items():
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 200, path
-        assert page.locator("html").get_attribute("lang") == language
-        page.screenshot(
-            path=str(screenshot_dir / f"admin-{name}-{width}-{language}.png"), full_page=True
+        found = page_checked(
+            page,
+            f"{live_server.url}{path}",
+            language=language,
+            name=f"admin-{name}-{width}-{language}",
         )
-        violations = axe.run(page).response["violations"]
-        found = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
         if found:
             serious[name] = found
     page.goto(f"{live_server.url}/admin/")
