@@ -15,6 +15,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -174,6 +175,17 @@ class ServiceWritesAdmin(admin.ModelAdmin):
             writes.create(**{fk: form.instance}, user=request.user, **values(row))
             for row in formset.new_objects
         ]
+
+
+def status_badge(status: TargetStatus) -> str:
+    """A status as its word in a coloured badge: the public site's (website/status.css)."""
+    return format_html('<span class="status status-{}">{}</span>', status.value, status.label)
+
+
+class StatusBadgesMedia:
+    """The stylesheet of status badges, for changelists that show them."""
+
+    css = {"all": ["website/status.css"]}
 
 
 class CachedCountAdmin(admin.ModelAdmin):
@@ -437,6 +449,7 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
         "watchers",
     ]
     list_select_related = ["document", "issued_by"]
+    Media = StatusBadgesMedia
     readonly_fields = [
         "created_at",
         "updated_at",
@@ -468,13 +481,19 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
 
     @admin.display(description=_("Status by addressee"))
     def statuses(self, obj: Recommendation) -> str:
-        return "; ".join(
-            gettext("%(addressee)s: %(status)s")
-            % {
-                "addressee": target.state.code if target.state else target.body.acronym,
-                "status": target.current_status().label,
-            }
-            for target in obj.targets.all()
+        return format_html_join(
+            "; ",
+            "{}",
+            (
+                (
+                    format_html(
+                        gettext("{addressee}: {status}"),
+                        addressee=target.state.code if target.state else target.body.acronym,
+                        status=status_badge(target.current_status()),
+                    ),
+                )
+                for target in obj.targets.all()
+            ),
         )
 
 
@@ -578,9 +597,13 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
         "document_symbol",
         "current_status",
         "response_due",
+        "days_overdue",
     ]
     list_filter = [
         TargetStatusFilter,
+        # The desk's "deadlines this month" open the list filtered as "This month" is.
+        ("response_due", admin.DateFieldListFilter),
+        ("follow_up_due", admin.DateFieldListFilter),
         ("state", admin.RelatedOnlyFieldListFilter),
         ("body", admin.RelatedOnlyFieldListFilter),
         "responses__position",
@@ -593,6 +616,7 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
     ]
     autocomplete_fields = ["recommendation", "state", "body"]
     list_select_related = ["state", "body", "recommendation__document"]
+    Media = StatusBadgesMedia
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
@@ -607,7 +631,11 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
 
     @admin.display(description=_("Status"), ordering="status")
     def current_status(self, obj: Target) -> str:
-        return obj.current_status().label
+        return status_badge(obj.current_status())
+
+    @admin.display(description=_("Days overdue"), ordering="response_due")
+    def days_overdue(self, obj: Target) -> int | None:
+        return obj.days_overdue()
 
     @admin.display(description=_("Recommendation"))
     def recommendation_excerpt(self, obj: Target) -> str:

@@ -684,6 +684,14 @@ class Target(models.Model):
             today=today or timezone.localdate(),
         )
 
+    def days_overdue(self, today: date | None = None) -> int | None:
+        """How many days the response is overdue on `today` (the site's date by default), as
+        the status rule says; None when it is not overdue."""
+        today = today or timezone.localdate()
+        if self.current_status(today) != TargetStatus.RESPONSE_OVERDUE:
+            return None
+        return (today - self.response_due).days
+
     def latest_response(self) -> "Response | None":
         return self.responses.order_by(*Response.LATEST_FIRST).first()
 

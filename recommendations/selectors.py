@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from recommendations.calendar import DeadlineFacts
+from recommendations.choices import TargetStatus
 from recommendations.expressions import DaysBetween
 from recommendations.models import (
     SEARCH_CONFIG,
@@ -44,7 +45,7 @@ from recommendations.models import (
     UprReview,
     UprSession,
 )
-from recommendations.status import derive_status
+from recommendations.status import derive_status, overdue, status_in
 
 
 def latest_value(model: type[models.Model], field_name: str) -> Subquery:
@@ -306,6 +307,34 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
             ),
         )
     return targets
+
+
+def status_counts(targets: QuerySet[Target], *, today: date) -> dict[TargetStatus, int]:
+    """How many of `targets` have each status as it reads on `today` (status_in), the
+    statuses with none left out, the most frequent first: one query."""
+    counted = targets.aggregate(
+        **{
+            status.value: Count("pk", filter=status_in([status], today=today))
+            for status in TargetStatus
+        }
+    )
+    return dict(
+        sorted(
+            ((TargetStatus(status), count) for status, count in counted.items() if count),
+            key=lambda item: -item[1],
+        )
+    )
+
+
+def overdue_targets(limit: int = 10) -> list[Target]:
+    """The targets whose response is overdue today, the longest overdue first (the due date
+    furthest in the past), with their addressee and recommendation's document: one query.
+    `Target.days_overdue()` says by how many days."""
+    return list(
+        Target.objects.filter(overdue(today=timezone.localdate()))
+        .select_related("state", "body", "recommendation__document")
+        .order_by("response_due", "pk")[:limit]
+    )
 
 
 def status_summary(targets) -> dict[str, int]:

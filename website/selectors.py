@@ -31,9 +31,11 @@ from recommendations.models import (
     State,
     Target,
 )
+from recommendations.selectors import overdue_targets as shared_overdue_targets
 from recommendations.selectors import (
     recommendation_stats,
     recommendations_for_api,
+    status_counts,
     targets_with_latest,
 )
 from recommendations.state_names import state_name
@@ -67,17 +69,9 @@ def latest_responses(limit: int = 10) -> list[Response]:
     return visibility.redacted(responses)
 
 
-def overdue_targets(limit: int = 10):
-    """The longest overdue first: the due date furthest in the past."""
-    today = timezone.localdate()
-    targets = list(
-        Target.objects.filter(status_in([TargetStatus.RESPONSE_OVERDUE], today=today))
-        .select_related("state", "body", "recommendation__document")
-        .order_by("response_due", "pk")[:limit]
-    )
-    for target in targets:
-        target.days_overdue = (today - target.response_due).days
-    return _shown_with_recommendation(targets)
+def overdue_targets(limit: int = 10) -> list[Target]:
+    """The longest overdue first (selectors.overdue_targets), a private document withheld."""
+    return _shown_with_recommendation(shared_overdue_targets(limit))
 
 
 def _shown_with_recommendation(targets) -> list[Target]:
@@ -158,14 +152,6 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     """A state's or a body's record: what it was asked, by which mechanisms, how it answered."""
     addressed = Q(state=state) if state else Q(body=body)
     targets = Target.objects.filter(addressed)
-    today = timezone.localdate()
-    # Each status as it reads today (status_on), counted in one query.
-    counted = targets.aggregate(
-        **{
-            status.value: Count("pk", filter=status_in([status], today=today))
-            for status in TargetStatus
-        }
-    )
     latest = (
         targets_with_latest(targets)
         .select_related("recommendation__document", "recommendation__issued_by")
@@ -173,10 +159,8 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     )
     return {
         "total": targets.count(),
-        "by_status": sorted(
-            ((TargetStatus(status), count) for status, count in counted.items() if count),
-            key=lambda item: -item[1],
-        ),
+        # Each status as it reads today (status_on).
+        "by_status": list(status_counts(targets, today=timezone.localdate()).items()),
         "targets": _shown_with_recommendation(latest),
     }
 
