@@ -34,6 +34,8 @@ from recommendations.models import (
 from recommendations.selectors import (
     recommendation_stats,
     recommendations_for_api,
+    search_excerpts,
+    search_parsed,
     targets_with_latest,
 )
 from recommendations.state_names import state_name
@@ -235,6 +237,10 @@ def search(params: QueryDict) -> dict:
     paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     page.object_list = visibility.redacted(page.object_list)
+    terms = filterset.form.cleaned_data.get("q")
+    searched = search_parsed(terms) if terms else None
+    if terms:
+        search_excerpts(page.object_list, terms)
     stats = recommendation_stats(
         recommendations=filterset.qs,
         targets=filterset.matching_targets(Target.objects.all()),
@@ -274,6 +280,8 @@ def search(params: QueryDict) -> dict:
         "facets": facets,
         "filters": filters,
         "query": params.get("q", ""),
+        # What a query in Korean or Chinese searched, in English.
+        "searched": searched if searched and searched.translated else None,
     }
 
 
