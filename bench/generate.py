@@ -53,6 +53,7 @@ from recommendations.models import (  # noqa: E402
     Theme,
     normalize_name,
 )
+from recommendations.search.metadata import search_metadata_write_all  # noqa: E402
 from recommendations.status import derive_status  # noqa: E402
 
 UPR_INFO = ROOT.parent / "shared" / "data" / "upr-info"
@@ -414,6 +415,11 @@ class Generator:
                     done = min(start + BATCH, self.scale)
                     print(f"\r{done:>9,} / {self.scale:,} recommendations", end="", flush=True)
                 print("; recreating the indexes and foreign keys", flush=True)
+            # COPY wrote no relation's names into the search vectors: all of them at once, as
+            # migration 0030 does, once the relations' indexes are back.
+            print("The search vectors' metadata", flush=True)
+            with transaction.atomic():
+                search_metadata_write_all(cursor)
             # As autovacuum would leave a table that has settled: statistics for the planner,
             # and the visibility map that lets counts and id lists read the indexes alone.
             cursor.execute("VACUUM ANALYZE")

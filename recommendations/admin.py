@@ -207,8 +207,18 @@ class CachedCountAdmin(admin.ModelAdmin):
         )
 
 
+class SearchedNamesAdmin(admin.ModelAdmin):
+    """A row whose name the recommendations' search vectors hold (a theme, a body, a state,
+    ...): saved as the admin saves it, then the vectors of the recommendations naming it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.search_names_refresh(row=obj)
+
+
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(SearchedNamesAdmin):
     list_display = ["acronym", "name", "name_in_language", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["acronym", "name", "name_ko", "name_zh_hans"]
@@ -221,7 +231,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(SearchedNamesAdmin):
     list_display = ["code", "name", "name_in_language", "official_name"]
     search_fields = ["code", "name", "official_name", "other_names"]
 
@@ -231,7 +241,7 @@ class StateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SearchedNamesAdmin):
     list_display = ["name", "acronym", "country"]
     search_fields = ["name", "acronym"]
     autocomplete_fields = ["country"]
@@ -239,7 +249,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SearchedNamesAdmin):
     actions = ["recompute_deadlines"]
     list_display = ["symbol", "title", "kind", "body", "state", "date", "public"]
     list_filter = ["kind", "public", "body"]
@@ -263,7 +273,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SearchedNamesAdmin):
     list_display = ["name", "slug", "uhri_code"]
     search_fields = ["name", "slug", "uhri_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -309,7 +319,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(AffectedGroup)
-class AffectedGroupAdmin(admin.ModelAdmin):
+class AffectedGroupAdmin(SearchedNamesAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 

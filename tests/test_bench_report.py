@@ -66,3 +66,15 @@ def test_the_suggestions_precision_in_the_docs_is_the_results_files():
     results = json.loads((ROOT / "bench/results/suggestions/precision.json").read_text())
     assert results["labelled_pairs"] >= 60
     assert f"| {results['precision_at_5']} |" in (ROOT / "docs" / "campaigns.md").read_text()
+
+
+def test_the_search_battery_in_the_docs_is_the_results_file():
+    """docs/search.md's battery is what bench/search_battery.py writes from
+    bench/results/search/battery.json."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search_battery.py"), "--check"], check=False
+    )
+    assert result.returncode == 0, "docs/search.md is stale: run bench/search_battery.py"
+    results = json.loads((ROOT / "bench/results/search/battery.json").read_text())
+    assert len(results["rows"]) >= 20
+    assert {row["kind"] for row in results["rows"]} >= {"plural", "Korean", "Chinese", "prefix"}

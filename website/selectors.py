@@ -35,6 +35,8 @@ from recommendations.selectors import overdue_targets as shared_overdue_targets
 from recommendations.selectors import (
     recommendation_stats,
     recommendations_for_api,
+    search_excerpts,
+    search_parsed,
     status_counts,
     targets_with_latest,
 )
@@ -219,6 +221,10 @@ def search(params: QueryDict) -> dict:
     paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     page.object_list = visibility.redacted(page.object_list)
+    terms = filterset.form.cleaned_data.get("q")
+    searched = search_parsed(terms) if terms else None
+    if terms:
+        search_excerpts(page.object_list, terms)
     stats = recommendation_stats(
         recommendations=filterset.qs,
         targets=filterset.matching_targets(Target.objects.all()),
@@ -258,6 +264,8 @@ def search(params: QueryDict) -> dict:
         "facets": facets,
         "filters": filters,
         "query": params.get("q", ""),
+        # What a query in Korean or Chinese searched, in English.
+        "searched": searched if searched and searched.translated else None,
     }
 
 

@@ -271,8 +271,10 @@ class RecommendationFilters(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_search",
         help_text=_(
-            "Full-text search of the text: stemmed, ranked, web-search syntax "
-            'such as "non-refoulement" -torture.'
+            "Full-text search of the text and of the themes, affected groups, bodies and "
+            "states: stemmed, plurals, spellings and abbreviations folded, accents ignored, "
+            'ranked; "a phrase", -word or NOT word, OR, a prefix*; Korean and Chinese terms '
+            "searched in English (the Search-Terms header says how)."
         ),
     )
 

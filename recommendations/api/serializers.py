@@ -482,6 +482,12 @@ class RecommendationSerializer(TrackerModelSerializer):
     )
     targets = TargetSerializer(many=True, read_only=True)
     status_summary = serializers.SerializerMethodField()
+    search_excerpt = serializers.SerializerMethodField(
+        help_text=_(
+            "With q: where the text matched, as HTML (the text escaped, the matches in "
+            "<mark> tags); null without q."
+        )
+    )
     owner = UserSummarySerializer(allow_null=True, read_only=True, help_text=_("Staff only."))
     watchers = UserSummarySerializer(many=True, read_only=True, help_text=_("Staff only."))
 
@@ -492,6 +498,7 @@ class RecommendationSerializer(TrackerModelSerializer):
             "api_url",
             "status_url",
             "text",
+            "search_excerpt",
             "document",
             "paragraph",
             "issued_by",
@@ -514,6 +521,9 @@ class RecommendationSerializer(TrackerModelSerializer):
     @extend_schema_field(STATUS_SUMMARY_SCHEMA)
     def get_status_summary(self, recommendation: Recommendation) -> dict[str, int]:
         return status_summary(recommendation.targets.all())
+
+    def get_search_excerpt(self, recommendation: Recommendation) -> str | None:
+        return getattr(recommendation, "search_excerpt", None)
 
 
 class RecommendationWriteSerializer(TrackerModelSerializer):

@@ -2,6 +2,7 @@
 service, and format. No rule lives here."""
 
 import tempfile
+from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -37,6 +38,15 @@ from recommendations.models import (
 # PostgreSQL cannot store and would turn into a 500.
 NATURAL_KEY = r"[^\x00]+"
 ID = r"[0-9]+"
+
+
+# The English terms a list's `q` searched (Korean and Chinese words mapped by the lexicon),
+# percent-encoded as UTF-8: a header holds only ASCII.
+SEARCH_TERMS_HEADER = "Search-Terms"
+
+
+def search_terms_header(english: str) -> str:
+    return quote(english, safe=" !\"#$&'()*+,/:;<=>?@[]^`{|}~")
 
 
 def validated_filterset(view):
@@ -201,6 +211,26 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
         if self.action == "status":
             return Recommendation.objects.all()
         return selectors.recommendations_for_api(staff=self.request.user.is_staff)
+
+    def search_terms(self) -> str:
+        """The list's `q`, as its filter cleans it ("" when not given)."""
+        field = filters.RecommendationFilterSet.base_filters["q"].field
+        return field.clean(self.request.query_params.get("q")) if self.action == "list" else ""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        terms = self.search_terms()
+        if terms and page:
+            selectors.search_excerpts(page, terms)
+        return page
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        terms = self.search_terms() if response.status_code == 200 else ""
+        if terms:
+            response.headers[SEARCH_TERMS_HEADER] = search_terms_header(
+                selectors.search_parsed(terms).english()
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def create_row(self, data):
         return services.recommendation_create(user=self.request.user, **data)
