@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "recommendations",
     "campaigns",
+    "watchlists",
     "website",
 ]
 
