@@ -12,6 +12,7 @@ from campaigns.brief import full_citation
 from recommendations.api.permissions import may_read
 from recommendations.models import Body, State
 from recommendations.selectors import recommendation_timelines
+from watchlists.selectors import canonical_query
 from website import selectors
 from website.charts import draw
 
@@ -102,6 +103,8 @@ def document(request, pk: int):
 @readable
 def search(request):
     found = selectors.search(request.GET)
+    # What "Watch this search" saves: the filters, not the page.
+    found["watch_query"] = canonical_query(request.GET.urlencode())
     return render(request, "website/search.html", found, status=400 if found["errors"] else 200)
 
 
