@@ -30,6 +30,8 @@ def addressee(item: dict) -> str:
 def citation(payload: dict) -> str:
     """A/HRC/25/CRP.1 para 1221 (a); the paragraph alone when the document is private."""
     document, paragraph = payload.get("document") or "", payload.get("paragraph") or ""
+    if paragraph and not document:
+        return gettext("para %(paragraph)s") % {"paragraph": paragraph}
     if paragraph:
         return gettext("%(document)s para %(paragraph)s") % {
             "document": document,
