@@ -108,7 +108,7 @@ def test_the_digest_is_in_the_owners_language_and_weekly_if_they_chose_so(
     sweep(TODAY + timedelta(days=7))  # the next Monday
 
     (message,) = smtp_settings.mailbox.received()
-    assert message["Subject"] == "관심 목록 “중국”의 새 소식 1건"
+    assert message["Subject"].strip() == "관심 목록 “중국”의 새 소식 1건"
     assert "새 권고" in text_of(message)
 
 
