@@ -9,7 +9,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from campaigns import services as campaign_services
@@ -35,6 +36,9 @@ from recommendations.models import (
     Theme,
 )
 from tests.factories import EditorFactory, UserFactory
+from watchlists import links as watchlist_links
+from watchlists import services as watchlist_services
+from watchlists.models import Subscription, Watchlist
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +79,25 @@ def world():
     recommendation.watchers.add(owner)
     ImportJob.objects.create(file_name="empty.csv", content=b"", format="csv")
     Token.objects.create(user=owner)
-    return {"target": target, "recommendation": recommendation, **private_rows(target, owner)}
+    watchlists = watched_by_owner_and_public(owner)
+    private = private_rows(target, owner)
+    services.target_update(
+        target=private["demand"].targets.get(), response_due=date.today() + timedelta(days=10)
+    )
+    watchlist_services.watchlists_sweep()
+    return {"target": target, "recommendation": recommendation, **private, **watchlists}
+
+
+def watched_by_owner_and_public(owner) -> dict:
+    """Watchlists on China, the owner's and a public visitor's (confirmed), made before the
+    private rows are written: the sweep then reports those rows to both."""
+    mine = watchlist_services.watchlist_create(owner=owner, name="China", query="state=CHN")
+    subscription = watchlist_services.subscription_request(
+        resource="recommendations", query="state=CHN", email="visitor@example.net", language="en"
+    )
+    watchlist_services.subscription_confirm(subscription_id=subscription.pk)
+    Watchlist.objects.update(checked_up_to=timezone.now() - timedelta(minutes=1))
+    return {"watchlist": mine, "public_watchlist": subscription.watchlist}
 
 
 def private_rows(target, owner) -> dict:
@@ -147,6 +169,8 @@ def concrete(route: str) -> str | None:
         if "/history/([/]+)" in route:  # simple_history's view of one past version
             version = row.history.order_by("pk").first().pk if row else 0
             route = route.replace("([/]+)/history/([/]+)", f"{pk}/history/{version}")
+    if route.startswith("watchlists/") and "<str:token>" in route:
+        return watchlist_url(route)
     campaign = "stop-forced-repatriation"  # the demo's campaign: public
     if route.startswith("campaigns/"):
         return "/" + route.replace("<slug:slug>", campaign)
@@ -178,6 +202,22 @@ def concrete(route: str) -> str | None:
     return "/" + route
 
 
+def watchlist_url(route: str) -> str:
+    """The links a public visitor's subscription gets: confirm, unsubscribe, its feed."""
+    subscription = Subscription.objects.filter(user=None).order_by("pk").first()
+    if subscription is None:
+        return "/" + route.replace("<str:token>", "none")
+    url = {
+        "watchlists/confirm/": watchlist_links.confirm_url,
+        "watchlists/unsubscribe/": watchlist_links.unsubscribe_url,
+    }.get(route.split("<")[0])
+    if url is None:
+        return watchlist_links.calendar_url(subscription.watchlist).removeprefix(
+            "http://testserver"
+        )
+    return url(subscription).removeprefix("http://testserver")
+
+
 def _api_model(route: str):
     resource = route.split("/")[1]
     return {
@@ -192,6 +232,7 @@ def _api_model(route: str):
         "themes": Theme,
         "grade-mappings": apps.get_model("recommendations", "GradeMapping"),
         "events": apps.get_model("recommendations", "Event"),
+        "watchlists": Watchlist,
     }[resource]
 
 
@@ -215,6 +256,8 @@ def user_of(client_and_id):
 REFUSED_TO_ALL = {
     r"/admin/recommendations/reminder/add/": "reminders are recorded by the sweep, never typed",
     r"/admin/recommendations/importjob/\d+/confirm/": "a confirmation is a POST from the preview",
+    r"/admin/watchlists/watchlistevent/add/": "watchlist events are recorded by the sweep",
+    r"/admin/watchlists/watchlistevent/\d+/delete/": "a delivery log will point at them",
 }
 
 ADMIN_ACTIONS = {
@@ -232,6 +275,8 @@ def admin_permission(url: str) -> str | None:
         return "recommendations.view_document"
     if url.startswith("/admin/recommendations/reminderpreference/") and "/delete/" not in url:
         return None  # every staff user keeps their own reminder preference
+    if url.startswith(("/admin/watchlists/watchlist/", "/admin/watchlists/watchlistevent/")):
+        return None  # every staff user keeps their own watchlists; others' are not found
     if re.fullmatch(r"/admin/\w+/\w+/\d+/", url):
         return None  # the old form of a change URL: a redirect to it, for anyone on staff
     match = re.match(r"/admin/(\w+)/(\w+)/(?:(\w+|\d+)/)?(?:(\w+)/)?", url)
@@ -308,6 +353,9 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
         url = concrete(route)
         if not url.startswith("/api/"):
             continue
+        if url.startswith("/api/watchlists/"):
+            wrong += owner_only_answers(client, role, url)
+            continue
         read = client.get(url)
         if read.status_code != 200:
             wrong.append(("GET", url, read.status_code))
@@ -341,6 +389,27 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
     assert wrong == []
 
 
+def owner_only_answers(client, role: str, url: str) -> list:
+    """/api/watchlists/: a 401 for anonymous clients; for a user, their own list and, for
+    the watchlist of another user (the owner's, here), a 404 whatever the method."""
+    wrong = []
+    if url == "/api/watchlists/":
+        expected = {"get": 200, "post": 400}
+    elif url.endswith("/calendar-token/"):
+        expected = {"post": 404}
+    elif url.endswith("/events/"):
+        expected = {"get": 404}
+    else:
+        expected = {"get": 404, "patch": 404, "delete": 404}
+    if role == "anonymous":
+        expected = dict.fromkeys(expected, 401)
+    for method, status in expected.items():
+        answer = getattr(client, method)(url, {}, content_type="application/json")
+        if answer.status_code != status:
+            wrong.append((method.upper(), url, answer.status_code))
+    return wrong
+
+
 PUBLIC_PAGES = (
     "/",
     "/search/",
@@ -351,6 +420,7 @@ PUBLIC_PAGES = (
     "/campaigns/",
     "/charts/",
     "/embed/",
+    "/watchlists/",
 )
 
 
@@ -402,6 +472,9 @@ def anonymous_urls(world) -> list[str]:
         "/search/?q=deportation",
         "/campaigns/stop-forced-repatriation/brief.docx",
         "/api/campaigns/stop-forced-repatriation/brief/",
+        "/watchlists/watch/?state=CHN",
+        # The owner's feed, at its secret address: public fields only, like the visitor's.
+        watchlist_links.calendar_url(world["watchlist"]).removeprefix("http://testserver"),
     ]
 
 
@@ -414,6 +487,9 @@ def test_no_private_field_or_row_reaches_an_anonymous_client(world):
             leaked.append(url)
 
     assert leaked == []
+    # The watchlists' feeds were walked with the private letter's demand in them.
+    feed = client.get(watchlist_url("watchlists/calendar/<str:token>.ics")).content.decode()
+    assert "Response due: China — para 3" in feed
     assert client.get(f"/documents/{world['letter'].pk}/").status_code == 404
     assert client.get(f"/api/documents/{world['letter'].pk}/").status_code == 404
     # What the private letter records stays public: the demand and its status.

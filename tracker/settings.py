@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "recommendations",
     "campaigns",
+    "watchlists",
     "website",
 ]
 

@@ -8,6 +8,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from campaigns.brief import full_citation
 from recommendations.models import Body, State
 from recommendations.selectors import recommendation_timelines
+from watchlists.selectors import canonical_query
 from website import selectors
 from website.caching import public_page
 from website.charts import draw
@@ -89,6 +90,8 @@ def document(request, pk: int):
 @public_page
 def search(request):
     found = selectors.search(request.GET)
+    # What "Watch this search" saves: the filters, not the page.
+    found["watch_query"] = canonical_query(request.GET.urlencode())
     return render(request, "website/search.html", found, status=400 if found["errors"] else 200)
 
 

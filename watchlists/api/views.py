@@ -1,0 +1,58 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+
+from recommendations.api.views import ID, MethodFirstMixin, ServiceWriteMixin, written_as
+from watchlists import selectors, services
+from watchlists.api import serializers
+from watchlists.models import Watchlist
+
+
+@written_as(serializers.WatchlistWriteSerializer, serializers.WatchlistSerializer)
+class WatchlistViewSet(MethodFirstMixin, ServiceWriteMixin, viewsets.ModelViewSet):
+    endpoint_description = _(
+        "Your watchlists: saved queries of the recommendations or targets list, checked by "
+        "the same filters. Each reports what moves on it by e-mail and in a private "
+        "calendar feed. You see and change only your own."
+    )
+    queryset = Watchlist.objects.all()
+    serializer_class = serializers.WatchlistSerializer
+    write_serializer_class = serializers.WatchlistWriteSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return selectors.watchlists_of(self.request.user)
+
+    def create_row(self, data):
+        return services.watchlist_create(owner=self.request.user, user=self.request.user, **data)
+
+    def update_row(self, row, data):
+        return services.watchlist_update(watchlist=row, user=self.request.user, **data)
+
+    def delete_row(self, row):
+        services.watchlist_delete(watchlist=row, user=self.request.user)
+
+    @extend_schema(
+        responses=serializers.WatchlistEventSerializer(many=True),
+        summary=_("What the sweep recorded, newest first"),
+    )
+    @action(detail=True)
+    def events(self, request, pk=None):
+        events = selectors.watchlist_events(self.get_object())
+        page = self.paginate_queryset(events)
+        data = serializers.WatchlistEventSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        request=None,
+        responses=serializers.WatchlistSerializer,
+        summary=_("A new secret calendar address; the old one stops working"),
+    )
+    @action(detail=True, methods=["post"], url_path="calendar-token")
+    def calendar_token(self, request, pk=None):
+        watchlist = services.watchlist_calendar_token_regenerate(watchlist=self.get_object())
+        return self._answer(watchlist)
