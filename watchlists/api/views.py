@@ -36,9 +36,12 @@ class WatchlistViewSet(MethodFirstMixin, ServiceWriteMixin, viewsets.ModelViewSe
     def delete_row(self, row):
         services.watchlist_delete(watchlist=row, user=self.request.user)
 
+    # Named as every detail action is (recommendations/api/schema.py links a created row
+    # to `<resource>_<action>_retrieve`), though it answers a page of events.
     @extend_schema(
         responses=serializers.WatchlistEventSerializer(many=True),
         summary=_("What the sweep recorded, newest first"),
+        operation_id="watchlists_events_retrieve",
     )
     @action(detail=True)
     def events(self, request, pk=None):
