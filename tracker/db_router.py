@@ -35,7 +35,6 @@ import psycopg
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
-from psycopg.conninfo import make_conninfo
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +72,13 @@ def mark_down(alias: str) -> None:
 def replica_answers(alias: str) -> bool:
     """A cheap probe of a replica: a connection of its own, given up after
     TRACKER_REPLICA_CONNECT_TIMEOUT seconds, and `SELECT 1`."""
-    database = connections[alias].settings_dict
-    conninfo = make_conninfo(
-        dbname=database["NAME"],
-        user=database["USER"] or None,
-        password=database["PASSWORD"] or None,
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        connect_timeout=settings.TRACKER_REPLICA_CONNECT_TIMEOUT,
-    )
+    # As Django connects (TLS options and all), on a connection that is not Django's.
+    params = {
+        **connections[alias].get_connection_params(),
+        "connect_timeout": settings.TRACKER_REPLICA_CONNECT_TIMEOUT,
+    }
     try:
-        with psycopg.connect(conninfo, autocommit=True) as probe:
+        with psycopg.connect(**params, autocommit=True) as probe:
             probe.execute("SELECT 1")
     except psycopg.Error as error:
         logger.warning("read replica %s does not answer: %s", alias, error)
@@ -103,7 +98,7 @@ def healthy_replica() -> str | None:
         if down_until > now:
             continue
         if replica_answers(alias):
-            del _down_until[alias]
+            _down_until.pop(alias, None)
             logger.info("read replica %s is back", alias)
             return alias
         mark_down(alias)

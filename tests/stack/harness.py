@@ -145,7 +145,7 @@ class PostgresWithReplica:
     PostgreSQL refuses to run as root: as root, its commands run as the postgres user.
     """
 
-    def __init__(self, apply_delay: str = "5s"):
+    def __init__(self, apply_delay: str = "10s"):
         self.bin_dir = postgres_bin_dir()
         self.dir = Path(tempfile.mkdtemp(prefix="tracker-replica-"))
         self.primary_dir = self.dir / "primary"

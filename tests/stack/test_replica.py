@@ -1,7 +1,7 @@
 """Reads past one machine, proven on a real streaming replica (tracker/db_router.py).
 
 A PostgreSQL primary of the test's own on a loopback port, a replica copied from it with
-`pg_basebackup -R` on another, applying every commit 5 s late (`recovery_min_apply_delay`),
+`pg_basebackup -R` on another, applying every commit 10 s late (`recovery_min_apply_delay`),
 and gunicorn with DATABASE_URL on the primary and DATABASE_REPLICA_URLS on the replica. The
 delay is what makes the proof: a row an editor just wrote is on the primary only, so an
 anonymous reader who does not see it yet reads from the replica, and an editor who does
@@ -23,7 +23,7 @@ OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output")) / "stack" / 
 
 @pytest.fixture(scope="module")
 def servers():
-    postgres = PostgresWithReplica(apply_delay="5s")
+    postgres = PostgresWithReplica(apply_delay="10s")
     stack = Stack(OUTPUT_DIR)
     stack.env.pop("REDIS_URL")  # no Celery here; the cache is each process's own
     stack.env.update(
@@ -66,7 +66,7 @@ def test_replica_serves_anonymous_reads_and_an_editor_reads_their_write_at_once(
     path = new_theme(editor, "replica-lag")
 
     assert editor.get(path)[0] == 200  # from the primary, at once
-    assert visitor.get(path)[0] == 404  # from the replica, 5 s behind
+    assert visitor.get(path)[0] == 404  # from the replica, 10 s behind
     wait_until(lambda: visitor.get(path)[0] == 200, timeout=30, what="the replica to replay")
     with psycopg.connect(postgres.url(postgres.replica_port), autocommit=True) as replica:
         assert replica.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
