@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError, connections, router
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import ResolverMatch
 from django.utils import timezone
@@ -137,6 +137,19 @@ def test_a_pinned_client_reads_from_the_primary_until_the_pin_expires(replica):
         request = anonymous(RequestFactory().get("/api/recommendations/"))
         request.COOKIES[PIN_COOKIE] = pin
         assert read_alias(request)[0] == REPLICA
+
+
+@with_replica
+def test_a_streamed_body_is_read_from_the_same_replica(replica):
+    def view(request):
+        rows = (router.db_for_read(Recommendation) for _ in range(2))
+        return StreamingHttpResponse(rows)
+
+    request = anonymous(RequestFactory().get("/api/targets/?format=csv"))
+    response = ReplicaReadMiddleware(view)(request)
+
+    assert b"".join(response.streaming_content) == f"{REPLICA}{REPLICA}".encode()
+    assert router.db_for_read(Recommendation) == "default"
 
 
 @with_replica

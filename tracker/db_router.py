@@ -29,6 +29,7 @@ replays the primary's WAL, schema included. There is no failover: the primary is
 import logging
 import random
 import time
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
 import psycopg
@@ -126,6 +127,19 @@ def may_read_from_replica(request: HttpRequest) -> bool:
     )
 
 
+def _read_from(alias: str, chunks: Iterable) -> Iterator:
+    iterator = iter(chunks)
+    while True:
+        token = replica_for_reads.set(alias)
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            replica_for_reads.reset(token)
+        yield chunk
+
+
 class ReplicaReadMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -139,6 +153,11 @@ class ReplicaReadMiddleware:
             response = self.get_response(request)
         finally:
             replica_for_reads.reset(token)
+        if alias is not None and response.streaming:
+            # A streamed body (the CSV export) is read after this method returns: from the
+            # same side as the rest of the answer, or the rows could be newer than what was
+            # read to filter them (a document made private a moment ago).
+            response.streaming_content = _read_from(alias, response.streaming_content)
         if request.method not in SAFE_METHODS and settings.TRACKER_REPLICA_DATABASES:
             response.set_signed_cookie(
                 PIN_COOKIE,
