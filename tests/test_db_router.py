@@ -254,3 +254,16 @@ def test_an_operational_error_elsewhere_is_not_retried():
     request = anonymous(RequestFactory().get("/"))
 
     assert middleware.process_exception(request, OperationalError("primary down")) is None
+
+
+@with_replica
+def test_readyz_reports_a_replica_down_and_stays_ready(replica_down, client):
+    answer = client.get("/readyz")
+
+    assert answer.status_code == 200
+    assert answer.json()["replicas"] == {REPLICA: {"status": "down"}}
+
+
+@with_replica
+def test_readyz_reports_a_replica_that_answers(replica, client):
+    assert client.get("/readyz").json()["replicas"] == {REPLICA: {"status": "ok"}}

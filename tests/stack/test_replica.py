@@ -88,3 +88,6 @@ def test_replica_stopped_anonymous_reads_fall_back_to_the_primary(servers):
     codes = [visitor.get(path)[0] for _ in range(20)]
     assert codes == [200] * 20  # at once: only the primary has it
     assert visitor.get("/api/themes/?page_size=5")[0] == 200
+    status, ready = visitor.get("/readyz")
+    assert status == 200  # still ready: reads go to the primary
+    assert ready["replicas"] == {"replica_0": {"status": "down"}}
