@@ -117,6 +117,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Anonymous reads to a replica, the rest to the primary (tracker/db_router.py): after
+    # authentication, which it asks who the user is.
+    "tracker.db_router.ReplicaReadMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,6 +172,52 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # with their latest response in correlated subqueries: 250 ms of compiling for a query that
 # runs in 5 ms. The tracker's queries are short, so it never pays.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+
+def replica_databases(raw: str, default: dict) -> dict[str, dict]:
+    """DATABASE_REPLICA_URLS: comma-separated postgres:// URLs of streaming replicas, each an
+    alias replica_0, replica_1, ... with the primary's options. An entry that is not a
+    PostgreSQL URL stops startup; the message names the entry by position, never its
+    password."""
+    replicas = {}
+    for index, url in enumerate(part.strip() for part in raw.split(",") if part.strip()):
+        try:
+            config = env.db_url_config(url)
+        except (ValueError, KeyError, ImproperlyConfigured) as error:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: entry {index + 1} is not a database URL ({error})"
+            ) from error
+        if config.get("ENGINE") != "django.db.backends.postgresql" or not config.get("NAME"):
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: entry {index + 1} must be a postgres://host/name URL"
+            )
+        options = {**default.get("OPTIONS", {}), **config.get("OPTIONS", {})}
+        # A replica that does not answer is given up quickly: the read goes to the primary
+        # (tracker/db_router.py) instead of waiting on a host that is gone.
+        options.setdefault("connect_timeout", TRACKER_REPLICA_CONNECT_TIMEOUT)
+        replicas[f"replica_{index}"] = {
+            **config,
+            "CONN_MAX_AGE": default["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": default["CONN_HEALTH_CHECKS"],
+            "OPTIONS": options,
+            # Tests read a replica alias from the test database itself.
+            "TEST": {"MIRROR": "default"},
+        }
+    return replicas
+
+
+# Read replicas (tracker/db_router.py, docs/operations.md "Read replicas"): anonymous reads go
+# to them; editors' reads, every write, tasks and commands stay on the primary, and so does a
+# client for TRACKER_REPLICA_PIN_SECONDS after it wrote, for a replica lags. A replica that
+# fails is left alone for TRACKER_REPLICA_RETRY_SECONDS, then tried again.
+TRACKER_REPLICA_CONNECT_TIMEOUT = env.int("TRACKER_REPLICA_CONNECT_TIMEOUT", default=2)
+TRACKER_REPLICA_PIN_SECONDS = env.int("TRACKER_REPLICA_PIN_SECONDS", default=30)
+TRACKER_REPLICA_RETRY_SECONDS = env.int("TRACKER_REPLICA_RETRY_SECONDS", default=5)
+DATABASES.update(
+    replica_databases(env.str("DATABASE_REPLICA_URLS", default=""), DATABASES["default"])
+)
+TRACKER_REPLICA_DATABASES = [alias for alias in DATABASES if alias.startswith("replica_")]
+DATABASE_ROUTERS = ["tracker.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
