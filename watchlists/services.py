@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from recommendations.services import row_create, row_update
-from watchlists import emails, selectors
+from watchlists import emails, selectors, webhooks
 from watchlists.models import (
     CalendarEntry,
     Subscription,
     Watchlist,
     WatchlistEvent,
+    WebhookDelivery,
     new_calendar_token,
 )
 
@@ -115,7 +116,11 @@ def watchlist_update(
     return watchlist
 
 
+@transaction.atomic
 def watchlist_delete(*, watchlist: Watchlist, user=None) -> None:
+    # A delivery protects its event from being deleted alone; with the watchlist, its
+    # delivery log goes too.
+    WebhookDelivery.objects.filter(endpoint__watchlist=watchlist).delete()
     watchlist.delete()
 
 
@@ -317,6 +322,7 @@ def watchlist_sweep(*, watchlist_id: int, today: date, now: datetime) -> int:
         )
         new = _new_events(watchlist, selectors.events_found(watched, window), now)
         WatchlistEvent.objects.bulk_create(new, ignore_conflicts=True)
+        webhooks.deliveries_queue(watchlist=watchlist, now=now)
         _calendar_refresh(watchlist, watched, today=today, now=now)
         Watchlist.objects.filter(pk=watchlist.pk).update(checked_up_to=now)
     return len(new)
