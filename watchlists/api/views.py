@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -59,7 +59,20 @@ class WatchlistViewSet(MethodFirstMixin, ServiceWriteMixin, viewsets.ModelViewSe
         return self._answer(watchlist)
 
 
-@written_as(serializers.WebhookEndpointWriteSerializer, serializers.WebhookEndpointSecretSerializer)
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.WebhookEndpointWriteSerializer,
+        responses={201: serializers.WebhookEndpointSecretSerializer},
+    ),
+    update=extend_schema(
+        request=serializers.WebhookEndpointWriteSerializer,
+        responses=serializers.WebhookEndpointSerializer,
+    ),
+    partial_update=extend_schema(
+        request=serializers.WebhookEndpointWriteSerializer,
+        responses=serializers.WebhookEndpointSerializer,
+    ),
+)
 class WebhookEndpointViewSet(MethodFirstMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     endpoint_description = _(
         "Your watchlists' webhook endpoints: each posts its watchlist's events to a URL, "
