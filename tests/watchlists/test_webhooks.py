@@ -5,15 +5,17 @@ disabled after failing and its owner told through a real SMTP server, sent again
 admin; and the guard that keeps requests off private addresses."""
 
 import ipaddress
+import socket
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from tests.watchlists.conftest import TODAY, at, recommend, recommend_with_private_rows
 from watchlists import services, webhooks
 from watchlists.choices import DeliveryStatus
-from watchlists.models import WebhookDelivery, WebhookEndpoint
+from watchlists.models import WebhookDelivery, WebhookEndpoint, new_webhook_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +298,32 @@ def test_a_refused_url_is_an_error_naming_the_field_when_saved(url, message, set
     with pytest.raises(Exception) as refused:
         webhooks.endpoint_create(watchlist=watchlist, url=url)
     assert "url" in refused.value.message_dict
+
+
+def test_the_connection_goes_to_the_address_checked_whatever_dns_answers_next(
+    receiver, monkeypatch
+):
+    """DNS rebinding: a name that resolves to an allowed address when checked, and to
+    another one right after, is still reached at the address checked; the Host header
+    keeps the name."""
+    answers = iter(["127.0.0.1", "10.0.0.1"])
+    resolve = socket.getaddrinfo
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "hooks.test":
+            return resolve(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    webhook_id = "evt_1"
+    data = '{"type": "test"}'
+    receiver.secret = new_webhook_secret()
+    headers = webhooks.signed_headers(
+        secret=receiver.secret, webhook_id=webhook_id, data=data, now=timezone.now()
+    )
+
+    assert webhooks.post(f"http://hooks.test:{receiver.port}/", data.encode(), headers) == 204
+
+    (request,) = receiver.received()
+    assert request["headers"]["Host"] == f"hooks.test:{receiver.port}"
+    assert next(answers) == "10.0.0.1"  # resolved once
