@@ -187,8 +187,8 @@ class WatchlistEventAdmin(OwnRowsAdmin):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(OwnRowsWritableAdmin):
-    """The endpoints of one's own watchlists; the secret is shown on the endpoint's page,
-    to its owner, for setting up the receiver."""
+    """The endpoints of one's own watchlists; the secret is shown on the endpoint's page to
+    its owner only, for setting up the receiver."""
 
     owner_path = "watchlist__owner"
     list_display = ["url", "watchlist", "enabled", "failures_in_row", "failing_since"]
@@ -208,10 +208,14 @@ class WebhookEndpointAdmin(OwnRowsWritableAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["watchlist", "url", "enabled"]
-        return [*fields, *self.readonly_fields] if obj else fields
+        return [*fields, *self.get_readonly_fields(request, obj)[1:]] if obj else fields
 
     def get_readonly_fields(self, request, obj=None):
-        return ["watchlist", *self.readonly_fields] if obj else []
+        if obj is None:
+            return []
+        # The secret signs the owner's deliveries: shown to them, not to whoever manages all.
+        own = self._own(request, obj)
+        return ["watchlist", *(name for name in self.readonly_fields if own or name != "secret")]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "watchlist" and not self._manages_all(request, "change"):
