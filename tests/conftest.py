@@ -9,6 +9,7 @@ from django.db.migrations import RunPython
 
 from tests.factories import EditorFactory, UserFactory
 from tests.smtp import SMTPServer
+from tests.webhook_receiver import Receiver
 from tracker import catalogues
 from tracker.celery import app as celery_app
 
@@ -138,6 +139,16 @@ def smtp_settings(settings, smtp_server):
     settings.EMAIL_PORT = smtp_server.port
     settings.EMAIL_TIMEOUT = 10
     return smtp_server
+
+
+@pytest.fixture
+def receiver(settings):
+    """A webhook receiver on loopback (tests/webhook_receiver.py), which the SSRF guard lets
+    through for this test."""
+    settings.TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    server = Receiver().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -38,7 +38,8 @@ from recommendations.models import (
 from tests.factories import EditorFactory, UserFactory
 from watchlists import links as watchlist_links
 from watchlists import services as watchlist_services
-from watchlists.models import Subscription, Watchlist
+from watchlists import webhooks
+from watchlists.models import Subscription, Watchlist, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,7 @@ def watched_by_owner_and_public(owner) -> dict:
     """Watchlists on China, the owner's and a public visitor's (confirmed), made before the
     private rows are written: the sweep then reports those rows to both."""
     mine = watchlist_services.watchlist_create(owner=owner, name="China", query="state=CHN")
+    webhooks.endpoint_create(watchlist=mine, url="https://hooks.example.net/tracker")
     subscription = watchlist_services.subscription_request(
         resource="recommendations", query="state=CHN", email="visitor@example.net", language="en"
     )
@@ -233,6 +235,7 @@ def _api_model(route: str):
         "grade-mappings": apps.get_model("recommendations", "GradeMapping"),
         "events": apps.get_model("recommendations", "Event"),
         "watchlists": Watchlist,
+        "webhooks": WebhookEndpoint,
     }[resource]
 
 
@@ -258,6 +261,8 @@ REFUSED_TO_ALL = {
     r"/admin/recommendations/importjob/\d+/confirm/": "a confirmation is a POST from the preview",
     r"/admin/watchlists/watchlistevent/add/": "watchlist events are recorded by the sweep",
     r"/admin/watchlists/watchlistevent/\d+/delete/": "a delivery log will point at them",
+    r"/admin/watchlists/webhookdelivery/add/": "deliveries are queued by the sweep",
+    r"/admin/watchlists/webhookdelivery/\d+/delete/": "the delivery log is kept",
 }
 
 ADMIN_ACTIONS = {
@@ -275,7 +280,12 @@ def admin_permission(url: str) -> str | None:
         return "recommendations.view_document"
     if url.startswith("/admin/recommendations/reminderpreference/") and "/delete/" not in url:
         return None  # every staff user keeps their own reminder preference
-    if url.startswith(("/admin/watchlists/watchlist/", "/admin/watchlists/watchlistevent/")):
+    if url.startswith(
+        tuple(
+            f"/admin/watchlists/{model}/"
+            for model in ("watchlist", "watchlistevent", "webhookendpoint", "webhookdelivery")
+        )
+    ):
         return None  # every staff user keeps their own watchlists; others' are not found
     if re.fullmatch(r"/admin/\w+/\w+/\d+/", url):
         return None  # the old form of a change URL: a redirect to it, for anyone on staff
@@ -353,7 +363,7 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
         url = concrete(route)
         if not url.startswith("/api/"):
             continue
-        if url.startswith("/api/watchlists/"):
+        if url.startswith(("/api/watchlists/", "/api/webhooks/")):
             wrong += owner_only_answers(client, role, url)
             continue
         read = client.get(url)
@@ -390,12 +400,13 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
 
 
 def owner_only_answers(client, role: str, url: str) -> list:
-    """/api/watchlists/: a 401 for anonymous clients; for a user, their own list and, for
-    the watchlist of another user (the owner's, here), a 404 whatever the method."""
+    """/api/watchlists/ and /api/webhooks/: a 401 for anonymous clients; for a user, their
+    own list and, for the watchlist or endpoint of another user (the owner's, here), a 404
+    whatever the method."""
     wrong = []
-    if url == "/api/watchlists/":
+    if url in ("/api/watchlists/", "/api/webhooks/"):
         expected = {"get": 200, "post": 400}
-    elif url.endswith("/calendar-token/"):
+    elif url.endswith(("/calendar-token/", "/secret/")):
         expected = {"post": 404}
     elif url.endswith("/events/"):
         expected = {"get": 404}
@@ -496,6 +507,16 @@ def test_no_private_field_or_row_reaches_an_anonymous_client(world):
     demand = client.get(f"/api/recommendations/{world['demand'].pk}/").json()
     assert demand["document"] is None
     assert demand["targets"][0]["status"] == "not_implemented"
+
+
+def test_no_private_field_reaches_a_webhook_of_the_owner(world):
+    """The owner's endpoint had the private letter's demand queued: its bodies, as posted,
+    hold public fields only."""
+    deliveries = WebhookDelivery.objects.filter(endpoint__watchlist=world["watchlist"])
+    bodies = [webhooks.body(delivery.event) for delivery in deliveries.select_related("event")]
+
+    assert any('"paragraph": "3"' in body for body in bodies)
+    assert [body for body in bodies if PRIVATE in body.lower()] == []
 
 
 def test_staff_read_the_private_fields_and_rows(world):

@@ -311,6 +311,25 @@ REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=5)
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)
 
+# Webhooks (watchlists/webhooks.py). Outbound requests go to public addresses only, unless
+# TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS is true (the tests' receivers listen on loopback),
+# which also allows plain http. A delivery waits WEBHOOK_TIMEOUT seconds for each read of
+# the answer; a failed one is tried again after WEBHOOK_RETRY_BACKOFF seconds, then twice
+# that, and so on up to WEBHOOK_RETRY_BACKOFF_MAX, WEBHOOK_MAX_ATTEMPTS times in all. An
+# endpoint failing WEBHOOK_DISABLE_AFTER_FAILURES times in a row, or for
+# WEBHOOK_DISABLE_AFTER_HOURS, is disabled and its owner told. A claim older than
+# WEBHOOK_CLAIM_TIMEOUT seconds belongs to a delivery that died and is taken back: it must
+# outlast a request (connect and read timeouts).
+TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_RETRY_BACKOFF = env.int("WEBHOOK_RETRY_BACKOFF", default=60)
+WEBHOOK_RETRY_BACKOFF_MAX = env.int("WEBHOOK_RETRY_BACKOFF_MAX", default=6 * 3600)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
+WEBHOOK_CLAIM_TIMEOUT = env.int("WEBHOOK_CLAIM_TIMEOUT", default=120)
+WEBHOOK_BATCH = env.int("WEBHOOK_BATCH", default=100)
+
 # The anonymous throttle counts requests in the cache: in Redis when REDIS_URL is set, so
 # every gunicorn process shares one count per client.
 if REDIS_URL:

@@ -27,3 +27,12 @@ class CalendarItemKind(models.TextChoices):
     RESPONSE_DUE = "response_due", _("Response due")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
     UN_EVENT = "un_event", _("UN calendar event")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a webhook delivery stands: pending until the receiver answers 2xx or the last
+    attempt fails."""
+
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

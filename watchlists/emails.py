@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from watchlists import links, messages
-from watchlists.models import Subscription, WatchlistEvent
+from watchlists.models import Subscription, WatchlistEvent, WebhookEndpoint
 
 
 def _message(template: str, context: dict, *, to: str, headers=None) -> EmailMultiAlternatives:
@@ -65,3 +65,11 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
             "search_url": f"{settings.SITE_URL}/search/?{subscription.watchlist.query}",
         }
         return _message("watchlist-confirm", context, to=subscription.email)
+
+
+def endpoint_disabled_message(endpoint: WebhookEndpoint) -> EmailMultiAlternatives:
+    """To the owner of a watchlist whose webhook endpoint was disabled, in its language."""
+    watchlist = endpoint.watchlist
+    with translation.override(watchlist.language):
+        context = {"watchlist": watchlist, "endpoint": endpoint}
+        return _message("webhook-disabled", context, to=watchlist.owner.email)

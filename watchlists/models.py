@@ -7,8 +7,12 @@ Who hears of it: each `Subscription`, an address with its language. The owner's 
 the watchlist and needs no confirmation; a public visitor's waits for the link of the
 confirmation e-mail (double opt-in). Whoever reads it, an event carries public fields only
 (recommendations/visibility.py), so an e-mail, a feed or a webhook can show it to anyone.
+
+A `WebhookEndpoint` posts a watchlist's events to a URL; each (endpoint, event) pair is one
+`WebhookDelivery` row, the queue and the log of its attempts (watchlists/webhooks.py).
 """
 
+import base64
 import secrets
 from urllib.parse import urlsplit
 
@@ -19,13 +23,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from watchlists.choices import CalendarItemKind, Resource, WatchlistEventKind
+from watchlists.choices import CalendarItemKind, DeliveryStatus, Resource, WatchlistEventKind
 
 CALENDAR_TOKEN_BYTES = 32
+# Standard Webhooks: the secret is `whsec_` and the base64 of 24 to 64 random bytes.
+WEBHOOK_SECRET_BYTES = 32
 
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(CALENDAR_TOKEN_BYTES)
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(WEBHOOK_SECRET_BYTES)).decode()
 
 
 class Watchlist(models.Model):
@@ -276,3 +286,114 @@ class CalendarEntry(models.Model):
         """Stable for the life of the item, whatever its date or its watchlist's token."""
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
         return f"watchlist-{self.watchlist_id}-{self.kind}-{self.subject_id}@{host}"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL a watchlist posts its events to, signed with the endpoint's own secret."""
+
+    watchlist = models.ForeignKey(
+        Watchlist,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("watchlist"),
+    )
+    url = models.URLField(
+        _("URL"),
+        max_length=2000,
+        help_text=_("Where the events are posted; https, on a public address."),
+    )
+    secret = models.CharField(
+        _("secret"), max_length=100, default=new_webhook_secret, editable=False
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    disabled_reason = models.TextField(_("why disabled"), blank=True)
+    failures_in_row = models.PositiveIntegerField(_("failures in a row"), default=0)
+    # The first failure of the current run of failures; empty once a delivery succeeds.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    # The queue's watermark: deliveries exist for the watchlist's events up to this id.
+    # Events of a watchlist get ids in commit order (recorded under its lock), so the
+    # events past it are exactly those not queued yet.
+    queued_up_to = models.BigIntegerField(_("queued up to event"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["watchlist", "pk"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def clean(self) -> None:
+        # Imported here: webhooks reads this module.
+        from watchlists.webhooks import url_errors
+
+        if self.url:
+            errors = url_errors(self.url)
+            if errors:
+                raise ValidationError({"url": errors})
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def due(self, *, now, stale_before) -> "WebhookDeliveryQuerySet":
+        """Pending, due, on an enabled endpoint, and free or held by a delivery that died."""
+        return self.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_before),
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
+            endpoint__enabled=True,
+        )
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: queued once, attempted until delivered or given up."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
+    )
+    # An event goes only with what it was about (a deleted recommendation, target or user);
+    # its deliveries go with it, so no deletion is ever refused for a log line.
+    event = models.ForeignKey(
+        WatchlistEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("last response code"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # Set by the delivery that is posting it; a claim older than WEBHOOK_CLAIM_TIMEOUT
+    # belongs to a delivery that died, and is taken back.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once"),
+        ]
+        indexes = [
+            # The retry sweep (webhooks.deliveries_due) reads the pending rows by due time.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="webhook_delivery_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} — {self.event_id}"
+
+    def webhook_id(self) -> str:
+        """The same for every attempt, so a receiver drops a repeat."""
+        return f"evt_{self.event_id}"

@@ -31,7 +31,13 @@ from recommendations.models import (
 from recommendations.reminders import digest_is_due
 from recommendations.status import status_in
 from watchlists.choices import CalendarItemKind, Resource, WatchlistEventKind
-from watchlists.models import CalendarEntry, Subscription, Watchlist, WatchlistEvent
+from watchlists.models import (
+    CalendarEntry,
+    Subscription,
+    Watchlist,
+    WatchlistEvent,
+    WebhookEndpoint,
+)
 
 FILTERSETS: dict[str, type[RecommendationsAndTargetsFilterSet]] = {
     Resource.RECOMMENDATIONS: RecommendationFilterSet,
@@ -571,3 +577,8 @@ def watchlists_of(user) -> QuerySet[Watchlist]:
 
 def watchlist_events(watchlist: Watchlist) -> QuerySet[WatchlistEvent]:
     return watchlist.events.order_by("-pk")
+
+
+def webhook_endpoints_of(user) -> QuerySet[WebhookEndpoint]:
+    """The webhook endpoints of a user's own watchlists."""
+    return WebhookEndpoint.objects.filter(watchlist__owner=user).order_by("watchlist", "pk")

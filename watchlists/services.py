@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from recommendations.services import row_create, row_update
-from watchlists import emails, selectors
+from watchlists import emails, selectors, webhooks
 from watchlists.models import (
     CalendarEntry,
     Subscription,
@@ -115,7 +115,9 @@ def watchlist_update(
     return watchlist
 
 
+@transaction.atomic
 def watchlist_delete(*, watchlist: Watchlist, user=None) -> None:
+    # Its events, endpoints and their delivery log go with it (CASCADE).
     watchlist.delete()
 
 
@@ -317,6 +319,7 @@ def watchlist_sweep(*, watchlist_id: int, today: date, now: datetime) -> int:
         )
         new = _new_events(watchlist, selectors.events_found(watched, window), now)
         WatchlistEvent.objects.bulk_create(new, ignore_conflicts=True)
+        webhooks.deliveries_queue(watchlist=watchlist, now=now)
         _calendar_refresh(watchlist, watched, today=today, now=now)
         Watchlist.objects.filter(pk=watchlist.pk).update(checked_up_to=now)
     return len(new)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from recommendations.tasks import RETRY_WAIT_MAX
-from watchlists import services
+from watchlists import services, webhooks
 
 RETRIES = {
     "autoretry_for": (SMTPException, OSError),
@@ -44,3 +44,14 @@ def digest_deliver(self, subscription_id: int) -> int:
 @shared_task(**RETRIES)
 def confirmation_send(subscription_id: int) -> bool:
     return services.confirmation_send(subscription_id=subscription_id)
+
+
+@shared_task
+def deliveries_send() -> int:
+    """Post the due webhook deliveries; each run picks up what a killed one left."""
+    return webhooks.deliveries_send()
+
+
+@shared_task(**RETRIES)
+def endpoint_disabled_notify(endpoint_id: int) -> bool:
+    return webhooks.endpoint_disabled_notify(endpoint_id=endpoint_id)

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -65,6 +65,44 @@ def private_letter(body):
     )
 
 
+def recommend_with_private_rows(body) -> None:
+    """A recommendation to China from a private letter, with a private note, answered in the
+    letter and assessed from a private source by a named author: every private value holds
+    "zzprivate", which nothing sent to a subscriber or a receiver may carry."""
+    letter = private_letter(body)
+    recommendation, target = recommend(
+        body=body, document=letter, response_due=TODAY + timedelta(days=4)
+    )
+    recommendation_services.recommendation_update(
+        recommendation=recommendation, internal_note="zzprivate note"
+    )
+    recommendation_services.response_create(
+        target=target, position="noted", date=TODAY, document=letter
+    )
+    recommendation_services.assessment_create(
+        target=target,
+        implementation="not_implemented",
+        assessed_on=TODAY,
+        source_url="https://zzprivate.example.net/",
+        source_public=False,
+        author=UserFactory(username="zzprivate-author"),
+    )
+
+
 def sweep(day: date = TODAY, hour: int = 7) -> dict:
     with time_machine.travel(at(day, hour), tick=False):
         return services.watchlists_sweep(today=day, now=timezone.now())
+
+
+@pytest.fixture
+def sweep_and_send(celery_eager, django_capture_on_commit_callbacks):
+    """A sweep whose digests and webhooks are sent in the test, as a worker would."""
+
+    def run(day: date = TODAY, hour: int = 7) -> dict:
+        with (
+            time_machine.travel(at(day, hour), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return services.watchlists_sweep(today=day, now=timezone.now())
+
+    return run

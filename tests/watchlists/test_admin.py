@@ -3,8 +3,8 @@
 import pytest
 
 from tests.factories import UserFactory
-from watchlists import services
-from watchlists.models import Watchlist
+from watchlists import services, webhooks
+from watchlists.models import Watchlist, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,16 @@ def test_regenerating_the_calendar_address_in_the_admin(client, staff):
 
     watchlist.refresh_from_db()
     assert watchlist.calendar_token != old
+
+
+def test_an_endpoints_secret_is_shown_to_its_owner_only(admin_client, admin_user, alice):
+    mine = services.watchlist_create(owner=admin_user, name="Mine", query="state=CHN")
+    theirs = services.watchlist_create(owner=alice, name="Theirs", query="state=CHN")
+    own = webhooks.endpoint_create(watchlist=mine, url="https://hooks.example.org/a")
+    other = WebhookEndpoint.objects.create(watchlist=theirs, url="https://hooks.example.org/b")
+
+    page = admin_client.get(f"/admin/watchlists/webhookendpoint/{own.pk}/change/")
+    assert own.secret in page.content.decode()
+    page = admin_client.get(f"/admin/watchlists/webhookendpoint/{other.pk}/change/")
+    assert page.status_code == 200
+    assert other.secret not in page.content.decode()

@@ -5,34 +5,17 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.test import Client
-from django.utils import timezone
 
-from recommendations import services as recommendation_services
 from recommendations.choices import Digest
 from tests.factories import ReminderPreferenceFactory, UserFactory
-from tests.watchlists.conftest import TODAY, at, private_letter, recommend
+from tests.watchlists.conftest import TODAY, at, recommend, recommend_with_private_rows
 from watchlists import services
 from watchlists.models import Subscription
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE = "zzprivate"
-
-
-@pytest.fixture
-def sweep(celery_eager, django_capture_on_commit_callbacks):
-    """A sweep whose digests are delivered in the test, as a worker would."""
-
-    def run(day=TODAY, hour=7):
-        with (
-            time_machine.travel(at(day, hour), tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            return services.watchlists_sweep(today=day, now=timezone.now())
-
-    return run
 
 
 def text_of(message) -> str:
@@ -45,13 +28,13 @@ def link(message, path: str) -> str:
 
 
 def test_the_owner_gets_a_digest_and_unsubscribes_with_one_click(
-    alice, coi, clock, sweep, smtp_settings
+    alice, coi, clock, sweep_and_send, smtp_settings
 ):
     watchlist = services.watchlist_create(owner=alice, name="China", query="state=CHN")
     clock.move_to(at(TODAY, 6) + timedelta(minutes=5))
     recommend(body=coi, response_due=TODAY + timedelta(days=10))
 
-    sweep()
+    sweep_and_send()
 
     (message,) = smtp_settings.mailbox.received()
     assert message["To"] == "alice@example.org"
@@ -78,23 +61,23 @@ def test_the_owner_gets_a_digest_and_unsubscribes_with_one_click(
     assert Subscription.objects.active().count() == 0
     clock.move_to(at(TODAY + timedelta(days=1), 6))
     recommend(body=coi, text="Give UNHCR access.")
-    sweep(TODAY + timedelta(days=1))
+    sweep_and_send(TODAY + timedelta(days=1))
     assert smtp_settings.mailbox.received() == []
 
 
-def test_a_sweep_run_twice_sends_each_event_once(alice, coi, clock, sweep, smtp_settings):
+def test_a_sweep_run_twice_sends_each_event_once(alice, coi, clock, sweep_and_send, smtp_settings):
     services.watchlist_create(owner=alice, name="China", query="state=CHN")
     clock.move_to(at(TODAY, 6) + timedelta(minutes=5))
     recommend(body=coi)
 
-    sweep()
-    sweep(hour=8)
+    sweep_and_send()
+    sweep_and_send(hour=8)
 
     assert len(smtp_settings.mailbox.received()) == 1
 
 
 def test_the_digest_is_in_the_owners_language_and_weekly_if_they_chose_so(
-    coi, clock, sweep, smtp_settings
+    coi, clock, sweep_and_send, smtp_settings
 ):
     owner = UserFactory(username="minji")
     ReminderPreferenceFactory(user=owner, digest=Digest.WEEKLY)
@@ -103,34 +86,34 @@ def test_the_digest_is_in_the_owners_language_and_weekly_if_they_chose_so(
     clock.move_to(at(tuesday, 6))
     recommend(body=coi)
 
-    sweep(tuesday)
+    sweep_and_send(tuesday)
     assert smtp_settings.mailbox.received() == []
-    sweep(TODAY + timedelta(days=7))  # the next Monday
+    sweep_and_send(TODAY + timedelta(days=7))  # the next Monday
 
     (message,) = smtp_settings.mailbox.received()
     assert message["Subject"].strip() == "관심 목록 “중국”의 새 소식 1건"
     assert "새 권고" in text_of(message)
 
 
-def test_a_failing_mail_server_loses_no_event(alice, coi, clock, sweep, smtp_settings):
+def test_a_failing_mail_server_loses_no_event(alice, coi, clock, sweep_and_send, smtp_settings):
     services.watchlist_create(owner=alice, name="China", query="state=CHN")
     clock.move_to(at(TODAY, 6) + timedelta(minutes=5))
     recommend(body=coi)
     smtp_settings.mailbox.refusing = True
 
-    sweep()
+    sweep_and_send()
 
     subscription = Subscription.objects.get()
     assert subscription.emailed_up_to == 0
     assert "451" in subscription.last_error
     smtp_settings.mailbox.refusing = False
-    sweep(TODAY + timedelta(days=1))
+    sweep_and_send(TODAY + timedelta(days=1))
     assert len(smtp_settings.mailbox.received()) == 1
     assert Subscription.objects.get().last_error == ""
 
 
 def test_a_visitor_subscribes_with_double_opt_in_and_sees_only_public_data(
-    coi, clock, sweep, smtp_settings, celery_eager, django_capture_on_commit_callbacks
+    coi, clock, sweep_and_send, smtp_settings, celery_eager, django_capture_on_commit_callbacks
 ):
     visitor = Client()
     with django_capture_on_commit_callbacks(execute=True):
@@ -155,25 +138,8 @@ def test_a_visitor_subscribes_with_double_opt_in_and_sees_only_public_data(
     assert Subscription.objects.active().get().email == "visitor@example.net"
 
     clock.move_to(at(TODAY, 6) + timedelta(minutes=5))
-    letter = private_letter(coi)
-    recommendation, target = recommend(
-        body=coi, document=letter, response_due=TODAY + timedelta(days=4)
-    )
-    recommendation_services.recommendation_update(
-        recommendation=recommendation, internal_note=f"{PRIVATE} note"
-    )
-    recommendation_services.response_create(
-        target=target, position="noted", date=TODAY, document=letter
-    )
-    recommendation_services.assessment_create(
-        target=target,
-        implementation="not_implemented",
-        assessed_on=TODAY,
-        source_url=f"https://{PRIVATE}.example.net/",
-        source_public=False,
-        author=UserFactory(username=f"{PRIVATE}-author"),
-    )
-    sweep()
+    recommend_with_private_rows(coi)
+    sweep_and_send()
 
     (digest,) = smtp_settings.mailbox.received()
     assert digest["To"] == "visitor@example.net"

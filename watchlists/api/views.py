@@ -1,13 +1,14 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from recommendations.api.views import ID, MethodFirstMixin, ServiceWriteMixin, written_as
-from watchlists import selectors, services
+from watchlists import selectors, services, webhooks
 from watchlists.api import serializers
-from watchlists.models import Watchlist
+from watchlists.models import Watchlist, WebhookEndpoint
 
 
 @written_as(serializers.WatchlistWriteSerializer, serializers.WatchlistSerializer)
@@ -59,3 +60,61 @@ class WatchlistViewSet(MethodFirstMixin, ServiceWriteMixin, viewsets.ModelViewSe
     def calendar_token(self, request, pk=None):
         watchlist = services.watchlist_calendar_token_regenerate(watchlist=self.get_object())
         return self._answer(watchlist)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.WebhookEndpointWriteSerializer,
+        responses={201: serializers.WebhookEndpointSecretSerializer},
+    ),
+    update=extend_schema(
+        request=serializers.WebhookEndpointWriteSerializer,
+        responses=serializers.WebhookEndpointSerializer,
+    ),
+    partial_update=extend_schema(
+        request=serializers.WebhookEndpointWriteSerializer,
+        responses=serializers.WebhookEndpointSerializer,
+    ),
+)
+class WebhookEndpointViewSet(MethodFirstMixin, ServiceWriteMixin, viewsets.ModelViewSet):
+    endpoint_description = _(
+        "Your watchlists' webhook endpoints: each posts its watchlist's events to a URL, "
+        "signed as the Standard Webhooks specification says. The secret is shown once, when "
+        "the endpoint is made or its secret rotated. You see and change only your own."
+    )
+    queryset = WebhookEndpoint.objects.all()
+    serializer_class = serializers.WebhookEndpointSerializer
+    write_serializer_class = serializers.WebhookEndpointWriteSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return selectors.webhook_endpoints_of(self.request.user)
+
+    def _answer(self, row, **kwargs):
+        if self.action not in ("create", "secret"):
+            return super()._answer(row, **kwargs)
+        data = serializers.WebhookEndpointSecretSerializer(
+            row, context=self.get_serializer_context()
+        ).data
+        return Response(data, **kwargs)
+
+    def create_row(self, data):
+        return webhooks.endpoint_create(**data)
+
+    def update_row(self, row, data):
+        return webhooks.endpoint_update(endpoint=row, **data)
+
+    def delete_row(self, row):
+        webhooks.endpoint_delete(endpoint=row)
+
+    @extend_schema(
+        request=None,
+        responses=serializers.WebhookEndpointSecretSerializer,
+        summary=_("A new secret; deliveries are signed with it from now on"),
+    )
+    @action(detail=True, methods=["post"])
+    def secret(self, request, pk=None):
+        endpoint = webhooks.endpoint_secret_rotate(endpoint=self.get_object())
+        return self._answer(endpoint)
