@@ -13,6 +13,9 @@ dropped for the load and recreated from their definitions at the end. A million
 recommendations take 2.5 to 4 minutes on the shared 2-core development machine (bulk_create
 took about an hour).
 
+Then one public campaign for the campaign page's bench (Generator.write_campaign): its
+states, bodies and themes, and its links picked by one query.
+
 Statuses come from the status rule itself, so the data needs no recompute afterwards. A seed
 draws the same rows as the bulk_create version did: the random calls are the same, in the same
 order.
@@ -39,8 +42,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, models, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
+from psycopg import sql  # noqa: E402
 
+from campaigns.models import Campaign, CampaignLink  # noqa: E402
 from recommendations.choices import BodyKind, DocumentKind, Implementation  # noqa: E402
 from recommendations.models import (  # noqa: E402
     Assessment,
@@ -53,6 +59,7 @@ from recommendations.models import (  # noqa: E402
     Theme,
     normalize_name,
 )
+from recommendations.search.metadata import search_metadata_write_all  # noqa: E402
 from recommendations.status import derive_status  # noqa: E402
 
 UPR_INFO = ROOT.parent / "shared" / "data" / "upr-info"
@@ -73,6 +80,13 @@ UN_ADDRESSEES = [
 ]
 # Implementation.values builds its list anew on every access.
 IMPLEMENTATIONS = Implementation.values
+# The public campaign the campaign page is measured on: a demand on torture in detention
+# followed in the states most recommended to, as an NGO's campaign would be.
+CAMPAIGN_SLUG = "end-torture-in-detention"
+CAMPAIGN_THEMES = ["Torture and other CID treatment", "Detention"]
+CAMPAIGN_STATES = 5
+CAMPAIGN_LINKS_PER_STATE = 40
+CAMPAIGN_WATCHED_STATES = 3
 
 
 def upr_info_rows() -> list[dict]:
@@ -403,6 +417,66 @@ class Generator:
         )
         return len(targets)
 
+    def write_campaign(self, cursor) -> int:
+        """The public campaign: the CAMPAIGN_STATES states with the most targets, its themes,
+        CAT and the UPR watched for silence with the states that recommend the most, and up to
+        CAMPAIGN_LINKS_PER_STATE linked recommendations per state on its themes, picked by
+        one query (a hash of the id orders them: the same picks for the same data)."""
+        states = list(
+            Target.objects.exclude(state=None)
+            .values_list("state", flat=True)
+            .annotate(n=Count("pk"))
+            .order_by("-n", "state")[:CAMPAIGN_STATES]
+        )
+        recommending = Recommendation.recommending_states.through
+        watched = list(
+            recommending.objects.values_list("state", flat=True)
+            .annotate(n=Count("pk"))
+            .order_by("-n", "state")[:CAMPAIGN_WATCHED_STATES]
+        )
+        themes = [self.themes[name].pk for name in CAMPAIGN_THEMES if name in self.themes]
+        campaign, _ = Campaign.objects.update_or_create(
+            slug=CAMPAIGN_SLUG,
+            defaults={
+                "name": "End torture in detention",
+                "goal": "Every state followed here ratifies OPCAT and opens its places of "
+                "detention to independent monitoring.",
+                "public": True,
+            },
+        )
+        campaign.states.set(states)
+        campaign.bodies.set(self.un_addressees)
+        campaign.themes.set(themes)
+        campaign.watched_states.set(watched)
+        campaign.watched_bodies.set([self.upr, self.treaty_bodies[0]])
+        picks = sql.SQL(
+            """
+            SELECT id FROM (
+                SELECT id, row_number() OVER (PARTITION BY state_id ORDER BY md5(id::text)) AS n
+                FROM (
+                    SELECT DISTINCT ON (target.recommendation_id)
+                           target.recommendation_id AS id, target.state_id
+                    FROM {targets} AS target
+                    JOIN {themes} AS theme ON theme.recommendation_id = target.recommendation_id
+                    WHERE target.state_id = ANY(%(states)s) AND theme.theme_id = ANY(%(themes)s)
+                    ORDER BY target.recommendation_id, target.state_id
+                ) AS on_theme
+            ) AS ranked
+            WHERE n <= %(per_state)s
+            """
+        ).format(
+            targets=sql.Identifier(Target._meta.db_table),
+            themes=sql.Identifier(Recommendation.themes.through._meta.db_table),
+        )
+        cursor.execute(
+            picks, {"states": states, "themes": themes, "per_state": CAMPAIGN_LINKS_PER_STATE}
+        )
+        campaign.links.all().delete()
+        links = CampaignLink.objects.bulk_create(
+            CampaignLink(campaign=campaign, recommendation_id=pk) for (pk,) in cursor.fetchall()
+        )
+        return len(links)
+
     def run(self) -> dict:
         started = time.perf_counter()
         targets = 0
@@ -414,12 +488,19 @@ class Generator:
                     done = min(start + BATCH, self.scale)
                     print(f"\r{done:>9,} / {self.scale:,} recommendations", end="", flush=True)
                 print("; recreating the indexes and foreign keys", flush=True)
+            links = self.write_campaign(cursor)
+            # COPY wrote no relation's names into the search vectors: all of them at once, as
+            # migration 0030 does, once the relations' indexes are back.
+            print("The search vectors' metadata", flush=True)
+            with transaction.atomic():
+                search_metadata_write_all(cursor)
             # As autovacuum would leave a table that has settled: statistics for the planner,
             # and the visibility map that lets counts and id lists read the indexes alone.
             cursor.execute("VACUUM ANALYZE")
         return {
             "recommendations": self.scale,
             "targets": targets,
+            "campaign_links": links,
             "seconds": round(time.perf_counter() - started, 1),
         }
 

@@ -3,7 +3,9 @@
     .venv/bin/python bench/plot.py      # writes bench/results/p95-by-scale.png
 
 One line per endpoint, one point per scale measured (10k, 100k, 1M: whichever files exist),
-both axes logarithmic, so a cost that grows with the data shows as a slope. It prints the
+both axes logarithmic, so a cost that grows with the data shows as a slope. The public pages
+are drawn dashed by their p95 just after a write (from the cache they answer as the cached
+stats do). It prints the
 latency table for a quick look; docs/benchmarks.md's tables are written by bench/report.py.
 """
 
@@ -27,7 +29,7 @@ def results() -> list[dict]:
 
 
 def plot(runs: list[dict]) -> None:
-    figure, axes = plt.subplots(figsize=(9, 6))
+    figure, axes = plt.subplots(figsize=(12, 6))
     names = dict.fromkeys(name for run in runs for name in run["endpoints"])
     for name in names:
         points = [
@@ -36,16 +38,32 @@ def plot(runs: list[dict]) -> None:
             if run["endpoints"].get(name, {}).get("requests")
         ]
         axes.plot(*zip(*points, strict=True), marker="o", label=name)
+    pages = dict.fromkeys(name for run in runs for name in run.get("pages", {}))
+    for name in pages:
+        points = [
+            (run["scale"], run["pages"][name]["after_a_write"]["p95_ms"])
+            for run in runs
+            if name in run.get("pages", {})
+        ]
+        axes.plot(
+            *zip(*points, strict=True),
+            marker="s",
+            linestyle="--",
+            label=f"{name}, just after a write",
+        )
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xticks([run["scale"] for run in runs], [f"{run['scale']:,}" for run in runs])
     axes.set_xlabel("recommendations")
     connections = runs[-1]["wrk"]["connections"]
-    axes.set_ylabel(f"p95 latency (ms), wrk, {connections} connections, 2 gunicorn workers")
+    axes.set_ylabel(
+        f"p95 latency (ms), wrk, {connections} connections, 2 gunicorn workers;\n"
+        "dashed: one request after each of a series of writes"
+    )
     machine = runs[-1]["machine"]
     axes.set_title(f"p95 by scale ({machine['cores']} cores, {machine['memory_gb']} GB)")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize="small")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     figure.tight_layout()
     figure.savefig(OUTPUT, dpi=100)
 

@@ -86,6 +86,9 @@ def _import(run: dict) -> str:
     return f"{run['import']['rows_per_s']:,.0f} / {run['import']['rows_per_s_again']:,.0f}"
 
 
+NOT_MEASURED = "not measured"
+
+
 def _endpoint_names(runs: list[dict]) -> list[str]:
     return list(dict.fromkeys(name for run in runs for name in run["endpoints"]))
 
@@ -107,6 +110,11 @@ def machine(latest: list[dict]) -> str:
         "results file": lambda run: f"`{run['file']}` ({run['timestamp'][:16]} UTC)",
         "recommendations, targets": lambda run: (
             f"{run['data']['recommendations']:,}, {run['data']['targets']:,}"
+        ),
+        "the public campaign's linked recommendations": lambda run: (
+            f"{run['data']['campaign_links']:,}"
+            if "campaign_links" in run["data"]
+            else "no campaign generated"
         ),
         "cores, memory": lambda run: f"{run['machine']['cores']}, {run['machine']['memory_gb']} GB",
         "PostgreSQL": lambda run: run["machine"]["postgresql"],
@@ -164,6 +172,83 @@ def sql(latest: list[dict]) -> str:
     ]:
         lines.append(f"| {label} | {' | '.join(cell(run.get(key)) for run in latest)} |")
     return "\n".join(lines)
+
+
+def _page_names(runs: list[dict]) -> list[str]:
+    return list(dict.fromkeys(name for run in runs for name in run.get("pages", {})))
+
+
+def pages(latest: list[dict]) -> str:
+    """The public pages read anonymously: from the cache under wrk, then in rounds of a write
+    and one request, and the SQL of the page computed. A run from before they were measured
+    says so."""
+    lines = _header("public pages, anonymous, at", latest, _scale)
+
+    def times(measured: dict, keys: tuple[str, ...]) -> str:
+        return " / ".join(_ms(measured[key]) for key in keys)
+
+    def from_the_cache(page: dict) -> str:
+        measured = page["from_the_cache"]
+        figures = times(measured, ("p50_ms", "p95_ms", "p99_ms"))
+        return f"{figures} ({measured['requests_per_s']:,.0f}/s)"
+
+    def after_a_write(page: dict) -> str:
+        measured = page["after_a_write"]
+        return f"{times(measured, ('p50_ms', 'p95_ms', 'max_ms'))} ({measured['rounds']} rounds)"
+
+    def computed(page: dict) -> str:
+        measured = page["after_a_write"]
+        ratio = measured["p50_ms"] / measured["sql_floor_ms"]
+        return (
+            f"{measured['queries']}, {measured['sql_floor_ms']:,} ({measured['sql_planning_ms']}); "
+            f"p50 after a write {ratio:.1f}×"
+        )
+
+    rows: list[tuple[str, Callable[[dict], str]]] = [
+        ("URL", lambda page: f"`{page['url']}`"),
+        ("p50 / p95 / p99 ms from the cache (requests/s)", from_the_cache),
+        ("p50 / p95 / max ms of one request just after a write", after_a_write),
+        ("the page computed: queries, SQL floor ms (planning ms)", computed),
+    ]
+    if not _page_names(latest):
+        lines.append(f"| every public page | {' | '.join(NOT_MEASURED for _ in latest)} |")
+    for name in _page_names(latest):
+        for label, cell in rows:
+            cells = " | ".join(
+                cell(run["pages"][name]) if name in run.get("pages", {}) else NOT_MEASURED
+                for run in latest
+            )
+            lines.append(f"| {name}: {label} | {cells} |")
+    return "\n".join(lines)
+
+
+def _pages_against(run: dict, measure: Callable[[dict], float], limit: float) -> str:
+    """Each public page of `run` against `limit` (ms), or that they were not measured."""
+    if not run.get("pages"):
+        return NOT_MEASURED
+    verdicts = {name: measure(page) for name, page in run["pages"].items()}
+    met = [f"{name} {_ms(value)}" for name, value in verdicts.items() if value <= limit]
+    missed = [
+        f"{name} {_ms(value)} ({value / limit:.1f}×)"
+        for name, value in verdicts.items()
+        if value > limit
+    ]
+    return f"met: {', '.join(met) or 'none'}; missed: {', '.join(missed) or 'none'}"
+
+
+# The public pages' targets at the largest scale: (what, measure, limit in ms).
+PAGE_TARGETS: list[tuple[str, Callable[[dict], float], float]] = [
+    (
+        "public pages p95 ≤ 50 ms from the cache",
+        lambda page: page["from_the_cache"]["p95_ms"],
+        50,
+    ),
+    (
+        "public pages p95 ≤ 300 ms just after a write",
+        lambda page: page["after_a_write"]["p95_ms"],
+        300,
+    ),
+]
 
 
 def _p95(endpoint: str) -> Callable[[dict], float]:
@@ -236,15 +321,26 @@ def targets(runs: list[dict]) -> str:
         missed = [f"{name} {ratio}×" for name, ratio in ratios.items() if ratio > 3]
         cells.append(f"met: {', '.join(met) or 'none'}; missed: {', '.join(missed) or 'none'}")
     lines.append(f"| every API endpoint's p50 ≤ 3× its bare SQL | {' | '.join(cells)} |")
+    for label, measure, limit in PAGE_TARGETS:
+        cells = [_pages_against(run, measure, limit) for run in at_largest]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
     return "\n".join(lines)
+
+
+def _slowest_page_after_a_write(run: dict) -> str:
+    if not run.get("pages"):
+        return NOT_MEASURED
+    name, page = max(run["pages"].items(), key=lambda item: item[1]["after_a_write"]["p95_ms"])
+    return f"{_ms(page['after_a_write']['p95_ms'])} ({name})"
 
 
 def every_run(runs: list[dict]) -> str:
     lines = [
         "| results file | recommendations | load average (1 min) | list filtered p95 ms "
         "| full-text p95 ms | admin changelist p95 ms | stats after a write ms "
+        "| slowest public page p95 after a write ms "
         "| reminder sweep | import rows/s (new / again) |",
-        "|---" * 9 + "|",
+        "|---" * 10 + "|",
     ]
     for run in runs:
         endpoints = run["endpoints"]
@@ -256,6 +352,7 @@ def every_run(runs: list[dict]) -> str:
             _ms(endpoints["full-text q="]["p95_ms"]),
             _ms(endpoints["admin changelist (filter+search)"]["p95_ms"]),
             _ms(run["stats_after_a_write"]["ms"]),
+            _slowest_page_after_a_write(run),
             _sweep(run),
             _import(run),
         ]
@@ -270,6 +367,7 @@ def generated(results: Path) -> str:
     sections = [
         ("The runs in this table", machine(latest)),
         ("Latency by scale (the latest run at each scale)", latency(latest)),
+        ("Public pages: from the cache, and just after a write", pages(latest)),
         ("Where the time goes: queries and the bare SQL, per request", sql(latest)),
         ("Against the targets", targets(runs)),
         ("Every run on record", every_run(runs)),

@@ -16,12 +16,18 @@ under wrk (answered from the cache) and once just after a write (computed). Then
 export (time, the worker's peak RSS), the reminder sweep over every target and the import
 rate (bench/import_rate.py, in a database of its own). The results go to
 bench/results/<scale>-<timestamp>.json and bench/results/latest-<scale>.json.
+
+The public pages (a state's, the generated campaign's, search by words and by facets) are read
+anonymously, as the public reads them: under wrk they are answered from the cache, so each is
+also timed in rounds of a write through the services (a response recorded on a target the
+pages show) followed by one request of the page, which the write made stale.
 """
 
 import argparse
 import base64
 import http.client
 import json
+import math
 import os
 import subprocess
 import sys
@@ -39,12 +45,16 @@ SERVER_ENV = {
     "SECURE_COOKIES": "false",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "TRACKER_ANON_THROTTLE": "100000000/min",
+    # Full-text and aggregate reads are counted a second time, at their own rate.
+    "TRACKER_ANON_EXPENSIVE_THROTTLE": "100000000/min",
 }
 # The generated data's "today": statuses and due dates were derived for it.
 TODAY = date(2026, 11, 23)
 CSV_ROWS = 100_000
 WRK_CONNECTIONS = 2
 MEANINGFUL_FLOOR_MS = 0.1
+# Rounds of a write then one request of a public page: enough for a p95 (the 19th of 20).
+PAGE_ROUNDS = 20
 
 sys.path.insert(0, str(ROOT))
 os.environ.update(SERVER_ENV)
@@ -62,7 +72,9 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from recommendations import reminders  # noqa: E402
+from campaigns.models import Campaign  # noqa: E402
+from recommendations import reminders, services  # noqa: E402
+from recommendations.choices import Position  # noqa: E402
 from recommendations.data_version import data_changed  # noqa: E402
 from recommendations.models import Recommendation, Target, Theme  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
@@ -79,15 +91,23 @@ def editor_client() -> Client:
     return client
 
 
-def endpoints() -> dict[str, str]:
-    """The URLs measured, with values the generated data holds."""
-    state = (
+def busiest_state() -> str:
+    return (
         Target.objects.exclude(state=None)
         .values("state__code")
         .annotate(n=Count("pk"))
         .order_by("-n")[0]["state__code"]
     )
-    theme = Theme.objects.annotate(n=Count("recommendations")).order_by("-n")[0].slug
+
+
+def commonest_theme() -> str:
+    return Theme.objects.annotate(n=Count("recommendations")).order_by("-n")[0].slug
+
+
+def endpoints() -> dict[str, str]:
+    """The URLs measured, with values the generated data holds."""
+    state = busiest_state()
+    theme = commonest_theme()
     count = Recommendation.objects.count()
     pks = Recommendation.objects.order_by("pk").values_list("pk", flat=True)
     middle, deep = pks[count // 2], pks[count * 9 // 10]
@@ -107,6 +127,35 @@ def endpoints() -> dict[str, str]:
             "/admin/recommendations/recommendation/?addressee_status=supported&q=torture"
         ),
     }
+
+
+def bench_campaign() -> Campaign:
+    """The public campaign bench/generate.py made: the one with the most links."""
+    campaign = (
+        Campaign.objects.filter(public=True).annotate(n=Count("links")).order_by("-n").first()
+    )
+    if campaign is None:
+        raise SystemExit("No public campaign: fill the database with bench/generate.py.")
+    return campaign
+
+
+def pages(campaign: Campaign) -> dict[str, str]:
+    """The public pages measured: the busiest state's, the campaign's, search by words and
+    search by the facets the API's filtered list uses."""
+    state = busiest_state()
+    return {
+        "state page (the busiest state)": f"/states/{state}/",
+        "campaign page": f"/campaigns/{campaign.slug}/",
+        "search q=torture": "/search/?q=torture",
+        "search faceted (state+theme)": f"/search/?state={state}&theme={commonest_theme()}",
+    }
+
+
+def written_target(campaign: Campaign) -> Target:
+    """The target the rounds write to: the busiest state's on a recommendation the campaign
+    links, so that every page measured shows what changed."""
+    targets = Target.objects.filter(state__code=busiest_state()).order_by("pk")
+    return targets.filter(recommendation__campaign_links__campaign=campaign).first() or targets[0]
 
 
 def csv_export_url() -> str:
@@ -294,6 +343,43 @@ def first_after_a_write(server: Server, url: str, client: Client, cookie: str = 
     }
 
 
+def percentile(values: list[float], percent: int) -> float:
+    """The nearest-rank percentile: a value measured, never one interpolated between two."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def page_after_writes(server: Server, url: str, target: Target, rounds: int) -> dict:
+    """`rounds` times: a response recorded on `target` through the services (its status
+    derived again, the data version replaced on commit), then `url` requested once,
+    anonymously, and timed. Then the SQL of the page as the first request after a write runs
+    it, bare (the floor)."""
+    timings = []
+    for round_number in range(rounds):
+        services.response_create(
+            target=target,
+            position=(Position.SUPPORTED, Position.NOTED)[round_number % 2],
+            date=TODAY,
+            today=TODAY,
+            change_reason="bench: a write before a public page",
+        )
+        started = time.perf_counter()
+        status, _ = server.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"{url}: {status} after a write")
+    data_changed_now()
+    floor = sql_floor(Client(), url, warm=False)
+    return {
+        "rounds": rounds,
+        "p50_ms": round(percentile(timings, 50), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "max_ms": round(max(timings), 1),
+        "ms": [round(ms, 1) for ms in timings],
+        **floor,
+    }
+
+
 def data_changed_now() -> None:
     with transaction.atomic():
         data_changed()
@@ -365,6 +451,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, required=True)
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument("--seconds", type=int, default=10, help="wrk's time per endpoint")
+    parser.add_argument(
+        "--rounds", type=int, default=PAGE_ROUNDS, help="writes then reads per public page"
+    )
     args = parser.parse_args()
 
     editor = editor_client()
@@ -383,8 +472,13 @@ def main() -> None:
             "seconds": args.seconds,
         },
         "endpoints": {},
+        "pages": {},
     }
     urls = endpoints()
+    campaign = bench_campaign()
+    page_urls = pages(campaign)
+    target = written_target(campaign)
+    results["data"]["campaign_links"] = campaign.links.count()
     export_url = csv_export_url()
     connection.close()
     with Server(args.port) as server:
@@ -421,6 +515,18 @@ def main() -> None:
             server, urls["admin changelist (filter+search)"], editor, cookie
         )
         print(f"Admin changelist after a write: {results['admin_after_a_write']}", flush=True)
+        for name, url in page_urls.items():
+            # Anonymous, as the public reads them: from the cache once the first request filled it.
+            server.get(url)
+            measured = wrk(args.port, url, "", args.seconds)
+            if measured["non_2xx"] or measured["socket_errors"]:
+                raise SystemExit(f"{name}: {url} answered errors under load: {measured}")
+            results["pages"][name] = {
+                "url": url,
+                "from_the_cache": measured,
+                "after_a_write": page_after_writes(server, url, target, args.rounds),
+            }
+            print(f"{name}: {results['pages'][name]}", flush=True)
     results["reminder_sweep"] = reminder_sweep()
     print(f"Reminder sweep: {results['reminder_sweep']}", flush=True)
     results["import"] = import_rate()

@@ -24,6 +24,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generated_section import report_or_check, with_section  # noqa: E402
+
 LABELS = ROOT / "bench" / "suggestion_labels.csv"
 RESULTS = ROOT / "bench" / "results" / "suggestions" / "precision.json"
 PAGE = ROOT / "docs" / "campaigns.md"
@@ -137,9 +141,7 @@ def page_section(results: dict) -> str:
 
 
 def page_text(results: dict) -> str:
-    page = PAGE.read_text(encoding="utf-8")
-    start, end = page.index(BEGIN), page.index(END) + len(END)
-    return page[:start] + page_section(results) + page[end:]
+    return with_section(PAGE, BEGIN, END, page_section(results))
 
 
 def main() -> int:
@@ -150,11 +152,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.report or args.check:
         expected = page_text(json.loads(RESULTS.read_text(encoding="utf-8")))
-        if args.check:
-            return 0 if PAGE.read_text(encoding="utf-8") == expected else 1
-        PAGE.write_text(expected, encoding="utf-8")
-        return 0
-    sys.path.insert(0, str(ROOT))
+        return report_or_check(PAGE, expected, check=args.check)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     import django
 

@@ -126,7 +126,7 @@ class CampaignAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
             and request.method == "GET"
             and self.has_view_or_change_permission(request, campaign)
         ):
-            links = list(selectors.campaign_links(campaign))
+            links = selectors.campaign_links(campaign, request.user)
             extra_context = {
                 **(extra_context or {}),
                 "scorecard": selectors.campaign_scorecard(campaign, links),

@@ -64,9 +64,9 @@ def _statuses(link: CampaignLink) -> list[str]:
     ]
 
 
-def brief_content(campaign: Campaign) -> dict:
-    """What the page and the Word file show, computed once."""
-    links = list(selectors.campaign_links(campaign))
+def brief_content(campaign: Campaign, reader=None) -> dict:
+    """What the page and the Word file show to `reader`, computed once."""
+    links = selectors.campaign_links(campaign, reader)
     organizations = set(campaign.organizations.values_list("pk", flat=True))
     mechanisms: dict[str, Mechanism] = {}
     for link in links:
@@ -109,8 +109,8 @@ def brief_content(campaign: Campaign) -> dict:
     }
 
 
-def brief_docx(campaign: Campaign) -> bytes:
-    content = brief_content(campaign)
+def brief_docx(campaign: Campaign, reader=None) -> bytes:
+    content = brief_content(campaign, reader)
     word = WordDocument()
     word.styles["Normal"].font.size = Pt(11)
     word.add_heading(_xml(campaign.name), level=0)

@@ -17,6 +17,7 @@ from psycopg import sql
 
 from campaigns.choices import Mention
 from campaigns.models import Campaign, CampaignLink, MentionReview, SuggestionDecision
+from recommendations import visibility
 from recommendations.choices import BodyKind, DocumentKind, Implementation, Position
 from recommendations.models import Body, Document, Event, Recommendation, State, Target
 from recommendations.selectors import targets_with_latest
@@ -26,9 +27,10 @@ def campaign_recommendations(campaign: Campaign) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(campaign_links__campaign=campaign)
 
 
-def campaign_links(campaign: Campaign) -> QuerySet[CampaignLink]:
-    """The linked recommendations with their document, issuer and targets' latest values."""
-    return (
+def campaign_links(campaign: Campaign, reader=None) -> list[CampaignLink]:
+    """The linked recommendations with their document, issuer and targets' latest values, as
+    `reader` may see them (recommendations/visibility.py: the public's view by default)."""
+    links = list(
         campaign.links.select_related("recommendation__document__body", "recommendation__issued_by")
         .prefetch_related(
             "recommendation__organizations",
@@ -40,6 +42,8 @@ def campaign_links(campaign: Campaign) -> QuerySet[CampaignLink]:
         )
         .order_by("recommendation__issued_on", "recommendation__paragraph", "pk")
     )
+    visibility.redacted((link.recommendation for link in links), reader)
+    return links
 
 
 def is_ask(campaign_organizations: set[int], recommendation: Recommendation) -> bool:
@@ -56,7 +60,7 @@ class AskGroup:
 
 
 def campaign_asks(campaign: Campaign, links: list[CampaignLink] | None = None) -> list[AskGroup]:
-    links = list(campaign_links(campaign)) if links is None else links
+    links = campaign_links(campaign) if links is None else links
     organizations = set(campaign.organizations.values_list("pk", flat=True))
     groups: dict[int | None, AskGroup] = {}
     for link in links:
@@ -93,7 +97,7 @@ def campaign_scorecard(campaign: Campaign, links: list[CampaignLink] | None = No
     """Per addressee, the linked recommendations' targets with their status and a sentence a
     campaigner can quote; per mechanism, how many it issued. The campaign's own asks are
     counted apart: they are demands, not the UN's recommendations."""
-    links = list(campaign_links(campaign)) if links is None else links
+    links = campaign_links(campaign) if links is None else links
     organizations = set(campaign.organizations.values_list("pk", flat=True))
     today = timezone.localdate()
     by_addressee: dict[tuple, list[tuple[Recommendation, Target]]] = defaultdict(list)
@@ -382,7 +386,7 @@ def campaign_timeline(campaign: Campaign, links: list[CampaignLink] | None = Non
     """The linked recommendations, their addressees' deadlines and latest responses, the
     silence reviews and the UN calendar's events of the campaign's states and bodies, in
     date order."""
-    links = list(campaign_links(campaign)) if links is None else links
+    links = campaign_links(campaign) if links is None else links
     entries: list[TimelineEntry] = []
     for link in links:
         recommendation = link.recommendation

@@ -10,6 +10,7 @@ from campaigns import selectors
 from campaigns.brief import brief_content, brief_docx
 from campaigns.models import Campaign
 from recommendations.api.permissions import may_read
+from website.caching import public_page
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -20,9 +21,10 @@ def visible_campaign(request, slug: str) -> Campaign:
     return get_object_or_404(Campaign.objects.visible_to(request.user), slug=slug)
 
 
+@public_page
 def campaign_page(request, slug: str):
     campaign = visible_campaign(request, slug)
-    content = brief_content(campaign)
+    content = brief_content(campaign, request.user)
     return render(
         request,
         "campaigns/campaign.html",
@@ -34,17 +36,18 @@ def campaign_page(request, slug: str):
     )
 
 
+@public_page
 def brief_page(request, slug: str):
     campaign = visible_campaign(request, slug)
-    return render(request, "campaigns/brief.html", brief_content(campaign))
+    return render(request, "campaigns/brief.html", brief_content(campaign, request.user))
 
 
 def brief_download(request, slug: str):
-    return docx_response(visible_campaign(request, slug))
+    return docx_response(visible_campaign(request, slug), request.user)
 
 
-def docx_response(campaign: Campaign) -> HttpResponse:
-    response = HttpResponse(brief_docx(campaign), content_type=DOCX_CONTENT_TYPE)
+def docx_response(campaign: Campaign, reader) -> HttpResponse:
+    response = HttpResponse(brief_docx(campaign, reader), content_type=DOCX_CONTENT_TYPE)
     name = f"brief-{campaign.slug}-{timezone.localdate().isoformat()}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -15,6 +15,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -176,6 +177,17 @@ class ServiceWritesAdmin(admin.ModelAdmin):
         ]
 
 
+def status_badge(status: TargetStatus) -> str:
+    """A status as its word in a coloured badge: the public site's (website/status.css)."""
+    return format_html('<span class="status status-{}">{}</span>', status.value, status.label)
+
+
+class StatusBadgesMedia:
+    """The stylesheet of status badges, for changelists that show them."""
+
+    css = {"all": ["website/status.css"]}
+
+
 class CachedCountAdmin(admin.ModelAdmin):
     """A changelist of a table that grows to millions of rows: the count of what a filter or
     a search matches is cached until the next write, and the whole table is never counted
@@ -195,8 +207,18 @@ class CachedCountAdmin(admin.ModelAdmin):
         )
 
 
+class SearchedNamesAdmin(admin.ModelAdmin):
+    """A row whose name the recommendations' search vectors hold (a theme, a body, a state,
+    ...): saved as the admin saves it, then the vectors of the recommendations naming it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.search_names_refresh(row=obj)
+
+
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(SearchedNamesAdmin):
     list_display = ["acronym", "name", "name_in_language", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["acronym", "name", "name_ko", "name_zh_hans"]
@@ -209,7 +231,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(SearchedNamesAdmin):
     list_display = ["code", "name", "name_in_language", "official_name"]
     search_fields = ["code", "name", "official_name", "other_names"]
 
@@ -219,7 +241,7 @@ class StateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SearchedNamesAdmin):
     list_display = ["name", "acronym", "country"]
     search_fields = ["name", "acronym"]
     autocomplete_fields = ["country"]
@@ -227,10 +249,10 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SearchedNamesAdmin):
     actions = ["recompute_deadlines"]
-    list_display = ["symbol", "title", "kind", "body", "state", "date"]
-    list_filter = ["kind", "body"]
+    list_display = ["symbol", "title", "kind", "body", "state", "date", "public"]
+    list_filter = ["kind", "public", "body"]
     search_fields = ["symbol", "title"]
     autocomplete_fields = ["body", "state", "organizations"]
     list_select_related = ["body", "state"]
@@ -251,7 +273,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SearchedNamesAdmin):
     list_display = ["name", "slug", "uhri_code"]
     search_fields = ["name", "slug", "uhri_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -274,6 +296,7 @@ class RecommendationForm(forms.ModelForm):
             "reiterates",
             "owner",
             "watchers",
+            "internal_note",
         ]
 
     def clean(self):
@@ -296,7 +319,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(AffectedGroup)
-class AffectedGroupAdmin(admin.ModelAdmin):
+class AffectedGroupAdmin(SearchedNamesAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
@@ -436,6 +459,7 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
         "watchers",
     ]
     list_select_related = ["document", "issued_by"]
+    Media = StatusBadgesMedia
     readonly_fields = [
         "created_at",
         "updated_at",
@@ -467,13 +491,19 @@ class RecommendationAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, S
 
     @admin.display(description=_("Status by addressee"))
     def statuses(self, obj: Recommendation) -> str:
-        return "; ".join(
-            gettext("%(addressee)s: %(status)s")
-            % {
-                "addressee": target.state.code if target.state else target.body.acronym,
-                "status": target.current_status().label,
-            }
-            for target in obj.targets.all()
+        return format_html_join(
+            "; ",
+            "{}",
+            (
+                (
+                    format_html(
+                        gettext("{addressee}: {status}"),
+                        addressee=target.state.code if target.state else target.body.acronym,
+                        status=status_badge(target.current_status()),
+                    ),
+                )
+                for target in obj.targets.all()
+            ),
         )
 
 
@@ -510,6 +540,7 @@ class AssessmentForm(forms.ModelForm):
             "summary",
             "source_document",
             "source_url",
+            "source_public",
             "author",
         ]
 
@@ -547,6 +578,7 @@ class AssessmentInline(admin.StackedInline):
         "summary",
         "source_document",
         "source_url",
+        "source_public",
         "author",
     ]
     autocomplete_fields = ["source_document", "author"]
@@ -575,9 +607,13 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
         "document_symbol",
         "current_status",
         "response_due",
+        "days_overdue",
     ]
     list_filter = [
         TargetStatusFilter,
+        # The desk's "deadlines this month" open the list filtered as "This month" is.
+        ("response_due", admin.DateFieldListFilter),
+        ("follow_up_due", admin.DateFieldListFilter),
         ("state", admin.RelatedOnlyFieldListFilter),
         ("body", admin.RelatedOnlyFieldListFilter),
         "responses__position",
@@ -590,6 +626,7 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
     ]
     autocomplete_fields = ["recommendation", "state", "body"]
     list_select_related = ["state", "body", "recommendation__document"]
+    Media = StatusBadgesMedia
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
@@ -604,7 +641,11 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
 
     @admin.display(description=_("Status"), ordering="status")
     def current_status(self, obj: Target) -> str:
-        return obj.current_status().label
+        return status_badge(obj.current_status())
+
+    @admin.display(description=_("Days overdue"), ordering="response_due")
+    def days_overdue(self, obj: Target) -> int | None:
+        return obj.days_overdue()
 
     @admin.display(description=_("Recommendation"))
     def recommendation_excerpt(self, obj: Target) -> str:

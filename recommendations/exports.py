@@ -98,6 +98,14 @@ LATEST_COLUMNS = {
     "latest_implementation": (Assessment, "implementation"),
     "latest_assessed_on": (Assessment, "assessed_on"),
 }
+# The columns a private document fills (recommendations/visibility.py), by the lookup of the
+# document's id: left empty in an export for readers who are not staff.
+DOCUMENT_COLUMNS = {
+    "recommendation__document_id": [
+        column for column in PLAIN_COLUMNS if column.startswith("document_")
+    ],
+    "latest_response_document_id": ["latest_response_document"],
+}
 
 
 def targets_for_export(targets: QuerySet[Target]) -> QuerySet[Target]:
@@ -108,13 +116,15 @@ def targets_for_export(targets: QuerySet[Target]) -> QuerySet[Target]:
             **{
                 column: latest_value(model, field)
                 for column, (model, field) in LATEST_COLUMNS.items()
-            }
+            },
+            latest_response_document_id=latest_value(Response, "document_id"),
         )
         .values(
             "recommendation_id",
             *PLAIN_COLUMNS.values(),
             *ADDRESSEE_LOOKUPS,
             *LATEST_COLUMNS,
+            *DOCUMENT_COLUMNS,
         )
         # Creation order: an import keeps file order, so a re-export comes out the same.
         .order_by("recommendation_id", "pk")
@@ -168,9 +178,15 @@ def many_valued_cells(recommendation_ids: Iterable[int]) -> dict[int, dict[str, 
     return cells
 
 
-def target_export_row(target: dict, many_valued: dict[str, str], *, today: date) -> list[str]:
+def target_export_row(
+    target: dict,
+    many_valued: dict[str, str],
+    *,
+    today: date,
+    withheld_documents: frozenset[int] = frozenset(),
+) -> list[str]:
     """One row of targets_for_export() and its recommendation's many-valued cells; the
-    status as it is on `today`."""
+    status as it is on `today`; the columns of the documents in `withheld_documents` empty."""
     is_state = target["state__code"] is not None
     values = {
         **{column: target[lookup] for column, lookup in PLAIN_COLUMNS.items()},
@@ -183,17 +199,27 @@ def target_export_row(target: dict, many_valued: dict[str, str], *, today: date)
         "addressee_name": target["state__name"] if is_state else target["body__name"],
         **{column: target[column] for column in LATEST_COLUMNS},
     }
+    for lookup, columns in DOCUMENT_COLUMNS.items():
+        if target[lookup] in withheld_documents:
+            values.update(dict.fromkeys(columns))
     return [_cell(values[column]) for column in EXPORT_COLUMNS]
 
 
-def target_export_rows(targets: QuerySet[Target]) -> Iterator[list[str]]:
+def target_export_rows(
+    targets: QuerySet[Target], withheld_documents: frozenset[int] = frozenset()
+) -> Iterator[list[str]]:
     """The rows of a queryset of targets, streamed in chunks: memory stays flat."""
     today = timezone.localdate()
     rows = targets_for_export(targets).iterator(chunk_size=EXPORT_CHUNK)
     while chunk := list(islice(rows, EXPORT_CHUNK)):
         cells = many_valued_cells({target["recommendation_id"] for target in chunk})
         for target in chunk:
-            yield target_export_row(target, cells[target["recommendation_id"]], today=today)
+            yield target_export_row(
+                target,
+                cells[target["recommendation_id"]],
+                today=today,
+                withheld_documents=withheld_documents,
+            )
 
 
 class _Line:
@@ -207,16 +233,24 @@ def csv_row(row: list[str]) -> list[str]:
     return [formula_escaped(cell) for cell in row]
 
 
-def target_export_csv(targets: QuerySet[Target]) -> Iterator[str]:
+def target_export_csv(
+    targets: QuerySet[Target], withheld_documents: frozenset[int] = frozenset()
+) -> Iterator[str]:
     """The CSV file, line by line: the header, then one line per target."""
     writer = csv.writer(_Line())
     yield writer.writerow(EXPORT_COLUMNS)
-    for row in target_export_rows(targets):
+    for row in target_export_rows(targets, withheld_documents):
         yield writer.writerow(csv_row(row))
 
 
-def target_export_xlsx(targets: QuerySet[Target], file: BinaryIO) -> None:
-    export_xlsx(target_export_rows(targets), file, text_parts=xlsx_text_parts(targets))
+def target_export_xlsx(
+    targets: QuerySet[Target], file: BinaryIO, withheld_documents: frozenset[int] = frozenset()
+) -> None:
+    export_xlsx(
+        target_export_rows(targets, withheld_documents),
+        file,
+        text_parts=xlsx_text_parts(targets),
+    )
 
 
 def export_csv(rows: Iterable[list[str]], stream: TextIO) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations import state_names
+from recommendations import search, state_names
 from recommendations.choices import (
     BodyKind,
     DeadlineRule,
@@ -56,8 +56,9 @@ __all__ = [
 
 
 # Recommendations are quoted in English; the full-text index and the API's `q` both stem
-# in this configuration, and must use the same expression for PostgreSQL to use the index.
-SEARCH_CONFIG = "english"
+# in this configuration (English after unaccent, migration 0030), and must use the same
+# expression for PostgreSQL to use the index.
+SEARCH_CONFIG = search.SEARCH_CONFIG
 
 
 # PostgreSQL refuses a tsvector whose lexemes pass 1 MB ("string is too long for tsvector").
@@ -70,6 +71,16 @@ SEARCH_VECTOR_MAX_CHARS = 120_000
 
 class TextSearchVector(SearchVector):
     """The recommendation's text as PostgreSQL indexes it (migration 0014 names this class)."""
+
+
+def recommendation_search_vector() -> SearchVector:
+    """The text, weighted A, then what the metadata says it is about (themes, affected groups:
+    C) and who issued it, to whom, where (D): a match in the text ranks first."""
+    return (
+        TextSearchVector(Left("text", SEARCH_VECTOR_MAX_CHARS), config=SEARCH_CONFIG, weight="A")
+        + TextSearchVector("search_topics", config=SEARCH_CONFIG, weight="C")
+        + TextSearchVector("search_parties", config=SEARCH_CONFIG, weight="D")
+    )
 
 
 def text_max_chars() -> int:
@@ -221,6 +232,10 @@ class Organization(models.Model):
         related_name="organizations",
         verbose_name=_("country"),
     )
+    contact_name = models.CharField(
+        _("contact name"), max_length=255, blank=True, help_text=_("Staff only.")
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, help_text=_("Staff only."))
 
     class Meta:
         ordering = ["name"]
@@ -302,6 +317,16 @@ class Document(models.Model):
         null=True,
         blank=True,
         help_text=_("Concluding observations: the date the document states, if it gives one."),
+    )
+    # visibility.py reads it: a private document is withheld from anonymous clients, while
+    # what it records (a recommendation, a response, the status they give) stays public.
+    public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_(
+            "Untick for a confidential letter or a source that could expose a person: staff "
+            "see it; the public sees the recommendations and statuses it records, not it."
+        ),
     )
 
     class Meta:
@@ -467,6 +492,12 @@ class Recommendation(models.Model):
         related_name="watched_recommendations",
         verbose_name=_("watchers"),
     )
+    internal_note = models.TextField(
+        _("internal note"),
+        blank=True,
+        validators=[text_length_validator],
+        help_text=_("Staff only: never shown on the public site, the API or an export."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Provenance: the import that created it or last changed it; blank when typed in.
@@ -482,15 +513,22 @@ class Recommendation(models.Model):
         help_text=_("Its first row in the file (header: 1)."),
     )
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+    # The metadata's names as text for the search vector, kept by
+    # services.recommendation_search_refresh() on every write of a relation or of a name
+    # (a generated column reads only its own row).
+    search_topics = models.TextField(default="", blank=True, editable=False)
+    search_parties = models.TextField(default="", blank=True, editable=False)
     # Stored, so that ranking a search's matches reads each vector instead of parsing each
     # text again: at a million recommendations that is the difference between 0.1 s and 1 s.
     search_vector = models.GeneratedField(
-        expression=TextSearchVector(Left("text", SEARCH_VECTOR_MAX_CHARS), config=SEARCH_CONFIG),
+        expression=recommendation_search_vector(),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_topics", "search_parties", "search_vector"]
+    )
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
@@ -664,6 +702,14 @@ class Target(models.Model):
             today=today or timezone.localdate(),
         )
 
+    def days_overdue(self, today: date | None = None) -> int | None:
+        """How many days the response is overdue on `today` (the site's date by default), as
+        the status rule says; None when it is not overdue."""
+        today = today or timezone.localdate()
+        if self.current_status(today) != TargetStatus.RESPONSE_OVERDUE:
+            return None
+        return (today - self.response_due).days
+
     def latest_response(self) -> "Response | None":
         return self.responses.order_by(*Response.LATEST_FIRST).first()
 
@@ -734,6 +780,14 @@ class Assessment(models.Model):
         verbose_name=_("source document"),
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_public = models.BooleanField(
+        _("source public"),
+        default=True,
+        help_text=_(
+            "Untick to show the source (its document and URL) to staff only; the grade and "
+            "the status stay public."
+        ),
+    )
     assessed_on = models.DateField(_("assessed on"))
     # The grade as its source gave it; `implementation`, which the status rule reads, is
     # the common level GradeMapping maps it to.

@@ -402,9 +402,9 @@ def _release_stale_claims(*, now: datetime) -> int:
     ).update(status=ReminderStatus.PENDING, claimed_by="")
 
 
-def _digest_is_due(*, weekly: bool, oldest: datetime, today: date) -> bool:
+def digest_is_due(*, weekly: bool, oldest: datetime, today: date) -> bool:
     """Daily: at every sweep. Weekly: on Mondays, or once a reminder has waited a week (a
-    missed Monday delays nobody by two)."""
+    missed Monday delays nobody by two). The watchlists' digests follow the same rule."""
     if not weekly or today.weekday() == WEEKLY_DIGEST_DAY:
         return True
     return timezone.localdate(oldest) <= today - timedelta(days=7)
@@ -430,7 +430,7 @@ def digests_due(*, today: date) -> dict[str, list[int]]:
     digests = {}
     for recipient, reminders in pending.items():
         oldest = min(created_at for _, created_at, _ in reminders)
-        if _digest_is_due(weekly=recipient.lower() in weekly, oldest=oldest, today=today):
+        if digest_is_due(weekly=recipient.lower() in weekly, oldest=oldest, today=today):
             digests[recipient] = [pk for pk, _, _ in reminders]
         elif attempted := [pk for pk, _, claimed_at in reminders if claimed_at]:
             digests[recipient] = attempted

@@ -6,12 +6,12 @@ and dashboards stay as fast for a thousand recommendations as for ten.
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import (
     Avg,
@@ -32,10 +32,11 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from recommendations.calendar import DeadlineFacts
+from recommendations.choices import TargetStatus
 from recommendations.expressions import DaysBetween
 from recommendations.models import (
-    SEARCH_CONFIG,
     Assessment,
+    Body,
     Document,
     Recommendation,
     Response,
@@ -44,7 +45,10 @@ from recommendations.models import (
     UprReview,
     UprSession,
 )
-from recommendations.status import derive_status
+from recommendations.search.highlight import excerpt_expression, excerpt_html
+from recommendations.search.lexicon import Lexicon, glossary_terms, state_terms
+from recommendations.search.query import ParsedSearch, search_parse
+from recommendations.status import derive_status, overdue, status_in
 
 
 def latest_value(model: type[models.Model], field_name: str) -> Subquery:
@@ -115,22 +119,58 @@ def _estimated_rows(rows: QuerySet) -> float:
     return json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
-def _text_search_query(terms: str) -> SearchQuery:
-    return SearchQuery(terms, config=SEARCH_CONFIG, search_type="websearch")
+def search_parsed(terms: str) -> ParsedSearch:
+    """`terms` as typed, parsed; Korean and Chinese words looked up in the lexicon, read
+    (one query, for the bodies' names) only when the terms hold such a word."""
+    lexicon: Lexicon | None = None
+
+    def translate(word: str) -> list[list[str]]:
+        nonlocal lexicon
+        if lexicon is None:
+            lexicon = search_lexicon()
+        return lexicon.concepts(word)
+
+    return search_parse(terms, translate)
+
+
+def search_lexicon() -> Lexicon:
+    """The glossary's terms, the states' names and the bodies' names in Korean and Chinese."""
+    bodies: dict[str, list[str]] = {}
+    for acronym, name, *translated in Body.objects.exclude(name_ko="", name_zh_hans="").values_list(
+        "acronym", "name", "name_ko", "name_zh_hans"
+    ):
+        for rendering in translated:
+            if rendering:
+                bodies[rendering] = [acronym, name]
+    return Lexicon.of(glossary_terms(), state_terms(), bodies)
 
 
 def _text_matches(terms: str) -> Q:
     """Full-text, from the GIN index on the stored vector."""
-    return Q(search_vector=_text_search_query(terms))
+    return Q(search_vector=search_parsed(terms).expression())
 
 
 def recommendations_search(
     recommendations: QuerySet[Recommendation], terms: str
 ) -> QuerySet[Recommendation]:
-    """The API's `q`: the text matches, annotated with `search_rank`."""
-    return recommendations.filter(_text_matches(terms)).annotate(
-        search_rank=SearchRank(F("search_vector"), _text_search_query(terms))
+    """The API's `q`: the text and the metadata match, annotated with `search_rank`."""
+    query = search_parsed(terms).expression()
+    return recommendations.filter(search_vector=query).annotate(
+        search_rank=SearchRank(F("search_vector"), query)
     )
+
+
+def search_excerpts(recommendations: Sequence[Recommendation], terms: str) -> None:
+    """Give each of a page of recommendations `search_excerpt`: where its text matched
+    `terms`, as HTML. One query, for the page's rows alone: ts_headline parses each text."""
+    query = search_parsed(terms).expression()
+    excerpts = dict(
+        Recommendation.objects.filter(pk__in=[row.pk for row in recommendations])
+        .annotate(excerpt=excerpt_expression(query))
+        .values_list("pk", "excerpt")
+    )
+    for row in recommendations:
+        row.search_excerpt = excerpt_html(excerpts.get(row.pk, ""))
 
 
 def recommendations_admin_search(
@@ -306,6 +346,34 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
             ),
         )
     return targets
+
+
+def status_counts(targets: QuerySet[Target], *, today: date) -> dict[TargetStatus, int]:
+    """How many of `targets` have each status as it reads on `today` (status_in), the
+    statuses with none left out, the most frequent first: one query."""
+    counted = targets.aggregate(
+        **{
+            status.value: Count("pk", filter=status_in([status], today=today))
+            for status in TargetStatus
+        }
+    )
+    return dict(
+        sorted(
+            ((TargetStatus(status), count) for status, count in counted.items() if count),
+            key=lambda item: -item[1],
+        )
+    )
+
+
+def overdue_targets(limit: int = 10) -> list[Target]:
+    """The targets whose response is overdue today, the longest overdue first (the due date
+    furthest in the past), with their addressee and recommendation's document: one query.
+    `Target.days_overdue()` says by how many days."""
+    return list(
+        Target.objects.filter(overdue(today=timezone.localdate()))
+        .select_related("state", "body", "recommendation__document")
+        .order_by("response_due", "pk")[:limit]
+    )
 
 
 def status_summary(targets) -> dict[str, int]:

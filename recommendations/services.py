@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db import connection, models, transaction
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -24,18 +24,23 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from recommendations import calendar, data_version, selectors
 from recommendations.choices import DeadlineRule, EventKind
 from recommendations.models import (
+    AffectedGroup,
     Assessment,
+    Body,
     Document,
     Event,
     GradeMapping,
+    Organization,
     Recommendation,
     ReminderPreference,
     Response,
     State,
     Target,
+    Theme,
     UprReview,
     UprSession,
 )
+from recommendations.search.metadata import search_metadata_write
 from recommendations.selectors import latest_value
 from recommendations.status import derive_status
 
@@ -145,9 +150,9 @@ def row_update(*, row: ModelT, user=None, change_reason: str | None = None, **fi
     """Validate and save the fields given of a row of reference data; relations given are set,
     others stay."""
     fields, relations = _split_relations(type(row), fields)
-    return _row_write(
-        row, fields=fields, relations=relations, user=user, change_reason=change_reason
-    )
+    _row_write(row, fields=fields, relations=relations, user=user, change_reason=change_reason)
+    search_names_refresh(row=row)
+    return row
 
 
 def _recommendation_issuers_check(recommendation: Recommendation, relations: dict) -> None:
@@ -173,9 +178,11 @@ def recommendation_create(
     fields, relations = _split_relations(Recommendation, fields)
     recommendation = Recommendation(**fields)
     _recommendation_issuers_check(recommendation, relations)
-    return _row_write(
+    _row_write(
         recommendation, fields={}, relations=relations, user=user, change_reason=change_reason
     )
+    recommendation_search_refresh(ids=[recommendation.pk])
+    return recommendation
 
 
 @transaction.atomic
@@ -187,9 +194,11 @@ def recommendation_update(
     for name, value in fields.items():
         setattr(recommendation, name, value)
     _recommendation_issuers_check(recommendation, relations)
-    return _row_write(
+    _row_write(
         recommendation, fields={}, relations=relations, user=user, change_reason=change_reason
     )
+    recommendation_search_refresh(ids=[recommendation.pk])
+    return recommendation
 
 
 @transaction.atomic
@@ -221,6 +230,7 @@ def target_create(
         today=today or timezone.localdate(),
     )
     _row_write(target, fields={}, relations={}, user=user, change_reason=change_reason)
+    recommendation_search_refresh(ids=[target.recommendation_id])
     if len(given) < len(DEADLINES):
         created = Target.objects.filter(pk=target.pk)
         if target_deadlines_initialize(targets=created):
@@ -248,6 +258,7 @@ def target_update(
         setattr(locked, name, value)
     locked.status = target_derive_status(target=locked, today=today or timezone.localdate())
     _row_write(locked, fields={}, relations={}, user=user, change_reason=change_reason)
+    recommendation_search_refresh(ids=[locked.recommendation_id])
     if released:
         target_deadlines_recompute(
             targets=Target.objects.filter(pk=locked.pk),
@@ -263,6 +274,42 @@ def target_update(
 def target_delete(*, target: Target, user=None) -> None:
     _history_as(target, user=user, change_reason=None)
     target.delete()
+    recommendation_search_refresh(ids=[target.recommendation_id])
+
+
+# The rows whose names a recommendation's search vector holds, and how a recommendation
+# reaches each (search/metadata.py writes the names).
+SEARCHED_NAMES = {
+    Theme: ["themes"],
+    AffectedGroup: ["affected_groups"],
+    Body: ["issued_by", "targets__body"],
+    Organization: ["organizations"],
+    State: ["recommending_states", "targets__state"],
+    Document: ["document"],
+}
+
+
+def recommendation_search_refresh(*, ids: Iterable[int]) -> int:
+    """Write the metadata's names into these recommendations' search vectors: after any write
+    of their relations or addressees. Set-based, one statement; returns how many changed."""
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        return search_metadata_write(cursor, ids=ids)
+
+
+def search_names_refresh(*, row: models.Model) -> int:
+    """After a theme, a body, a state, ... is renamed: the search vectors of the
+    recommendations that name it."""
+    paths = SEARCHED_NAMES.get(type(row))
+    if not paths:
+        return 0
+    naming = Q()
+    for path in paths:
+        naming |= Q(**{path: row})
+    ids = Recommendation.objects.filter(naming).values_list("pk", flat=True).distinct()
+    return recommendation_search_refresh(ids=ids)
 
 
 AnswerT = TypeVar("AnswerT", Response, Assessment)
@@ -586,6 +633,7 @@ def row_upsert(model: type[ModelT], *, lookup: dict, values: dict) -> tuple[Mode
         setattr(row, field, values[field])
     row.full_clean()
     row.save()
+    search_names_refresh(row=row)
     return row, "updated"
 
 

@@ -29,6 +29,11 @@ def _names(language: str) -> dict[str, str]:
     return names
 
 
+def names_by_code(language: str) -> dict[str, str]:
+    """Every state's name in `language` ("ko", "zh-hans") by alpha-3 code, where translated."""
+    return _names(language)
+
+
 def state_name(code: str, language: str | None = None) -> str:
     """The name of the state `code` in `language` (the active one by default); "" where the
     catalogue has none, or in English: the caller keeps its own English name then."""

@@ -17,7 +17,7 @@ restates the rule.
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
 
 from recommendations.choices import Implementation, TargetStatus
 
@@ -70,6 +70,19 @@ def status_in(statuses: Iterable[str], *, today: date) -> Q:
     for match in matches[1:]:
         condition |= match
     return condition
+
+
+def status_on_expression(*, today: date) -> Case:
+    """`status_on()` as an SQL expression, to count targets by their status on `today` in one
+    grouped query: the stored word, an unanswered one derived again by `status_in()`."""
+    return Case(
+        *(
+            When(status_in([word], today=today), then=Value(word.value))
+            for word in sorted(UNANSWERED)
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )
 
 
 def overdue(*, today: date) -> Q:

@@ -3,11 +3,13 @@ import uuid
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection
 from django.db.migrations import RunPython
 
 from tests.factories import EditorFactory, UserFactory
 from tests.smtp import SMTPServer
+from tests.webhook_receiver import Receiver
 from tracker import catalogues
 from tracker.celery import app as celery_app
 
@@ -41,7 +43,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 # The data migrations: the states, the Editors group and its permissions, the default reminder
-# rules, beat's schedule. Their rows are part of every installation.
+# rules, beat's schedule, the UPR calendar and each state's reviews. Their rows are part of
+# every installation.
 DATA_MIGRATIONS = [
     "0002_load_states",
     "0003_editors_group",
@@ -52,7 +55,17 @@ DATA_MIGRATIONS = [
     "0013_editors_import_permissions",
     "0015_data_version_paragraph_index",
     "0019_upr_calendar_and_grade_mappings",
+    "0026_upr_reviews_of_every_state",
+    "0028_upr_reviews_cycles_2_to_4",
 ]
+
+
+@pytest.fixture
+def fresh_throttle_counts():
+    # The anonymous throttle counts in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -126,6 +139,16 @@ def smtp_settings(settings, smtp_server):
     settings.EMAIL_PORT = smtp_server.port
     settings.EMAIL_TIMEOUT = 10
     return smtp_server
+
+
+@pytest.fixture
+def receiver(settings):
+    """A webhook receiver on loopback (tests/webhook_receiver.py), which the SSRF guard lets
+    through for this test."""
+    settings.TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    server = Receiver().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

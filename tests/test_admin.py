@@ -160,7 +160,7 @@ def test_the_changelist_filters_by_status_and_searches_by_symbol(editor_client):
         "A/HRC/25/CRP.1",
         "A/HRC/25/CRP.2",
     }
-    assert "CHN: Rejected" in by_status.content.decode()
+    assert 'CHN: <span class="status status-rejected">Rejected</span>' in by_status.content.decode()
 
 
 def test_the_changelist_searches_the_text_and_the_paragraph(editor_client):
@@ -362,7 +362,10 @@ def test_the_status_filters_list_a_response_that_became_overdue_since_it_was_sto
     assert "Response overdue" in by_status.content.decode()
     assert list(awaiting_ones.context["cl"].result_list) == [awaiting]
     assert list(by_addressee.context["cl"].result_list) == [overdue.recommendation]
-    assert "CHN: Response overdue" in by_addressee.content.decode()
+    assert (
+        'CHN: <span class="status status-response_overdue">Response overdue</span>'
+        in by_addressee.content.decode()
+    )
 
 
 def test_a_body_cannot_become_the_parent_of_its_own_parent(editor_client):

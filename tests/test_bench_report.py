@@ -66,3 +66,70 @@ def test_the_suggestions_precision_in_the_docs_is_the_results_files():
     results = json.loads((ROOT / "bench/results/suggestions/precision.json").read_text())
     assert results["labelled_pairs"] >= 60
     assert f"| {results['precision_at_5']} |" in (ROOT / "docs" / "campaigns.md").read_text()
+
+
+def test_the_search_battery_in_the_docs_is_the_results_file():
+    """docs/search.md's battery is what bench/search_battery.py writes from
+    bench/results/search/battery.json."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search_battery.py"), "--check"], check=False
+    )
+    assert result.returncode == 0, "docs/search.md is stale: run bench/search_battery.py"
+    results = json.loads((ROOT / "bench/results/search/battery.json").read_text())
+    assert len(results["rows"]) >= 20
+    assert {row["kind"] for row in results["rows"]} >= {"plural", "Korean", "Chinese", "prefix"}
+
+
+def test_the_public_pages_show_their_figures_and_not_measured_for_runs_before_them(tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(report.RESULTS, results, ignore=shutil.ignore_patterns("*.png"))
+    measured = json.loads((results / "latest-100000.json").read_text())
+    measured["pages"] = {
+        "state page (the busiest state)": {
+            "url": "/states/USA/",
+            "from_the_cache": {
+                "p50_ms": 4.2,
+                "p95_ms": 9.8,
+                "p99_ms": 15.1,
+                "requests": 3000,
+                "requests_per_s": 300.0,
+                "non_2xx": 0,
+                "socket_errors": 0,
+            },
+            "after_a_write": {
+                "rounds": 20,
+                "p50_ms": 1234.5,
+                "p95_ms": 2345.6,
+                "max_ms": 3456.7,
+                "ms": [1234.5] * 20,
+                "queries": 10,
+                "sql_floor_ms": 1000.0,
+                "sql_planning_ms": 3.0,
+            },
+        }
+    }
+    (results / "latest-100000.json").write_text(json.dumps(measured))
+    before = json.loads((results / "latest-10000.json").read_text())
+    before.pop("pages", None)
+    (results / "latest-10000.json").write_text(json.dumps(before))
+    page = tmp_path / "benchmarks.md"
+    shutil.copy(report.PAGE, page)
+    assert report.main(["--page", str(page), "--results", str(results)]) == 0
+    name = "state page (the busiest state)"
+    rows = {
+        line.split("|")[1].strip().removeprefix(f"{name}: "): [
+            cell.strip() for cell in line.strip("|").split("|")[1:3]
+        ]
+        for line in page.read_text().splitlines()
+        if line.startswith(f"| {name}: ")
+    }
+    # 10,000: a run from before the pages were measured; 100,000: the figures.
+    assert rows["URL"] == ["not measured", "`/states/USA/`"]
+    assert rows["p50 / p95 / p99 ms from the cache (requests/s)"] == [
+        "not measured",
+        "4 / 10 / 15 (300/s)",
+    ]
+    assert rows["p50 / p95 / max ms of one request just after a write"] == [
+        "not measured",
+        "1,234 / 2,346 / 3,457 (20 rounds)",
+    ]

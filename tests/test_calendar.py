@@ -631,6 +631,7 @@ def test_every_state_has_its_first_cycle_review_and_koreas_gives_its_next_at_ses
 
 def test_a_state_known_only_by_its_first_cycle_review_gets_no_next_review():
     cuba = state("CUB")
+    UprReview.objects.filter(state=cuba, session__cycle__gt=1).delete()
     assert [review.session.number for review in cuba.upr_reviews.all()] == [4]
 
     services.upr_events_refresh(states=[cuba])
@@ -691,7 +692,7 @@ def test_an_editor_adds_a_session_and_the_import_dates_its_review_by_it(tmp_path
 
 def test_importing_a_upr_report_records_the_review_and_its_states_next_one(tmp_path):
     brazil = state("BRA")
-    UprReview.objects.filter(state=brazil, session__number=13).delete()
+    UprReview.objects.filter(state=brazil, session__cycle__gt=1).delete()
     path = tmp_path / "upr-info.csv"
     path.write_bytes(
         upr_info_csv([["Brazil", "Strengthen the police ombudsman.", "Norway", "", "", "13"]])

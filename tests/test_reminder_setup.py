@@ -54,6 +54,8 @@ def test_beat_runs_the_sweep_and_the_status_recompute_daily_and_warms_the_stats_
         "Recompute target statuses": ("recommendations.tasks.recompute_statuses", "0", "5", True),
         "Dashboard counts": ("recommendations.tasks.dashboard_stats_warm", "*", "*", True),
         "Silence sweep": ("campaigns.tasks.silence_sweep", "7", "15", True),
+        "Watchlist sweep": ("watchlists.tasks.watchlists_sweep", "7", "30", True),
+        "Webhook deliveries": ("watchlists.tasks.deliveries_send", "*", "*", True),
     }
     celery_app.loader.import_default_modules()  # the tasks modules a worker imports
     assert {task for task, *_ in schedule.values()} <= set(celery_app.tasks)

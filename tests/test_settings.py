@@ -118,3 +118,44 @@ def test_manage_py_with_a_secret_key_keeps_debug_off():
     )
 
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize(
+    "replica_urls", ["mysql://replica/tracker", "postgres://replica:port/tracker", "replica"]
+)
+def test_a_replica_url_that_is_not_postgresql_stops_startup(replica_urls):
+    result = import_settings(
+        DEBUG="true",
+        DATABASE_URL="postgres://primary/tracker",
+        DATABASE_REPLICA_URLS=f"postgres://replica-1/tracker,{replica_urls}",
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_REPLICA_URLS: entry 2" in result.stderr
+
+
+def test_each_replica_url_is_an_alias_with_the_primary_options():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tracker.settings as s; r = s.DATABASES['replica_1']; "
+            "print(s.TRACKER_REPLICA_DATABASES, r['HOST'], r['CONN_MAX_AGE'], "
+            "r['OPTIONS']['options'], r['TEST'])",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://primary/tracker",
+            "DATABASE_REPLICA_URLS": "postgres://replica-a/tracker, postgres://replica-b/tracker",
+            "CONN_MAX_AGE": "30",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split("\n")[0] == (
+        "['replica_0', 'replica_1'] replica-b 30 -c jit=off {'MIRROR': 'default'}"
+    )

@@ -4,7 +4,14 @@ import pytest
 
 from recommendations.choices import TargetStatus
 from recommendations.models import Target
-from recommendations.status import derive_status, not_overdue, overdue, status_in, status_on
+from recommendations.status import (
+    derive_status,
+    not_overdue,
+    overdue,
+    status_in,
+    status_on,
+    status_on_expression,
+)
 from tests.factories import TargetFactory
 
 TODAY = date(2026, 11, 23)
@@ -67,15 +74,20 @@ def test_a_stored_status_is_read_on_a_later_day_as_the_rule_derives_it(
     assert status_on(stored=stored, response_due=response_due, today=TODAY) == expected
 
 
-@pytest.mark.django_db
-def test_the_status_filter_matches_exactly_the_targets_status_on_says():
-    targets = {
+def every_stored_status_and_due_date() -> dict[int, TargetStatus]:
+    """A target for each stored status and due date, with the status status_on() reads."""
+    return {
         TargetFactory(status=stored, response_due=response_due).pk: status_on(
             stored=stored, response_due=response_due, today=TODAY
         )
         for stored in STORED
         for response_due in DUE_DATES
     }
+
+
+@pytest.mark.django_db
+def test_the_status_filter_matches_exactly_the_targets_status_on_says():
+    targets = every_stored_status_and_due_date()
 
     for status in TargetStatus:
         matched = set(
@@ -88,3 +100,14 @@ def test_the_status_filter_matches_exactly_the_targets_status_on_says():
     assert set(Target.objects.filter(not_overdue(today=TODAY)).values_list("pk", flat=True)) == {
         pk for pk, derived in targets.items() if derived != TargetStatus.RESPONSE_OVERDUE
     }
+
+
+@pytest.mark.django_db
+def test_the_status_expression_reads_each_target_as_status_on_says():
+    targets = every_stored_status_and_due_date()
+
+    read = Target.objects.annotate(today=status_on_expression(today=TODAY)).values_list(
+        "pk", "today"
+    )
+
+    assert dict(read) == targets

@@ -5,9 +5,11 @@ The walk is built from the resolver itself, so a URL added later is walked too (
 that checks coverage fails until it is).
 """
 
+import io
 import json
 import re
-from datetime import date
+import zipfile
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -15,14 +17,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from recommendations import services
 from recommendations.models import (
     Assessment,
     Body,
+    Document,
     ImportJob,
+    Organization,
     Recommendation,
     Response,
     State,
@@ -30,11 +36,25 @@ from recommendations.models import (
     Theme,
 )
 from tests.factories import EditorFactory, UserFactory
+from watchlists import links as watchlist_links
+from watchlists import services as watchlist_services
+from watchlists import webhooks
+from watchlists.models import Subscription, Watchlist, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "staff_non_editor", "editor"]
-STAFF_ONLY_KEYS = ("owner", "watchers", "author", "email")
+STAFF_ONLY_KEYS = (
+    "owner",
+    "watchers",
+    "author",
+    "email",
+    "internal_note",
+    "contact_name",
+    "contact_email",
+)
+# Every private value the world holds carries it: found in an anonymous answer, it leaked.
+PRIVATE = "zzprivate"
 
 
 def every_route(resolver=None, prefix: str = ""):
@@ -60,7 +80,65 @@ def world():
     recommendation.watchers.add(owner)
     ImportJob.objects.create(file_name="empty.csv", content=b"", format="csv")
     Token.objects.create(user=owner)
-    return {"target": target, "recommendation": recommendation}
+    watchlists = watched_by_owner_and_public(owner)
+    private = private_rows(target, owner)
+    services.target_update(
+        target=private["demand"].targets.get(), response_due=date.today() + timedelta(days=10)
+    )
+    watchlist_services.watchlists_sweep()
+    return {"target": target, "recommendation": recommendation, **private, **watchlists}
+
+
+def watched_by_owner_and_public(owner) -> dict:
+    """Watchlists on China, the owner's and a public visitor's (confirmed), made before the
+    private rows are written: the sweep then reports those rows to both."""
+    mine = watchlist_services.watchlist_create(owner=owner, name="China", query="state=CHN")
+    webhooks.endpoint_create(watchlist=mine, url="https://hooks.example.net/tracker")
+    subscription = watchlist_services.subscription_request(
+        resource="recommendations", query="state=CHN", email="visitor@example.net", language="en"
+    )
+    watchlist_services.subscription_confirm(subscription_id=subscription.pk)
+    Watchlist.objects.update(checked_up_to=timezone.now() - timedelta(minutes=1))
+    return {"watchlist": mine, "public_watchlist": subscription.watchlist}
+
+
+def private_rows(target, owner) -> dict:
+    """What only staff may read, on the rows the public pages show: an internal note, an
+    organisation's contact, a private letter that records a demand and an answer, and an
+    assessment whose source is private while its grade is public."""
+    services.recommendation_update(
+        recommendation=target.recommendation, internal_note=f"{PRIVATE} note on the lead"
+    )
+    watch = Organization.objects.create(
+        name="Zz Watch", contact_name=f"{PRIVATE} contact", contact_email=f"{PRIVATE}@ngo.test"
+    )
+    letter = Document.objects.create(
+        title=f"{PRIVATE} letter",
+        symbol=f"{PRIVATE.upper()}/1",
+        kind="letter",
+        url=f"https://{PRIVATE}.example.net/letter",
+        public=False,
+    )
+    demand = services.recommendation_create(
+        text="Publish the deportation figures.",
+        document=letter,
+        paragraph="3",
+        organizations=[watch],
+    )
+    demanded = services.target_create(recommendation=demand, state=State.objects.get(code="CHN"))
+    services.response_create(
+        target=target, position="noted", date=date(2015, 1, 9), document=letter
+    )
+    services.assessment_create(
+        target=demanded,
+        implementation="not_implemented",
+        assessed_on=date(2024, 5, 2),
+        source_url=f"https://{PRIVATE}-witness.example.net/",
+        source_public=False,
+    )
+    campaign = Campaign.objects.get(slug="stop-forced-repatriation")
+    campaign_services.link_create(campaign=campaign, recommendation=demand, user=owner)
+    return {"letter": letter, "demand": demand}
 
 
 def object_id(model) -> str:
@@ -93,6 +171,8 @@ def concrete(route: str) -> str | None:
         if "/history/([/]+)" in route:  # simple_history's view of one past version
             version = row.history.order_by("pk").first().pk if row else 0
             route = route.replace("([/]+)/history/([/]+)", f"{pk}/history/{version}")
+    if route.startswith("watchlists/") and "<str:token>" in route:
+        return watchlist_url(route)
     campaign = "stop-forced-repatriation"  # the demo's campaign: public
     if route.startswith("campaigns/"):
         return "/" + route.replace("<slug:slug>", campaign)
@@ -101,6 +181,8 @@ def concrete(route: str) -> str | None:
         "documents/<int:pk>/": lambda: object_id(apps.get_model("recommendations", "Document")),
         "states/<slug:code>/": lambda: "CHN",
         "bodies/<path:acronym>/": lambda: "UNHCR",
+        "charts/<slug:kind>.svg": lambda: "addressee",
+        "embed/charts/<slug:kind>/": lambda: "addressee",
     }
     if route in public:
         return "/" + re.sub(r"<[^>]+>", public[route](), route)
@@ -122,6 +204,22 @@ def concrete(route: str) -> str | None:
     return "/" + route
 
 
+def watchlist_url(route: str) -> str:
+    """The links a public visitor's subscription gets: confirm, unsubscribe, its feed."""
+    subscription = Subscription.objects.filter(user=None).order_by("pk").first()
+    if subscription is None:
+        return "/" + route.replace("<str:token>", "none")
+    url = {
+        "watchlists/confirm/": watchlist_links.confirm_url,
+        "watchlists/unsubscribe/": watchlist_links.unsubscribe_url,
+    }.get(route.split("<")[0])
+    if url is None:
+        return watchlist_links.calendar_url(subscription.watchlist).removeprefix(
+            "http://testserver"
+        )
+    return url(subscription).removeprefix("http://testserver")
+
+
 def _api_model(route: str):
     resource = route.split("/")[1]
     return {
@@ -136,6 +234,8 @@ def _api_model(route: str):
         "themes": Theme,
         "grade-mappings": apps.get_model("recommendations", "GradeMapping"),
         "events": apps.get_model("recommendations", "Event"),
+        "watchlists": Watchlist,
+        "webhooks": WebhookEndpoint,
     }[resource]
 
 
@@ -159,6 +259,10 @@ def user_of(client_and_id):
 REFUSED_TO_ALL = {
     r"/admin/recommendations/reminder/add/": "reminders are recorded by the sweep, never typed",
     r"/admin/recommendations/importjob/\d+/confirm/": "a confirmation is a POST from the preview",
+    r"/admin/watchlists/watchlistevent/add/": "watchlist events are recorded by the sweep",
+    r"/admin/watchlists/watchlistevent/\d+/delete/": "a delivery log will point at them",
+    r"/admin/watchlists/webhookdelivery/add/": "deliveries are queued by the sweep",
+    r"/admin/watchlists/webhookdelivery/\d+/delete/": "the delivery log is kept",
 }
 
 ADMIN_ACTIONS = {
@@ -176,6 +280,13 @@ def admin_permission(url: str) -> str | None:
         return "recommendations.view_document"
     if url.startswith("/admin/recommendations/reminderpreference/") and "/delete/" not in url:
         return None  # every staff user keeps their own reminder preference
+    if url.startswith(
+        tuple(
+            f"/admin/watchlists/{model}/"
+            for model in ("watchlist", "watchlistevent", "webhookendpoint", "webhookdelivery")
+        )
+    ):
+        return None  # every staff user keeps their own watchlists; others' are not found
     if re.fullmatch(r"/admin/\w+/\w+/\d+/", url):
         return None  # the old form of a change URL: a redirect to it, for anyone on staff
     match = re.match(r"/admin/(\w+)/(\w+)/(?:(\w+|\d+)/)?(?:(\w+)/)?", url)
@@ -252,6 +363,9 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
         url = concrete(route)
         if not url.startswith("/api/"):
             continue
+        if url.startswith(("/api/watchlists/", "/api/webhooks/")):
+            wrong += owner_only_answers(client, role, url)
+            continue
         read = client.get(url)
         if read.status_code != 200:
             wrong.append(("GET", url, read.status_code))
@@ -285,6 +399,28 @@ def test_the_api_reads_for_everyone_and_writes_for_editors_only(world, role):
     assert wrong == []
 
 
+def owner_only_answers(client, role: str, url: str) -> list:
+    """/api/watchlists/ and /api/webhooks/: a 401 for anonymous clients; for a user, their
+    own list and, for the watchlist or endpoint of another user (the owner's, here), a 404
+    whatever the method."""
+    wrong = []
+    if url in ("/api/watchlists/", "/api/webhooks/"):
+        expected = {"get": 200, "post": 400}
+    elif url.endswith(("/calendar-token/", "/secret/")):
+        expected = {"post": 404}
+    elif url.endswith("/events/"):
+        expected = {"get": 404}
+    else:
+        expected = {"get": 404, "patch": 404, "delete": 404}
+    if role == "anonymous":
+        expected = dict.fromkeys(expected, 401)
+    for method, status in expected.items():
+        answer = getattr(client, method)(url, {}, content_type="application/json")
+        if answer.status_code != status:
+            wrong.append((method.upper(), url, answer.status_code))
+    return wrong
+
+
 PUBLIC_PAGES = (
     "/",
     "/search/",
@@ -293,6 +429,9 @@ PUBLIC_PAGES = (
     "/bodies/",
     "/documents/",
     "/campaigns/",
+    "/charts/",
+    "/embed/",
+    "/watchlists/",
 )
 
 
@@ -310,6 +449,87 @@ def test_the_public_pages_answer_everyone_and_show_nothing_staff_only(world, rol
         if role == "anonymous" and b"@example.org" in response.content:
             wrong.append(("leak", url))
     assert wrong == []
+
+
+def readable_text(response) -> str:
+    """What a client reads in an answer: a Word file or a workbook unzipped."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"".join(archive.read(name) for name in archive.namelist())
+    return content.decode("utf-8", errors="replace").lower()
+
+
+def anonymous_urls(world) -> list[str]:
+    """Every URL an anonymous client may read, the exports and the private rows' own too."""
+    urls = [
+        concrete(route)
+        for route in every_route()
+        if not concrete(route).startswith(("/admin/", "/i18n/"))
+    ]
+    letter, demand = world["letter"].pk, world["demand"].pk
+    return [
+        *urls,
+        f"/recommendations/{demand}/",
+        f"/documents/{letter}/",
+        f"/api/documents/{letter}/",
+        f"/api/recommendations/{demand}/",
+        "/api/targets/?format=csv",
+        "/api/targets/?format=xlsx",
+        "/api/recommendations/?format=csv",
+        "/api/responses/",
+        "/api/assessments/",
+        "/api/organizations/",
+        "/search/?q=deportation",
+        "/campaigns/stop-forced-repatriation/brief.docx",
+        "/api/campaigns/stop-forced-repatriation/brief/",
+        "/watchlists/watch/?state=CHN",
+        # The owner's feed, at its secret address: public fields only, like the visitor's.
+        watchlist_links.calendar_url(world["watchlist"]).removeprefix("http://testserver"),
+    ]
+
+
+def test_no_private_field_or_row_reaches_an_anonymous_client(world):
+    client = Client()
+    leaked = []
+    for url in anonymous_urls(world):
+        response = client.get(url)
+        if PRIVATE in readable_text(response):
+            leaked.append(url)
+
+    assert leaked == []
+    # The watchlists' feeds were walked with the private letter's demand in them.
+    feed = client.get(watchlist_url("watchlists/calendar/<str:token>.ics")).content.decode()
+    assert "Response due: China — para 3" in feed
+    assert client.get(f"/documents/{world['letter'].pk}/").status_code == 404
+    assert client.get(f"/api/documents/{world['letter'].pk}/").status_code == 404
+    # What the private letter records stays public: the demand and its status.
+    demand = client.get(f"/api/recommendations/{world['demand'].pk}/").json()
+    assert demand["document"] is None
+    assert demand["targets"][0]["status"] == "not_implemented"
+
+
+def test_no_private_field_reaches_a_webhook_of_the_owner(world):
+    """The owner's endpoint had the private letter's demand queued: its bodies, as posted,
+    hold public fields only."""
+    deliveries = WebhookDelivery.objects.filter(endpoint__watchlist=world["watchlist"])
+    bodies = [webhooks.body(delivery.event) for delivery in deliveries.select_related("event")]
+
+    assert any('"paragraph": "3"' in body for body in bodies)
+    assert [body for body in bodies if PRIVATE in body.lower()] == []
+
+
+def test_staff_read_the_private_fields_and_rows(world):
+    client, _ = client_for("editor")
+
+    demand = client.get(f"/api/recommendations/{world['demand'].pk}/").json()
+    lead = client.get(f"/api/recommendations/{world['recommendation'].pk}/").json()
+    export = readable_text(client.get("/api/targets/?format=csv"))
+
+    assert demand["document"]["title"] == f"{PRIVATE} letter"
+    assert lead["internal_note"] == f"{PRIVATE} note on the lead"
+    assert f"{PRIVATE}/1" in export
+    assert client.get(f"/api/documents/{world['letter'].pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/healthz", "/readyz"])

@@ -1,7 +1,8 @@
 """Liveness and readiness for load balancers and orchestrators: no login, no secrets.
 
 /healthz says the process answers. /readyz says whether what it depends on answers too:
-the database and the Celery broker, each reported on its own, 503 when one is down.
+the database and the Celery broker, each reported on its own, 503 when one is down. Read
+replicas are reported too but never make it 503: reads fall back to the primary without them.
 """
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
+
+from tracker.db_router import replica_answers
 
 BROKER_TIMEOUT_SECONDS = 2
 
@@ -49,7 +52,10 @@ def healthz(request):
 def readyz(request):
     components = {"database": database_status(), "broker": broker_status()}
     ready = all(component["status"] == "ok" for component in components.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "components": components},
-        status=200 if ready else 503,
-    )
+    answer = {"status": "ok" if ready else "unavailable", "components": components}
+    if settings.TRACKER_REPLICA_DATABASES:
+        answer["replicas"] = {
+            alias: {"status": "ok" if replica_answers(alias) else "down"}
+            for alias in settings.TRACKER_REPLICA_DATABASES
+        }
+    return JsonResponse(answer, status=200 if ready else 503)

@@ -81,7 +81,8 @@ X_FRAME_OPTIONS = "DENY"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its index the editors' desk (tracker/admin_site.py).
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "recommendations",
     "campaigns",
+    "watchlists",
     "website",
 ]
 
@@ -115,6 +117,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Anonymous reads to a replica, the rest to the primary (tracker/db_router.py): after
+    # authentication, which it asks who the user is.
+    "tracker.db_router.ReplicaReadMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,6 +172,52 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # with their latest response in correlated subqueries: 250 ms of compiling for a query that
 # runs in 5 ms. The tracker's queries are short, so it never pays.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+
+def replica_databases(raw: str, default: dict) -> dict[str, dict]:
+    """DATABASE_REPLICA_URLS: comma-separated postgres:// URLs of streaming replicas, each an
+    alias replica_0, replica_1, ... with the primary's options. An entry that is not a
+    PostgreSQL URL stops startup; the message names the entry by position, never its
+    password."""
+    replicas = {}
+    for index, url in enumerate(part.strip() for part in raw.split(",") if part.strip()):
+        try:
+            config = env.db_url_config(url)
+        except (ValueError, KeyError, ImproperlyConfigured) as error:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: entry {index + 1} is not a database URL ({error})"
+            ) from error
+        if config.get("ENGINE") != "django.db.backends.postgresql" or not config.get("NAME"):
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: entry {index + 1} must be a postgres://host/name URL"
+            )
+        options = {**default.get("OPTIONS", {}), **config.get("OPTIONS", {})}
+        # A replica that does not answer is given up quickly: the read goes to the primary
+        # (tracker/db_router.py) instead of waiting on a host that is gone.
+        options.setdefault("connect_timeout", TRACKER_REPLICA_CONNECT_TIMEOUT)
+        replicas[f"replica_{index}"] = {
+            **config,
+            "CONN_MAX_AGE": default["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": default["CONN_HEALTH_CHECKS"],
+            "OPTIONS": options,
+            # Tests read a replica alias from the test database itself.
+            "TEST": {"MIRROR": "default"},
+        }
+    return replicas
+
+
+# Read replicas (tracker/db_router.py, docs/operations.md "Read replicas"): anonymous reads go
+# to them; editors' reads, every write, tasks and commands stay on the primary, and so does a
+# client for TRACKER_REPLICA_PIN_SECONDS after it wrote, for a replica lags. A replica that
+# fails is left alone for TRACKER_REPLICA_RETRY_SECONDS, then tried again.
+TRACKER_REPLICA_CONNECT_TIMEOUT = env.int("TRACKER_REPLICA_CONNECT_TIMEOUT", default=2)
+TRACKER_REPLICA_PIN_SECONDS = env.int("TRACKER_REPLICA_PIN_SECONDS", default=30)
+TRACKER_REPLICA_RETRY_SECONDS = env.int("TRACKER_REPLICA_RETRY_SECONDS", default=5)
+DATABASES.update(
+    replica_databases(env.str("DATABASE_REPLICA_URLS", default=""), DATABASES["default"])
+)
+TRACKER_REPLICA_DATABASES = [alias for alias in DATABASES if alias.startswith("replica_")]
+DATABASE_ROUTERS = ["tracker.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -259,6 +310,25 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=5)
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)
+
+# Webhooks (watchlists/webhooks.py). Outbound requests go to public addresses only, unless
+# TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS is true (the tests' receivers listen on loopback),
+# which also allows plain http. A delivery waits WEBHOOK_TIMEOUT seconds for each read of
+# the answer; a failed one is tried again after WEBHOOK_RETRY_BACKOFF seconds, then twice
+# that, and so on up to WEBHOOK_RETRY_BACKOFF_MAX, WEBHOOK_MAX_ATTEMPTS times in all. An
+# endpoint failing WEBHOOK_DISABLE_AFTER_FAILURES times in a row, or for
+# WEBHOOK_DISABLE_AFTER_HOURS, is disabled and its owner told. A claim older than
+# WEBHOOK_CLAIM_TIMEOUT seconds belongs to a delivery that died and is taken back: it must
+# outlast a request (connect and read timeouts).
+TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_RETRY_BACKOFF = env.int("WEBHOOK_RETRY_BACKOFF", default=60)
+WEBHOOK_RETRY_BACKOFF_MAX = env.int("WEBHOOK_RETRY_BACKOFF_MAX", default=6 * 3600)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
+WEBHOOK_CLAIM_TIMEOUT = env.int("WEBHOOK_CLAIM_TIMEOUT", default=120)
+WEBHOOK_BATCH = env.int("WEBHOOK_BATCH", default=100)
 
 # The anonymous throttle counts requests in the cache: in Redis when REDIS_URL is set, so
 # every gunicorn process shares one count per client.

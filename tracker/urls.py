@@ -18,6 +18,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/", include("recommendations.api.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("watchlists/", include("watchlists.urls")),
     path("", include("website.urls")),
 ]
 

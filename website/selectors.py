@@ -1,17 +1,25 @@
-"""What the public pages read: only what anybody may see. Owners, watchers and assessment
-authors are never read here; campaigns through Campaign.objects.visible_to(None) only.
-Each page takes a fixed number of queries whatever the data's size (lists are bounded)."""
+"""What the public pages read: only what anybody may see, whoever reads them (staff work in
+the admin). Staff-only fields are never read here; private documents and sources are
+withheld by recommendations/visibility.py, and campaigns are read through
+Campaign.objects.visible_to(). Each page takes a fixed number of queries whatever the
+data's size (lists are bounded)."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
+from recommendations import visibility
 from recommendations.api.filters import RecommendationFilterSet
 from recommendations.choices import TargetStatus
 from recommendations.models import (
@@ -23,13 +31,18 @@ from recommendations.models import (
     State,
     Target,
 )
+from recommendations.selectors import overdue_targets as shared_overdue_targets
 from recommendations.selectors import (
     recommendation_stats,
     recommendations_for_api,
+    search_excerpts,
+    search_parsed,
+    status_counts,
     targets_with_latest,
 )
 from recommendations.state_names import state_name
-from recommendations.status import status_in
+from recommendations.status import status_in, status_on_expression
+from website.charts import STATUS_LOOK, Bucket, ChartData
 
 LIST_MAX = 50
 
@@ -50,27 +63,28 @@ def headline_figures() -> dict:
     }
 
 
-def latest_responses(limit: int = 10):
-    return Response.objects.select_related(
+def latest_responses(limit: int = 10) -> list[Response]:
+    responses = Response.objects.select_related(
         "target__state", "target__body", "target__recommendation__document"
     ).order_by("-date", "-pk")[:limit]
+    visibility.redacted(response.target.recommendation for response in responses)
+    return visibility.redacted(responses)
 
 
-def overdue_targets(limit: int = 10):
-    """The longest overdue first: the due date furthest in the past."""
-    today = timezone.localdate()
-    targets = list(
-        Target.objects.filter(status_in([TargetStatus.RESPONSE_OVERDUE], today=today))
-        .select_related("state", "body", "recommendation__document")
-        .order_by("response_due", "pk")[:limit]
-    )
-    for target in targets:
-        target.days_overdue = (today - target.response_due).days
+def overdue_targets(limit: int = 10) -> list[Target]:
+    """The longest overdue first (selectors.overdue_targets), a private document withheld."""
+    return _shown_with_recommendation(shared_overdue_targets(limit))
+
+
+def _shown_with_recommendation(targets) -> list[Target]:
+    """Targets shown with their recommendation's document: a private one withheld."""
+    targets = list(targets)
+    visibility.redacted(target.recommendation for target in targets)
     return targets
 
 
 def recommendation_page(pk: int) -> Recommendation | None:
-    return (
+    found = (
         Recommendation.objects.select_related("document__body", "issued_by", "reiterates__document")
         .prefetch_related(
             "recommending_states",
@@ -81,6 +95,10 @@ def recommendation_page(pk: int) -> Recommendation | None:
         .filter(pk=pk)
         .first()
     )
+    if found is not None:
+        related = [found.reiterates] if found.reiterates else []
+        visibility.redacted([found, *related, *found.reiterated_by.all()])
+    return found
 
 
 @dataclass(frozen=True)
@@ -95,9 +113,10 @@ class TimelineRow:
 def timeline_rows(target: Target) -> list[TimelineRow]:
     """A target's timeline (selectors.recommendation_timelines) as the page shows it."""
     rows = []
+    private = visibility.private_document_ids()
     for event in target.timeline:
         if isinstance(event, Response):
-            document = event.document
+            document = None if event.document_id in private else event.document
             rows.append(
                 TimelineRow(
                     event.date,
@@ -135,27 +154,6 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     """A state's or a body's record: what it was asked, by which mechanisms, how it answered."""
     addressed = Q(state=state) if state else Q(body=body)
     targets = Target.objects.filter(addressed)
-    today = timezone.localdate()
-    # Each status as it reads today (status_on), counted in one query.
-    counted = targets.aggregate(
-        **{
-            status.value: Count("pk", filter=status_in([status], today=today))
-            for status in TargetStatus
-        }
-    )
-    by_mechanism = (
-        targets.order_by()
-        .values("recommendation__issued_by__acronym", "recommendation__issued_by__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "recommendation__issued_by__acronym")
-    )
-    by_year = (
-        targets.exclude(recommendation__issued_on=None)
-        .order_by()
-        .values("recommendation__issued_on__year")
-        .annotate(count=Count("pk"))
-        .order_by("recommendation__issued_on__year")
-    )
     latest = (
         targets_with_latest(targets)
         .select_related("recommendation__document", "recommendation__issued_by")
@@ -163,31 +161,17 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     )
     return {
         "total": targets.count(),
-        "by_status": sorted(
-            ((TargetStatus(status), count) for status, count in counted.items() if count),
-            key=lambda item: -item[1],
-        ),
-        "by_mechanism": _with_bodies(list(by_mechanism)),
-        "by_year": list(by_year),
-        "targets": list(latest),
+        # Each status as it reads today (status_on).
+        "by_status": list(status_counts(targets, today=timezone.localdate()).items()),
+        "targets": _shown_with_recommendation(latest),
     }
-
-
-def _with_bodies(rows: list[dict]) -> list[dict]:
-    """Each row with its issuing body, for its name in the reader's language: one query."""
-    bodies = Body.objects.in_bulk(
-        [row["recommendation__issued_by__acronym"] for row in rows], field_name="acronym"
-    )
-    for row in rows:
-        row["body"] = bodies.get(row["recommendation__issued_by__acronym"])
-    return rows
 
 
 def body_issued(body: Body) -> dict:
     """What a body issued: its documents with how many recommendations each holds."""
     return {
         "documents": list(
-            Document.objects.filter(body=body)
+            visibility.readable_documents(None, Document.objects.filter(body=body))
             .annotate(count=Count("recommendations"))
             .order_by("-date", "symbol")[:LIST_MAX]
         ),
@@ -197,7 +181,8 @@ def body_issued(body: Body) -> dict:
 
 def document_page(pk: int) -> Document | None:
     return (
-        Document.objects.select_related("body", "state")
+        visibility.readable_documents(None)
+        .select_related("body", "state")
         .prefetch_related(
             "organizations",
             Prefetch(
@@ -230,13 +215,16 @@ def search(params: QueryDict) -> dict:
     """The recommendations the API's filters match for `params`, a page of them, and the
     counts by status, state, issuing body, theme and year of all that match. A value that
     names nothing is an error naming its parameter, as in the API."""
-    filterset = RecommendationFilterSet(
-        params, queryset=recommendations_for_api(staff=False), request=None
-    )
+    filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
     paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
+    page.object_list = visibility.redacted(page.object_list)
+    terms = filterset.form.cleaned_data.get("q")
+    searched = search_parsed(terms) if terms else None
+    if terms:
+        search_excerpts(page.object_list, terms)
     stats = recommendation_stats(
         recommendations=filterset.qs,
         targets=filterset.matching_targets(Target.objects.all()),
@@ -252,6 +240,10 @@ def search(params: QueryDict) -> dict:
         ]
         for name, param in FACETS.items()
     }
+    facets["by_campaign"] = [
+        {**bucket, "url": "?" + _with(params, "campaign", bucket["slug"])}
+        for bucket in _campaign_counts(filterset.qs)
+    ]
     facets["by_year"] = [
         {
             **bucket,
@@ -276,10 +268,29 @@ def search(params: QueryDict) -> dict:
         "facets": facets,
         "filters": filters,
         "query": params.get("q", ""),
+        # What a query in Korean or Chinese searched, in English.
+        "searched": searched if searched and searched.translated else None,
     }
 
 
 FACET_VALUES = 12
+
+
+def _campaign_counts(recommendations: QuerySet[Recommendation]) -> list[dict]:
+    """How many of `recommendations` each public campaign follows, the most first: one query."""
+    return list(
+        Campaign.objects.filter(public=True, links__recommendation__in=recommendations)
+        .values("slug", "name")
+        .annotate(recommendations=Count("links"))
+        .order_by("-recommendations", "name")[:FACET_VALUES]
+    )
+
+
+def _api_filters(params: QueryDict) -> RecommendationFilterSet:
+    """The API's recommendation filters over what an anonymous client of the API reads."""
+    return RecommendationFilterSet(
+        params, queryset=recommendations_for_api(staff=False), request=None
+    )
 
 
 def _facet_label(param: str, bucket: dict) -> str:
@@ -308,3 +319,181 @@ def _without(params: QueryDict, name: str) -> str:
     copy.pop(name, None)
     copy.pop("page", None)
     return copy.urlencode()
+
+
+# Charts: the targets the API's filters match, counted by their status today in buckets (an
+# issuing body, an addressee, a theme, a year). One grouped query per chart, and one for the
+# bodies' names where bodies are the buckets, whatever the number of bars.
+
+CHART_BARS_MAX = 15
+
+
+def charts(params: QueryDict, kinds: Iterable[str]) -> tuple[list[ChartData], dict]:
+    """The charts of `kinds` over what the API's recommendation filters match for `params`,
+    or the filters' errors, each naming its parameter."""
+    filterset = _api_filters(params)
+    if not filterset.is_valid():
+        return [], filterset.errors
+    targets = filterset.matching_targets(Target.objects.all())
+    query = _without(params, "page")
+    return [CHART_KINDS[kind].count(kind, targets, query) for kind in kinds], {}
+
+
+def chart_params(**filters: str) -> QueryDict:
+    """The filters of a page's charts, as the query string of their embed and image URLs."""
+    params = QueryDict(mutable=True)
+    params.update(filters)
+    return params
+
+
+CHART_FORM = (
+    "q",
+    "state",
+    "addressee_body",
+    "body",
+    "theme",
+    "status",
+    "issued_on_after",
+    "issued_on_before",
+)
+
+
+def chart_form(params: QueryDict) -> dict:
+    """The filters the charts page asks for, each labelled by the API's own description of
+    it; any other filter of the API given is kept as it is."""
+    filters = RecommendationFilterSet.base_filters
+    return {
+        "fields": [
+            {
+                "name": name,
+                "label": filters[name].extra["help_text"],
+                "value": params.get(name, ""),
+                "choices": TargetStatus.choices if name == "status" else None,
+            }
+            for name in CHART_FORM
+        ],
+        "hidden": [
+            (name, value)
+            for name, value in params.items()
+            if name not in CHART_FORM and name != "page"
+        ],
+    }
+
+
+def _counted(targets: QuerySet[Target], *keys: str, **annotations) -> list[dict]:
+    return list(
+        targets.order_by()
+        .annotate(**annotations, status_today=status_on_expression(today=timezone.localdate()))
+        .values(*keys, "status_today")
+        .annotate(count=Count("pk"))
+    )
+
+
+def _bucketed(rows: list[dict], key) -> dict:
+    """Each key's counts by status; rows without a key (no body, no theme, no date) left out."""
+    buckets: dict = {}
+    for row in rows:
+        if key(row) is not None:
+            counts = buckets.setdefault(key(row), {})
+            counts[TargetStatus(row["status_today"])] = row["count"]
+    return buckets
+
+
+def _chart(kind: str, buckets: list[Bucket], query: str, left_out: int = 0) -> ChartData:
+    named = CHART_KINDS[kind]
+    return ChartData(
+        kind, str(named.title), str(named.bucket_name), buckets, query=query, left_out=left_out
+    )
+
+
+def _largest(kind: str, buckets: list[Bucket], query: str) -> ChartData:
+    buckets = sorted(buckets, key=lambda bucket: (-bucket.total, bucket.label))
+    return _chart(
+        kind, buckets[:CHART_BARS_MAX], query, left_out=max(0, len(buckets) - CHART_BARS_MAX)
+    )
+
+
+def _by_status(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    counts = _bucketed(_counted(targets), lambda row: row["status_today"])
+    buckets = [
+        Bucket(str(status.label), {status: counts[status][status]}, status=status)
+        for status in STATUS_LOOK
+        if status in counts
+    ]
+    return _chart(kind, buckets, query)
+
+
+def _body_buckets(counts: dict) -> list[Bucket]:
+    bodies = Body.objects.in_bulk(list(counts))
+    return [
+        Bucket(
+            body.localized_name(),
+            counts[pk],
+            url=reverse("website:body", args=[body.acronym]),
+        )
+        for pk, body in bodies.items()
+    ]
+
+
+def _by_body(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "recommendation__issued_by")
+    return _largest(
+        kind,
+        _body_buckets(_bucketed(rows, lambda row: row["recommendation__issued_by"])),
+        query,
+    )
+
+
+def _by_addressee(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "state__code", "state__name", "body")
+    by_state = _bucketed(rows, lambda row: row["state__code"])
+    names = {row["state__code"]: row["state__name"] for row in rows}
+    states = [
+        Bucket(
+            state_name(code) or names[code],
+            counts,
+            url=reverse("website:state", args=[code]),
+        )
+        for code, counts in by_state.items()
+    ]
+    return _largest(kind, states + _body_buckets(_bucketed(rows, lambda row: row["body"])), query)
+
+
+def _by_theme(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "recommendation__themes__slug", "recommendation__themes__name")
+    names = {
+        row["recommendation__themes__slug"]: row["recommendation__themes__name"] for row in rows
+    }
+    themes = [
+        # A theme's name is data, in English.
+        Bucket(
+            names[slug],
+            counts,
+            url=reverse("website:search") + "?" + urlencode({"theme": slug}),
+            lang="en",
+        )
+        for slug, counts in _bucketed(rows, lambda row: row["recommendation__themes__slug"]).items()
+    ]
+    return _largest(kind, themes, query)
+
+
+def _by_year(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
+    rows = _counted(targets, "year", year=ExtractYear("recommendation__issued_on"))
+    years = _bucketed(rows, lambda row: row["year"])
+    return _chart(kind, [Bucket(str(year), years[year]) for year in sorted(years)], query)
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    title: str
+    bucket_name: str  # the table's first column
+    count: Callable[[str, QuerySet[Target], str], ChartData]
+
+
+CHART_KINDS = {
+    "status": ChartKind(_("Recommendations by status"), _("Status"), _by_status),
+    "body": ChartKind(_("Status by issuing body"), _("Issuing body"), _by_body),
+    "addressee": ChartKind(_("Status by addressee"), _("Addressee"), _by_addressee),
+    "theme": ChartKind(_("Status by theme"), _("Theme"), _by_theme),
+    "year": ChartKind(_("Status over time, by year of issue"), _("Year"), _by_year),
+}

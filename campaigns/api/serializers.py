@@ -9,10 +9,10 @@ from campaigns import selectors
 from campaigns.choices import SuggestionVerdict
 from campaigns.models import Campaign, CampaignLink
 from recommendations.api.filters import ID_MAX
-from recommendations.api.serializers import IdentityLink, TrackerModelSerializer
+from recommendations.api.serializers import IdentityLink, ReaderMixin, TrackerModelSerializer
 
 
-class CampaignLinkSerializer(serializers.ModelSerializer):
+class CampaignLinkSerializer(ReaderMixin, serializers.ModelSerializer):
     recommendation_url = IdentityLink(
         view_name="api:recommendation-detail", source="recommendation", read_only=True
     )
@@ -23,7 +23,7 @@ class CampaignLinkSerializer(serializers.ModelSerializer):
         fields = ["recommendation", "recommendation_url", "citation", "note"]
 
     def get_citation(self, link) -> str:
-        return selectors.citation(link.recommendation)
+        return selectors.citation(self.shown(link.recommendation))
 
 
 class CampaignSummarySerializer(TrackerModelSerializer):
@@ -138,7 +138,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionSerializer(ReaderMixin, serializers.Serializer):
     id = serializers.IntegerField()
     api_url = IdentityLink(view_name="api:recommendation-detail", read_only=True)
     citation = serializers.SerializerMethodField()
@@ -149,7 +149,7 @@ class SuggestionSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField())
     def get_citation(self, recommendation) -> str:
-        return selectors.citation(recommendation)
+        return selectors.citation(self.shown(recommendation))
 
 
 class SuggestionVerdictSerializer(serializers.Serializer):

@@ -54,7 +54,9 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
     @extend_schema(responses=serializers.ScorecardSerializer, summary=_("The scorecard"))
     @action(detail=True, pagination_class=None)
     def scorecard(self, request, slug=None):
-        scorecard = selectors.campaign_scorecard(self.get_object())
+        campaign = self.get_object()
+        links = selectors.campaign_links(campaign, request.user)
+        scorecard = selectors.campaign_scorecard(campaign, links)
         return APIResponse(serializers.ScorecardSerializer(scorecard).data)
 
     @extend_schema(
@@ -71,7 +73,9 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
     )
     @action(detail=True, pagination_class=None)
     def timeline(self, request, slug=None):
-        entries = selectors.campaign_timeline(self.get_object())
+        campaign = self.get_object()
+        links = selectors.campaign_links(campaign, request.user)
+        entries = selectors.campaign_timeline(campaign, links)
         return APIResponse(serializers.TimelineEntrySerializer(entries, many=True).data)
 
     @extend_schema(
@@ -84,7 +88,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
     )
     @action(detail=True, pagination_class=None)
     def brief(self, request, slug=None):
-        return docx_response(self.get_object())
+        return docx_response(self.get_object(), request.user)
 
     @extend_schema(
         parameters=[

@@ -21,6 +21,7 @@ from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from campaigns.models import Campaign
 from recommendations import selectors
 from recommendations.choices import (
     BodyKind,
@@ -249,6 +250,15 @@ class RecommendationFilters(filters.FilterSet):
         missing_message=_("No organization with the acronym or name %(missing)s."),
         help_text=_("Issuing organisation, by acronym or name."),
     )
+    # Public campaigns only: a private one names nothing here, for anybody.
+    campaign = NaturalKeysFilter(
+        field_name="campaign_links__campaign",
+        many=True,
+        queryset=Campaign.objects.filter(public=True),
+        key_fields=("slug",),
+        missing_message=_("No public campaign with the slug %(missing)s."),
+        help_text=_("Recommendations a public campaign follows, by its slug."),
+    )
     document = NaturalKeysFilter(
         field_name="document",
         queryset=Document.objects.exclude(symbol=""),
@@ -271,8 +281,10 @@ class RecommendationFilters(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_search",
         help_text=_(
-            "Full-text search of the text: stemmed, ranked, web-search syntax "
-            'such as "non-refoulement" -torture.'
+            "Full-text search of the text and of the themes, affected groups, bodies and "
+            "states: stemmed, plurals, spellings and abbreviations folded, accents ignored, "
+            'ranked; "a phrase", -word or NOT word, OR, a prefix*; Korean and Chinese terms '
+            "searched in English (the Search-Terms header says how)."
         ),
     )
 

@@ -7,6 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.utils import formatting
 
+from recommendations import visibility
 from recommendations.api.renderers import EXPORT_RENDERERS
 
 DETAIL = {
@@ -113,7 +114,8 @@ class TrackerAutoSchema(AutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         """Staff-only fields are left out for everybody else: never required."""
         schema = super()._map_basic_serializer(serializer, direction)
-        staff_only = set(getattr(serializer, "staff_only_fields", ()))
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        staff_only = set(visibility.staff_only_fields(model)) if model else set()
         if staff_only and "required" in schema:
             schema["required"] = [name for name in schema["required"] if name not in staff_only]
             if not schema["required"]:

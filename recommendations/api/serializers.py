@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+from recommendations import visibility
 from recommendations.choices import (
     DeadlineRule,
     GradeScale,
@@ -132,7 +133,25 @@ class NaturalKeyField(StrictRelatedMixin, serializers.SlugRelatedField):
 # The base of every model serializer here: the fields it generates take only what the schema
 # says. (A comment, not a docstring: the schema would show a docstring as the description of
 # every serializer that has none of its own.)
-class TrackerModelSerializer(serializers.ModelSerializer):
+# Who reads the answer, and the private documents, read once per answer: the context is
+# shared by every serializer of one answer. (A comment, not a docstring: the schema would
+# describe every serializer with it.)
+class ReaderMixin:
+    def reader(self):
+        request = self.context.get("request")
+        return request.user if request else None
+
+    def private_documents(self) -> visibility.PrivateDocuments:
+        if "private_documents" not in self.context:
+            self.context["private_documents"] = visibility.private_documents()
+        return self.context["private_documents"]
+
+    def shown(self, instance):
+        """`instance` as the reader may see it (visibility.redacted)."""
+        return visibility.redacted([instance], self.reader(), self.private_documents())[0]
+
+
+class TrackerModelSerializer(ReaderMixin, serializers.ModelSerializer):
     serializer_related_field = IdField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -142,19 +161,30 @@ class TrackerModelSerializer(serializers.ModelSerializer):
         models.URLField: URLStringField,
     }
 
-
-class StaffOnlyFieldsMixin:
-    """Fields in `staff_only_fields` are left out of what non-staff users see."""
-
-    staff_only_fields: tuple[str, ...] = ()
-
+    # What the reader may see (recommendations/visibility.py): for anyone but staff, no
+    # staff-only field (never even read: the public's querysets do not fetch them), and
+    # references to private rows empty.
     @property
     def _readable_fields(self):
-        request = self.context.get("request")
-        hidden = () if request and request.user.is_staff else self.staff_only_fields
+        hidden = (
+            ()
+            if visibility.sees_private(self.reader())
+            else visibility.staff_only_fields(self.Meta.model)
+        )
         for field in super()._readable_fields:
             if field.field_name not in hidden:
                 yield field
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if visibility.sees_private(self.reader()):
+            return data
+        for field, blank in visibility.withheld(
+            instance, self.reader(), self.private_documents()
+        ).items():
+            if field in data:
+                data[field] = blank
+        return data
 
 
 class CreateOnlyFieldsMixin:
@@ -251,7 +281,7 @@ class OrganizationSerializer(TrackerModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "api_url", "name", "acronym", "country"]
+        fields = ["id", "api_url", "name", "acronym", "country", "contact_name", "contact_email"]
 
 
 class DocumentSerializer(TrackerModelSerializer):
@@ -286,6 +316,7 @@ class DocumentSerializer(TrackerModelSerializer):
             "follow_up_paragraphs",
             "follow_up_within_months",
             "follow_up_by",
+            "public",
         ]
 
 
@@ -404,7 +435,9 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
         return {
             "position": target.latest_position,
             "date": target.latest_response_date,
-            "document": target.latest_response_document,
+            "document": visibility.shown_symbol(
+                target.latest_response_document, self.reader(), self.private_documents()
+            ),
         }
 
     @extend_schema_field(LatestAssessmentSerializer(allow_null=True))
@@ -431,7 +464,7 @@ STATUS_SUMMARY_SCHEMA = {
 }
 
 
-class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
+class RecommendationSerializer(TrackerModelSerializer):
     """A recommendation, verbatim, with every addressee's status."""
 
     api_url = IdentityLink(view_name="api:recommendation-detail")
@@ -449,10 +482,14 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
     )
     targets = TargetSerializer(many=True, read_only=True)
     status_summary = serializers.SerializerMethodField()
+    search_excerpt = serializers.SerializerMethodField(
+        help_text=_(
+            "With q: where the text matched, as HTML (the text escaped, the matches in "
+            "<mark> tags); null without q."
+        )
+    )
     owner = UserSummarySerializer(allow_null=True, read_only=True, help_text=_("Staff only."))
     watchers = UserSummarySerializer(many=True, read_only=True, help_text=_("Staff only."))
-
-    staff_only_fields = ("owner", "watchers")
 
     class Meta:
         model = Recommendation
@@ -461,6 +498,7 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
             "api_url",
             "status_url",
             "text",
+            "search_excerpt",
             "document",
             "paragraph",
             "issued_by",
@@ -474,6 +512,7 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
             "status_summary",
             "owner",
             "watchers",
+            "internal_note",
             "created_at",
             "updated_at",
         ]
@@ -482,6 +521,9 @@ class RecommendationSerializer(StaffOnlyFieldsMixin, TrackerModelSerializer):
     @extend_schema_field(STATUS_SUMMARY_SCHEMA)
     def get_status_summary(self, recommendation: Recommendation) -> dict[str, int]:
         return status_summary(recommendation.targets.all())
+
+    def get_search_excerpt(self, recommendation: Recommendation) -> str | None:
+        return getattr(recommendation, "search_excerpt", None)
 
 
 class RecommendationWriteSerializer(TrackerModelSerializer):
@@ -526,6 +568,7 @@ class RecommendationWriteSerializer(TrackerModelSerializer):
             "reiterates",
             "owner",
             "watchers",
+            "internal_note",
         ]
 
 
@@ -560,7 +603,7 @@ class ResponseSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
         ]
 
 
-class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerModelSerializer):
+class AssessmentSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     api_url = IdentityLink(view_name="api:assessment-detail")
     target = IdField(queryset=Target.objects.all(), help_text=SET_ON_CREATION)
     author = serializers.SlugRelatedField(
@@ -571,7 +614,6 @@ class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerM
     )
 
     create_only_fields = ("target",)
-    staff_only_fields = ("author",)
 
     class Meta:
         model = Assessment
@@ -586,6 +628,7 @@ class AssessmentSerializer(CreateOnlyFieldsMixin, StaffOnlyFieldsMixin, TrackerM
             "summary",
             "source_document",
             "source_url",
+            "source_public",
             "author",
         ]
         extra_kwargs = {

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from campaigns.api.views import CampaignViewSet
 from recommendations.api import views
+from watchlists.api.views import WatchlistViewSet, WebhookEndpointViewSet
 
 app_name = "api"
 
@@ -27,6 +28,8 @@ router.register("upr-sessions", views.UprSessionViewSet, basename="upr-session")
 router.register("events", views.EventViewSet, basename="event")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("grade-mappings", views.GradeMappingViewSet, basename="grade-mapping")
+router.register("watchlists", WatchlistViewSet, basename="watchlist")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),

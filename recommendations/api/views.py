@@ -2,6 +2,7 @@
 service, and format. No rule lives here."""
 
 import tempfile
+from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
 
-from recommendations import data_version, exports, selectors, services
+from recommendations import data_version, exports, selectors, services, visibility
 from recommendations.api import filters, serializers
 from recommendations.api.renderers import EXPORT_FORMATS, EXPORT_RENDERERS, CSVRenderer
 from recommendations.api.throttles import ExpensiveReadThrottle
@@ -39,6 +40,15 @@ NATURAL_KEY = r"[^\x00]+"
 ID = r"[0-9]+"
 
 
+# The English terms a list's `q` searched (Korean and Chinese words mapped by the lexicon),
+# percent-encoded as UTF-8: a header holds only ASCII.
+SEARCH_TERMS_HEADER = "Search-Terms"
+
+
+def search_terms_header(english: str) -> str:
+    return quote(english, safe=" !\"#$&'()*+,/:;<=>?@[]^`{|}~")
+
+
 def validated_filterset(view):
     """The view's FilterSet for this request; a value that names nothing is a 400."""
     filterset = DjangoFilterBackend().get_filterset(view.request, view.get_queryset(), view)
@@ -47,18 +57,20 @@ def validated_filterset(view):
     return filterset
 
 
-def export_response(targets, file_format: str):
-    """The matching targets as a file, one row per target, never held whole in memory."""
+def export_response(targets, file_format: str, user):
+    """The matching targets as a file, one row per target, never held whole in memory; the
+    private documents' columns empty for anyone but staff."""
+    withheld = frozenset() if visibility.sees_private(user) else visibility.private_document_ids()
     name = f"recommendations-{timezone.localdate().isoformat()}.{file_format}"
     if file_format == CSVRenderer.format:
         response = StreamingHttpResponse(
-            exports.target_export_csv(targets), content_type="text/csv; charset=utf-8"
+            exports.target_export_csv(targets, withheld), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     # A workbook is a zip, complete only at the end: build it in a temporary file, stream that.
     spreadsheet = tempfile.TemporaryFile()
-    exports.target_export_xlsx(targets, spreadsheet)
+    exports.target_export_xlsx(targets, spreadsheet, withheld)
     spreadsheet.seek(0)
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
 
@@ -158,7 +170,7 @@ class ExportMixin:
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATS:
             targets = validated_filterset(self).matching_targets(Target.objects.all())
-            return export_response(targets, request.accepted_renderer.format)
+            return export_response(targets, request.accepted_renderer.format, request.user)
         return super().list(request, *args, **kwargs)
 
 
@@ -199,6 +211,26 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
         if self.action == "status":
             return Recommendation.objects.all()
         return selectors.recommendations_for_api(staff=self.request.user.is_staff)
+
+    def search_terms(self) -> str:
+        """The list's `q`, as its filter cleans it ("" when not given)."""
+        field = filters.RecommendationFilterSet.base_filters["q"].field
+        return field.clean(self.request.query_params.get("q")) if self.action == "list" else ""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        terms = self.search_terms()
+        if terms and page:
+            selectors.search_excerpts(page, terms)
+        return page
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        terms = self.search_terms() if response.status_code == 200 else ""
+        if terms:
+            response.headers[SEARCH_TERMS_HEADER] = search_terms_header(
+                selectors.search_parsed(terms).english()
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def create_row(self, data):
         return services.recommendation_create(user=self.request.user, **data)
@@ -298,6 +330,9 @@ class DocumentViewSet(TrackerViewSet):
     queryset = Document.objects.select_related("body", "state").prefetch_related("organizations")
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilterSet
+
+    def get_queryset(self):
+        return visibility.readable_documents(self.request.user, super().get_queryset())
 
 
 class BodyViewSet(TrackerViewSet):

@@ -96,6 +96,7 @@ class Store:
         services.target_statuses_after_bulk_write(
             created=created, touched=touched, history=self.source.history
         )
+        services.recommendation_search_refresh(ids=[row.pk for row in recommendations])
 
     # Reference rows: bodies, themes, organisations, affected groups, documents.
 

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -13,11 +12,8 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    # The anonymous throttle counts in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
+def every_test_with_fresh_throttle_counts(fresh_throttle_counts):
+    pass
 
 
 @pytest.fixture

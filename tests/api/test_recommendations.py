@@ -217,9 +217,10 @@ def test_filtering_the_list_adds_no_query_per_row(django_assert_num_queries, pag
     recommendations_with_targets(100)
 
     # Checking that CHN and the theme exist, data version, count, page, documents, issuing
-    # bodies, recommending states, organisations, themes, targets: the same eleven for any
-    # page size; on PostgreSQL one more, the plan's estimate of the matching targets.
-    with django_assert_num_queries(12):
+    # bodies, recommending states, organisations, themes, targets, the private documents
+    # withheld from the public: the same twelve for any page size; on PostgreSQL one more,
+    # the plan's estimate of the matching targets.
+    with django_assert_num_queries(13):
         response = APIClient().get(
             f"/api/recommendations/?page_size={page_size}&state=CHN&theme=torture"
         )

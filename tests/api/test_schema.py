@@ -75,8 +75,9 @@ def test_exports_are_documented_as_files(schema):
 def test_staff_only_fields_are_not_required(schema):
     recommendation = schema["components"]["schemas"]["Recommendation"]
 
-    assert {"owner", "watchers"} <= set(recommendation["properties"])
-    assert not {"owner", "watchers"} & set(recommendation["required"])
+    staff_only = {"owner", "watchers", "internal_note"}
+    assert staff_only <= set(recommendation["properties"])
+    assert not staff_only & set(recommendation["required"])
     assert "targets" in recommendation["required"]
 
 

@@ -53,3 +53,22 @@ def screenshot(page, request):
 def screenshot_dir():
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+@pytest.fixture
+def page_checked(screenshot_dir):
+    """Open a URL in a page, check it answers in `language`, save its screenshot under
+    `name`, and return the ids of axe-core's serious or critical violations on it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, url: str, *, language: str, name: str) -> list[str]:
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert page.locator("html").get_attribute("lang") == language
+        page.screenshot(path=str(screenshot_dir / f"{name}.png"), full_page=True)
+        violations = axe.run(page).response["violations"]
+        return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+
+    return check

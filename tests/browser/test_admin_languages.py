@@ -83,10 +83,13 @@ def rendered(page, live_server, recommendation, screenshot, name: str) -> dict[s
 
 
 def our_messages() -> list[str]:
-    """Every English message of our catalogue (both forms of a plural)."""
+    """Every English message of our catalogue (both forms of a plural), but those that read
+    the same in Korean ("API"): shown as they are, they are not left untranslated."""
     po = polib.pofile(str(catalogues.catalogue_path("ko")))
     messages = set()
     for entry in po:
+        if entry.msgstr == entry.msgid:
+            continue
         messages.add(entry.msgid)
         if entry.msgid_plural:
             messages.add(entry.msgid_plural)

@@ -8,14 +8,18 @@ their own pid: never the machine's PostgreSQL or Redis.
 """
 
 import asyncio
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from email import message_from_bytes
@@ -48,6 +52,39 @@ def port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Api:
+    def __init__(self, base_url: str, token: str | None = None):
+        self.base_url = base_url
+        self.token = token
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Token {self.token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(  # noqa: S310 - loopback URL built by the test
+            self.base_url + path, data=data, method=method, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            try:
+                return error.code, json.loads(payload or b"null")
+            except json.JSONDecodeError:
+                return error.code, {"raw": payload.decode(errors="replace")}
+
+    def get(self, path: str) -> tuple[int, dict]:
+        return self.request("GET", path)
+
+    def post(self, path: str, body: dict) -> tuple[int, dict]:
+        return self.request("POST", path, body)
 
 
 class Mailbox:
@@ -86,6 +123,118 @@ class Mailbox:
     def received(self) -> list[Message]:
         with self.lock:
             return list(self.messages)
+
+
+def postgres_bin_dir() -> Path:
+    """The machine's PostgreSQL server binaries (Debian keeps them out of PATH)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"))
+    if found:
+        return found[-1].parent
+    on_path = shutil.which("pg_basebackup")
+    if on_path is None:
+        raise RuntimeError("PostgreSQL's server binaries (initdb, pg_basebackup) are not installed")
+    return Path(on_path).parent
+
+
+class PostgresWithReplica:
+    """A PostgreSQL primary of its own on a free loopback port and a streaming replica of it,
+    copied with `pg_basebackup -R`, on another: both in a temporary folder, both stopped by
+    `pg_ctl` on their own data folders. The replica applies each commit `apply_delay` after
+    the primary made it, so a read served by it shows a write late, measurably.
+
+    PostgreSQL refuses to run as root: as root, its commands run as the postgres user.
+    """
+
+    def __init__(self, apply_delay: str = "10s"):
+        self.bin_dir = postgres_bin_dir()
+        self.dir = Path(tempfile.mkdtemp(prefix="tracker-replica-"))
+        self.primary_dir = self.dir / "primary"
+        self.replica_dir = self.dir / "replica"
+        self.primary_port = free_port()
+        self.replica_port = free_port()
+        self.apply_delay = apply_delay
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.dir, self.user)
+
+    def url(self, port: int, database: str = "tracker") -> str:
+        return f"postgres://postgres@127.0.0.1:{port}/{database}"
+
+    def run(self, program: str, *args: str) -> None:
+        subprocess.run(
+            [str(self.bin_dir / program), *args],
+            user=self.user,
+            cwd=self.dir,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def configure(self, data_dir: Path, port: int, *settings: str) -> None:
+        # The last value in postgresql.conf wins: what a replica copied from its primary too.
+        with open(data_dir / "postgresql.conf", "a") as conf:
+            conf.write(
+                "\n".join(
+                    [
+                        f"port = {port}",
+                        "listen_addresses = '127.0.0.1'",
+                        f"unix_socket_directories = '{self.dir}'",
+                        "fsync = off",
+                        *settings,
+                    ]
+                )
+                + "\n"
+            )
+
+    def pg_ctl(self, data_dir: Path, action: str) -> None:
+        log = self.dir / f"{data_dir.name}.log"
+        fast = ["-m", "fast"] if action == "stop" else []
+        self.run("pg_ctl", "-D", str(data_dir), "-l", str(log), "-w", "-t", "60", *fast, action)
+
+    def start_primary(self) -> None:
+        self.run("initdb", "-D", str(self.primary_dir), "-U", "postgres", "--auth=trust")
+        self.configure(
+            self.primary_dir,
+            self.primary_port,
+            "wal_level = replica",
+            "max_wal_senders = 4",
+        )
+        with open(self.primary_dir / "pg_hba.conf", "a") as hba:
+            hba.write("host replication postgres 127.0.0.1/32 trust\n")
+        self.pg_ctl(self.primary_dir, "start")
+        with psycopg.connect(self.url(self.primary_port, "postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE tracker")
+
+    def start_replica(self) -> None:
+        """A copy of the primary as it is now (after a checkpoint made at once, not spread over
+        minutes), then streaming from it, readable (hot standby)."""
+        self.run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres",
+            "-D", str(self.replica_dir), "-R", "-X", "stream", "--checkpoint=fast",
+        )  # fmt: skip
+        self.configure(
+            self.replica_dir,
+            self.replica_port,
+            "hot_standby = on",
+            f"recovery_min_apply_delay = '{self.apply_delay}'",
+        )
+        self.pg_ctl(self.replica_dir, "start")
+
+    def stop_replica(self) -> None:
+        self.pg_ctl(self.replica_dir, "stop")
+
+    def replica_running(self) -> bool:
+        return (self.replica_dir / "postmaster.pid").exists()
+
+    def stop_all(self, logs_to: Path) -> None:
+        """Stop both servers, keep their logs in logs_to, remove their data."""
+        for data_dir in (self.replica_dir, self.primary_dir):
+            if (data_dir / "postmaster.pid").exists():
+                self.pg_ctl(data_dir, "stop")
+            log = self.dir / f"{data_dir.name}.log"
+            if log.exists():
+                shutil.copy(log, logs_to / f"postgres-{data_dir.name}.log")
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Stack:

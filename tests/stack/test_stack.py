@@ -9,8 +9,6 @@ import json
 import os
 import signal
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from email.header import decode_header, make_header
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.harness import Stack, port_open, wait_until
+from tests.stack.harness import Api, Stack, port_open, wait_until
 
 pytestmark = pytest.mark.stack
 
@@ -26,39 +24,6 @@ OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output")) / "stack"
 TODAY = date.today()
 CAMPAIGNER = "campaigner@example.org"
 RESULTS: dict = {"faults_survived": [], "requests": 0, "server_errors": 0}
-
-
-class Api:
-    def __init__(self, base_url: str, token: str | None = None):
-        self.base_url = base_url
-        self.token = token
-
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        headers = {"Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(  # noqa: S310 - loopback URL built by the test
-            self.base_url + path, data=data, method=method, headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            payload = error.read()
-            try:
-                return error.code, json.loads(payload or b"null")
-            except json.JSONDecodeError:
-                return error.code, {"raw": payload.decode(errors="replace")}
-
-    def get(self, path: str) -> tuple[int, dict]:
-        return self.request("GET", path)
-
-    def post(self, path: str, body: dict) -> tuple[int, dict]:
-        return self.request("POST", path, body)
 
 
 @pytest.fixture(scope="module")

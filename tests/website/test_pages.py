@@ -63,6 +63,30 @@ def test_search_finds_by_words_and_narrows_by_facets(demo):
     assert 'href="?q=refugees&amp;state=CHN&amp;status=supported&amp;theme=' in narrowed
 
 
+def test_search_narrows_by_a_public_campaign_and_never_names_a_private_one(demo):
+    private = campaign_services.campaign_create(
+        slug="quiet", name="A quiet campaign", goal="Private goal", public=False
+    )
+    campaign_services.link_create(campaign=private, recommendation=demo)
+    client = Client()
+
+    everything = client.get("/search/").content.decode()
+    followed = client.get("/search/?campaign=stop-forced-repatriation")
+    refused = client.get("/search/?campaign=quiet")
+    api = client.get("/api/recommendations/?campaign=stop-forced-repatriation").json()
+
+    assert "?campaign=stop-forced-repatriation" in everything
+    assert "A quiet campaign" not in everything
+    assert followed.status_code == 200
+    assert "1221 (a)" in followed.content.decode()
+    assert refused.status_code == 400
+    assert "No public campaign with the slug quiet." in refused.content.decode()
+    linked = Recommendation.objects.filter(
+        campaign_links__campaign__slug="stop-forced-repatriation"
+    )
+    assert api["count"] == linked.count()
+
+
 def test_a_search_filter_naming_nothing_is_a_400_naming_it(demo):
     response = Client().get("/search/?state=XXX")
 
@@ -112,10 +136,13 @@ def test_queries_do_not_grow_with_the_recommendations(db, url):
     first = RecommendationFactory(issued_on=date(2020, 1, 1))
     services.target_create(recommendation=first, state=state("CHN"))
     url = url.format(document=first.document_id)
+    # Signed in, so the page is built each time rather than read from the cache.
+    client = Client()
+    client.force_login(UserFactory(username="reader"))
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert Client().get(url).status_code == 200
+            assert client.get(url).status_code == 200
         return len(captured)
 
     few = count()
