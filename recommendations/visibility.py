@@ -78,6 +78,10 @@ def readable_documents(user, documents: QuerySet[Document] | None = None) -> Que
     return documents if sees_private(user) else documents.filter(public=True)
 
 
+def references_documents(model: type[Model]) -> bool:
+    return model in DOCUMENT_REFERENCES
+
+
 def withheld(
     instance: Model, user=None, private: PrivateDocuments | None = None
 ) -> dict[str, object]:
@@ -85,13 +89,13 @@ def withheld(
     `private`: private_documents(), when the caller reads many instances."""
     if sees_private(user):
         return {}
-    if private is None:
-        private = private_documents()
-    hidden: dict[str, object] = {
-        field: None
-        for field in DOCUMENT_REFERENCES.get(type(instance), ())
-        if getattr(instance, f"{field}_id") in private.ids
-    }
+    hidden: dict[str, object] = {}
+    references = DOCUMENT_REFERENCES.get(type(instance), ())
+    if references:
+        private = private_documents() if private is None else private
+        hidden = {
+            field: None for field in references if getattr(instance, f"{field}_id") in private.ids
+        }
     if isinstance(instance, Assessment) and not instance.source_public:
         hidden.update(ASSESSMENT_SOURCE)
     return hidden

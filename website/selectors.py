@@ -110,10 +110,17 @@ class TimelineRow:
     detail: str = ""
 
 
-def timeline_rows(target: Target) -> list[TimelineRow]:
-    """A target's timeline (selectors.recommendation_timelines) as the page shows it."""
-    rows = []
+def with_timeline_rows(targets: list[Target]) -> list[Target]:
+    """Each target (selectors.recommendation_timelines) with `rows`, its timeline as the page
+    shows it: the private documents read once for them all."""
     private = visibility.private_document_ids()
+    for target in targets:
+        target.rows = _timeline_rows(target, private)
+    return targets
+
+
+def _timeline_rows(target: Target, private: frozenset[int]) -> list[TimelineRow]:
+    rows = []
     for event in target.timeline:
         if isinstance(event, Response):
             document = None if event.document_id in private else event.document

@@ -34,9 +34,7 @@ def recommendation(request, pk: int):
     found = selectors.recommendation_page(pk)
     if found is None:
         raise Http404
-    targets = recommendation_timelines(found)
-    for target in targets:
-        target.rows = selectors.timeline_rows(target)
+    targets = selectors.with_timeline_rows(recommendation_timelines(found))
     return render(
         request,
         "website/recommendation.html",

@@ -179,9 +179,11 @@ class TrackerModelSerializer(ReaderMixin, serializers.ModelSerializer):
         data = super().to_representation(instance)
         if visibility.sees_private(self.reader()):
             return data
-        for field, blank in visibility.withheld(
-            instance, self.reader(), self.private_documents()
-        ).items():
+        # The private documents are read only for rows that may name one.
+        private = (
+            self.private_documents() if visibility.references_documents(type(instance)) else None
+        )
+        for field, blank in visibility.withheld(instance, self.reader(), private).items():
             if field in data:
                 data[field] = blank
         return data
