@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The functions shown: by their own time (where the CPU or the wait is), and the project's
 # own by cumulative time (which of our functions the time is spent under).
-TOP = 10
+TOP = 12
 # Frames of the interpreter and the profiler's own bookkeeping say nothing about the service.
 HIDDEN = ("<frozen ", "{method 'disable' of '_lsprof.Profiler'", "cProfile.py")
 
