@@ -72,6 +72,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.profiles import profiled  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from recommendations import reminders, services  # noqa: E402
 from recommendations.choices import Position  # noqa: E402
@@ -200,6 +201,11 @@ def sql_floor(client: Client, url: str, *, warm: bool = True) -> dict:
         "sql_floor_ms": round(execution, 2),
         "sql_planning_ms": round(planning, 2),
     }
+
+
+def profile_request(client: Client, url: str) -> dict:
+    """One request of `url` under cProfile (bench/profiles.py): where its time goes."""
+    return profiled(lambda: _read(client.get(url)))
 
 
 def _read(response):
@@ -335,11 +341,13 @@ def first_after_a_write(server: Server, url: str, client: Client, cookie: str = 
         raise SystemExit(f"{url}: {status}")
     data_changed_now()
     floor = sql_floor(client, url, warm=False)
+    data_changed_now()
     return {
         "url": url,
         "ms": round(ms, 1),
         **floor,
         "ms_to_sql_floor": round(ms / floor["sql_floor_ms"], 1),
+        "profile": profile_request(client, url),
     }
 
 
@@ -370,6 +378,8 @@ def page_after_writes(server: Server, url: str, target: Target, rounds: int) -> 
             raise SystemExit(f"{url}: {status} after a write")
     data_changed_now()
     floor = sql_floor(Client(), url, warm=False)
+    data_changed_now()
+    profile = profile_request(Client(), url)
     return {
         "rounds": rounds,
         "p50_ms": round(percentile(timings, 50), 1),
@@ -377,6 +387,7 @@ def page_after_writes(server: Server, url: str, target: Target, rounds: int) -> 
         "max_ms": round(max(timings), 1),
         "ms": [round(ms, 1) for ms in timings],
         **floor,
+        "profile": profile,
     }
 
 
@@ -507,6 +518,7 @@ def main() -> None:
                 **measured,
                 **floor,
                 "p50_to_sql_floor": round(ratio, 1) if ratio else None,
+                "profile": profile_request(editor if staff else Client(), url),
             }
             print(f"{name}: {results['endpoints'][name]}", flush=True)
         results["stats_after_a_write"] = first_after_a_write(server, "/api/stats/", Client())

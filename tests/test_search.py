@@ -6,11 +6,13 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
 from recommendations import services
 from recommendations.models import AffectedGroup, Recommendation
+from recommendations.search.metadata import search_metadata_write, search_metadata_write_all
 from recommendations.search.query import search_parse
 from tests.factories import BodyFactory, DocumentFactory, ThemeFactory, state
 
@@ -87,6 +89,25 @@ def test_the_metadata_is_searched_again_after_a_rename_and_a_new_addressee():
     assert found("arbitrary") == {"Release them."}
     assert found('"human rights defenders"') == {"Release them."}
     assert found("DPRK") == {"Release them."}
+
+
+def test_every_recommendations_metadata_written_at_once_is_what_each_is_written_alone(demo):
+    """The bulk statement (migrations, `search_refresh`, the benchmark's load) and the one a
+    write runs for its own recommendations give the same names."""
+    no_body = recommendation("Ratify the Optional Protocol.")
+    Recommendation.objects.filter(pk=no_body.pk).update(issued_by=None)
+    Recommendation.objects.update(search_topics="", search_parties="")
+    with connection.cursor() as cursor:
+        assert search_metadata_write_all(cursor) > 0
+        written = dict(Recommendation.objects.values_list("pk", "search_parties"))
+        topics = dict(Recommendation.objects.values_list("pk", "search_topics"))
+        assert topics[demo.pk] and written[demo.pk]
+        # Written again one by one, nothing changes.
+        assert search_metadata_write(cursor, ids=list(written)) == 0
+        assert search_metadata_write_all(cursor) == 0
+    # No issuing body, organisation, recommending state or addressee: the symbol alone.
+    assert not no_body.targets.exists()
+    assert written[no_body.pk] == no_body.document.symbol
 
 
 def test_turkiye_finds_turkiye_written_without_its_accent_and_turkey():
