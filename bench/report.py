@@ -223,18 +223,54 @@ def pages(latest: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _pages_against(run: dict, measure: Callable[[dict], float], limit: float) -> str:
-    """Each public page of `run` against `limit` (ms), or that they were not measured."""
-    if not run.get("pages"):
-        return NOT_MEASURED
-    verdicts = {name: measure(page) for name, page in run["pages"].items()}
-    met = [f"{name} {_ms(value)}" for name, value in verdicts.items() if value <= limit]
-    missed = [
-        f"{name} {_ms(value)} ({value / limit:.1f}×)"
-        for name, value in verdicts.items()
-        if value > limit
+def watchlists(latest: list[dict]) -> str:
+    """A watchlist on the busiest state and the commonest theme: its sweep with nothing new and
+    after the rounds' writes, and its calendar feed read just after a write."""
+    lines = _header("watchlist, at", latest, _scale)
+
+    def sweep(run: dict, key: str) -> str:
+        measured = run["watchlist_sweep"][key]
+        return (
+            f"{measured['seconds']} s ({measured['queries']} queries, "
+            f"{measured['recorded']} events recorded)"
+        )
+
+    def feed(run: dict) -> str:
+        measured = run["watchlist_feed"]
+        figures = " / ".join(_ms(measured[key]) for key in ("p50_ms", "p95_ms", "max_ms"))
+        return (
+            f"{figures} ({measured['rounds']} rounds; {measured['queries']} queries, "
+            f"SQL floor {measured['sql_floor_ms']:,} ms)"
+        )
+
+    rows: list[tuple[str, Callable[[dict], str]]] = [
+        ("query", lambda run: f"`{run['watchlist_sweep']['url_query']}`"),
+        (
+            "targets it matches, calendar entries",
+            lambda run: (
+                f"{run['watchlist_sweep']['matching_targets']:,}, "
+                f"{run['watchlist_sweep']['calendar_entries']:,}"
+            ),
+        ),
+        ("sweep with nothing written since the last", lambda run: sweep(run, "nothing_written")),
+        (
+            "sweep after the rounds' writes",
+            lambda run: f"{sweep(run, 'after_writes')}; {run['watchlist_sweep']['writes']} writes",
+        ),
+        ("calendar feed: p50 / p95 / max ms of one request just after a write", feed),
     ]
-    return f"met: {', '.join(met) or 'none'}; missed: {', '.join(missed) or 'none'}"
+    for label, cell in rows:
+        cells = " | ".join(
+            cell(run) if "watchlist_sweep" in run else NOT_MEASURED for run in latest
+        )
+        lines.append(f"| {label} | {cells} |")
+    return "\n".join(lines)
+
+
+def _feed_against(run: dict) -> str:
+    if "watchlist_feed" not in run:
+        return NOT_MEASURED
+    return _verdict(run["watchlist_feed"]["p95_ms"], 300, False)
 
 
 class Target(NamedTuple):
@@ -374,6 +410,10 @@ def targets(runs: list[dict]) -> str:
     for target in PAGE_TARGETS:
         cells = [_pages_against(run, target) for run in at_largest]
         lines.append(f"| {target.label} | {' | '.join(cells)} |")
+    cells = [_feed_against(run) for run in at_largest]
+    lines.append(
+        f"| watchlist calendar feed p95 ≤ 300 ms just after a write | {' | '.join(cells)} |"
+    )
     return "\n".join(lines)
 
 
@@ -469,6 +509,7 @@ def generated(results: Path) -> str:
         ("The runs in this table", machine(latest)),
         ("Latency by scale (the latest run at each scale)", latency(latest)),
         ("Public pages: from the cache, and just after a write", pages(latest)),
+        ("Watchlists: the sweep and the calendar feed", watchlists(latest)),
         ("Where the time goes: queries and the bare SQL, per request", sql(latest)),
         ("Against the targets", targets(runs)),
         ("Where the time goes in a target missed: profiles", profiles(latest)),

@@ -20,7 +20,9 @@ bench/results/<scale>-<timestamp>.json and bench/results/latest-<scale>.json.
 The public pages (a state's, the generated campaign's, search by words and by facets) are read
 anonymously, as the public reads them: under wrk they are answered from the cache, so each is
 also timed in rounds of a write through the services (a response recorded on a target the
-pages show) followed by one request of the page, which the write made stale.
+pages show) followed by one request of the page, which the write made stale. A watchlist on
+the busiest state and the commonest theme is swept with nothing new and after as many writes,
+and its calendar feed read in the same rounds of a write then one request.
 """
 
 import argparse
@@ -79,6 +81,8 @@ from recommendations.choices import Position  # noqa: E402
 from recommendations.data_version import data_changed  # noqa: E402
 from recommendations.models import Recommendation, Target, Theme  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
+from watchlists import services as watchlist_services  # noqa: E402
+from watchlists.models import Watchlist  # noqa: E402
 
 
 def editor_client() -> Client:
@@ -396,6 +400,96 @@ def data_changed_now() -> None:
         data_changed()
 
 
+def bench_watchlist() -> tuple[Watchlist, Target]:
+    """A watchlist on the busiest state and the commonest theme, owned by the bench editor,
+    and a target it matches for the rounds to write to."""
+    state, theme = busiest_state(), commonest_theme()
+    # Its creation queues a sweep on commit; the sweeps measured are the ones run here.
+    celery_app.conf.broker_url = "memory://"
+    watchlist = Watchlist.objects.filter(name="bench: busiest state and theme").first()
+    if watchlist is None:
+        watchlist = watchlist_services.watchlist_create(
+            owner=User.objects.get(username="bench-editor"),
+            name="bench: busiest state and theme",
+            query=f"state={state}&theme={theme}",
+            subscribed=False,
+        )
+    target = (
+        Target.objects.filter(state__code=state, recommendation__themes__slug=theme)
+        .order_by("pk")
+        .first()
+    )
+    return watchlist, target
+
+
+def _watchlist_swept(watchlist: Watchlist) -> dict:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        recorded = watchlist_services.watchlist_sweep(
+            watchlist_id=watchlist.pk, today=TODAY, now=datetime.now(UTC)
+        )
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "queries": len(captured.captured_queries),
+        "recorded": recorded,
+    }
+
+
+def watchlist_sweep(watchlist: Watchlist, target: Target, writes: int) -> dict:
+    """The watchlist swept: first with nothing written since its last sweep, then after
+    `writes` responses recorded on a target it matches. What it matches, and its calendar's
+    size, say what a sweep scales with."""
+    _watchlist_swept(watchlist)  # from its creation: its calendar filled, its watermark set
+    quiet = _watchlist_swept(watchlist)
+    _responses_recorded(target, writes)
+    after = _watchlist_swept(watchlist)
+    return {
+        "url_query": watchlist.query,
+        "matching_targets": Target.objects.filter(
+            recommendation__themes__slug=commonest_theme(), state__code=busiest_state()
+        ).count(),
+        "calendar_entries": watchlist.calendar_entries.count(),
+        "writes": writes,
+        "nothing_written": quiet,
+        "after_writes": after,
+    }
+
+
+def _responses_recorded(target: Target, writes: int) -> None:
+    for number in range(writes):
+        services.response_create(
+            target=target,
+            position=(Position.SUPPORTED, Position.NOTED)[number % 2],
+            date=TODAY,
+            today=TODAY,
+            change_reason="bench: a write before a watchlist's read",
+        )
+
+
+def feed_after_writes(server: Server, watchlist: Watchlist, target: Target, rounds: int) -> dict:
+    """`rounds` times: a response recorded on a target the watchlist matches, then its
+    calendar feed requested once (its token is the only credential) and timed."""
+    url = f"/watchlists/calendar/{watchlist.calendar_token}.ics"
+    timings = []
+    for _ in range(rounds):
+        _responses_recorded(target, 1)
+        started = time.perf_counter()
+        status, _ = server.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"{url}: {status} after a write")
+    return {
+        "entries": watchlist.calendar_entries.count(),
+        "rounds": rounds,
+        "p50_ms": round(percentile(timings, 50), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "max_ms": round(max(timings), 1),
+        "ms": [round(ms, 1) for ms in timings],
+        **sql_floor(Client(), url, warm=False),
+    }
+
+
 def reminder_sweep() -> dict:
     """One sweep over every target, each recommendation owned by one of 50 staff users."""
     User.objects.bulk_create(
@@ -539,6 +633,13 @@ def main() -> None:
                 "after_a_write": page_after_writes(server, url, target, args.rounds),
             }
             print(f"{name}: {results['pages'][name]}", flush=True)
+        watchlist, watched_target = bench_watchlist()
+        results["watchlist_sweep"] = watchlist_sweep(watchlist, watched_target, args.rounds)
+        print(f"Watchlist sweep: {results['watchlist_sweep']}", flush=True)
+        results["watchlist_feed"] = feed_after_writes(
+            server, watchlist, watched_target, args.rounds
+        )
+        print(f"Watchlist calendar feed: {results['watchlist_feed']}", flush=True)
     results["reminder_sweep"] = reminder_sweep()
     print(f"Reminder sweep: {results['reminder_sweep']}", flush=True)
     results["import"] = import_rate()

@@ -538,6 +538,14 @@ class Recommendation(models.Model):
             models.Index(fields=["issued_on"], name="recommendation_issued_on"),
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
             models.Index(fields=["paragraph"], name="recommendation_paragraph"),
+            # The campaign page's silence table (campaigns/selectors._upr_words) reads the
+            # document and issuer of tens of thousands of recommendations by id: from this
+            # index alone, not from the table's wide rows.
+            models.Index(
+                fields=["id"],
+                include=["document", "issued_by"],
+                name="recommendation_document_issuer",
+            ),
             # The full-text search has a GIN index on search_vector, created by migration
             # 0014 outside the migration state.
         ]
@@ -663,6 +671,11 @@ class Target(models.Model):
         indexes = [
             models.Index(fields=["state", "status"], name="target_state_status"),
             models.Index(fields=["body", "status"], name="target_body_status"),
+            # The campaign page's silence table finds its states' recommendations from this
+            # index alone (campaigns/selectors._upr_words).
+            models.Index(
+                fields=["state"], include=["recommendation"], name="target_state_recommendation"
+            ),
             # The reminder sweep's response_due_soon and response_overdue triggers
             # (reminders.py) range-scan the due dates that are set.
             models.Index(
