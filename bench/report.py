@@ -76,10 +76,23 @@ def _csv(run: dict) -> str:
 
 def _sweep(run: dict) -> str:
     sweep = run["reminder_sweep"]
-    return (
+    first = (
         f"{sweep['targets']:,} targets in {sweep['seconds']} s ({sweep['queries']} queries; "
         f"{sweep['due']:,} due, {sweep['recorded']:,} recorded)"
     )
+    if "next_day" not in sweep:
+        return first
+    again, next_day = sweep["same_day"], sweep["next_day"]
+    return (
+        f"first: {first}; again the same day: {again['seconds']} s; the next day after "
+        f"{next_day['writes']} writes: {next_day['seconds']} s ({next_day['queries']} queries; "
+        f"{next_day['due']:,} due of the targets read, {next_day['recorded']:,} recorded)"
+    )
+
+
+def _ordinary_sweep(run: dict) -> float | None:
+    next_day = run["reminder_sweep"].get("next_day")
+    return next_day["seconds"] if next_day else None
 
 
 def _import(run: dict) -> str:
@@ -256,7 +269,7 @@ def _p95(endpoint: str) -> Callable[[dict], float]:
 
 
 # The targets set for the service at the largest scale: (what, measure, limit, at least).
-TARGETS: list[tuple[str, Callable[[dict], float], float, bool]] = [
+TARGETS: list[tuple[str, Callable[[dict], float | None], float, bool]] = [
     ("list p95 ≤ 50 ms", _p95("list filtered (state+theme+status)"), 50, False),
     ("detail p95 ≤ 50 ms", _p95("detail"), 50, False),
     ("status p95 ≤ 50 ms", _p95("status"), 50, False),
@@ -287,6 +300,7 @@ TARGETS: list[tuple[str, Callable[[dict], float], float, bool]] = [
         10,
         False,
     ),
+    ("reminder sweep ≤ 10 s: an ordinary day, after a few writes", _ordinary_sweep, 10, False),
     ("import ≥ 5,000 rows/s", lambda run: run["import"]["rows_per_s"], 5000, True),
 ]
 
@@ -307,7 +321,11 @@ def targets(runs: list[dict]) -> str:
         f"target (at {largest:,} recommendations)", at_largest, lambda run: f"`{run['file']}`"
     )
     for label, measure, limit, at_least in TARGETS:
-        cells = " | ".join(_verdict(measure(run), limit, at_least) for run in at_largest)
+        measured = [measure(run) for run in at_largest]
+        cells = " | ".join(
+            NOT_MEASURED if value is None else _verdict(value, limit, at_least)
+            for value in measured
+        )
         lines.append(f"| {label} | {cells} |")
     cells = []
     for run in at_largest:
