@@ -495,11 +495,11 @@ def _sweep_scope(
     """This sweep's row, with the writes since the last sweep marked as its own, and what it
     must read: None for every target.
 
-    Every target when asked (`full`), when no sweep has committed (the first run), when the last was for a day
-    other than yesterday or today (a missed day, or a clock set back), or when a write
-    reached every target (a rule, an event, a user's address or opt-out, a body's kind: the
-    triggers log them as full sweeps). A write committed after the marking is the next
-    sweep's: it is read again then, which records nothing twice."""
+    Every target when asked (`full`), when no sweep has committed (the first run), when
+    the last was for a day other than yesterday or today (a missed day, or a clock set
+    back), or when a write reached every target (a rule, an event, a user's address or
+    opt-out, a body's kind: the triggers log them as full sweeps). A write committed after
+    the marking is the next sweep's: it is read again then, which records nothing twice."""
     last = ReminderSweep.objects.order_by("-pk").first()
     sweep = ReminderSweep.objects.create(swept_for=today, started_at=now)
     if full or last is None or not 0 <= (today - last.swept_for).days <= INCREMENTAL_GAP_DAYS:

@@ -37,8 +37,7 @@ ROW_TABLES = [
     ("recommendations_assessment", "target_id", "target_id", ["INSERT", "UPDATE", "DELETE"]),
     # A deleted reminder is due again: a full sweep would record it again.
     ("recommendations_reminder", "target_id", "target_id", ["DELETE"]),
-    # Owner, issuing body (a rule's body kinds), watchers, themes (a rule's themes).
-    ("recommendations_recommendation", "recommendation_id", "id", ["UPDATE new"]),
+    # Watchers, themes (a rule's themes).
     (
         "recommendations_recommendation_watchers",
         "recommendation_id",
@@ -92,6 +91,27 @@ def _row_triggers():
                     f"EXECUTE FUNCTION reminder_change_rows('{column}', '{source}');",
                     f"DROP TRIGGER {name} ON {table};",
                 )
+
+
+# A recommendation's owner or issuing body (a rule's body kinds), row by row and only when
+# they change: a statement-level trigger would copy every updated row, text and search
+# vector included, into its transition table, which an import's updates cannot afford.
+LOG_RECOMMENDATION = """
+CREATE FUNCTION reminder_change_recommendation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO recommendations_reminderchange (recommendation_id, full_sweep)
+    VALUES (NEW.id, false);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reminder_change_recommendation AFTER UPDATE ON recommendations_recommendation
+FOR EACH ROW WHEN (
+    OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.issued_by_id IS DISTINCT FROM NEW.issued_by_id
+) EXECUTE FUNCTION reminder_change_recommendation();
+"""
+UNLOG_RECOMMENDATION = """
+DROP TRIGGER reminder_change_recommendation ON recommendations_recommendation;
+DROP FUNCTION reminder_change_recommendation();
+"""
 
 
 def _full_triggers():
@@ -182,5 +202,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(LOG_ROWS, "DROP FUNCTION reminder_change_rows();"),
         migrations.RunSQL(LOG_FULL, "DROP FUNCTION reminder_change_full();"),
+        migrations.RunSQL(LOG_RECOMMENDATION, UNLOG_RECOMMENDATION),
         *(migrations.RunSQL(create, drop) for create, drop in TRIGGERS),
     ]
