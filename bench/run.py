@@ -34,7 +34,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +77,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.profiles import profiled  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from recommendations import reminders, services  # noqa: E402
-from recommendations.choices import Position  # noqa: E402
+from recommendations.choices import Position, ReminderStatus  # noqa: E402
 from recommendations.data_version import data_changed  # noqa: E402
-from recommendations.models import Recommendation, Target, Theme  # noqa: E402
+from recommendations.models import Recommendation, Reminder, Target, Theme  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
 from watchlists import services as watchlist_services  # noqa: E402
 from watchlists.models import Watchlist  # noqa: E402
@@ -490,8 +490,39 @@ def feed_after_writes(server: Server, watchlist: Watchlist, target: Target, roun
     }
 
 
+def _timed_sweep(today: date) -> dict:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        report = reminders.reminders_sweep(today=today)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "queries": len(captured.captured_queries),
+        "due": report.due,
+        "recorded": report.recorded,
+        "digests": len(report.digests),
+        "full": report.full,
+    }
+
+
+SWEEP_WRITES = 20
+
+
+def _a_days_writes(today: date) -> None:
+    """An ordinary day's editing: answers recorded and due dates moved, through the services."""
+    targets = list(Target.objects.filter(responses__isnull=True).order_by("pk")[:SWEEP_WRITES])
+    for target in targets[: SWEEP_WRITES // 2]:
+        services.response_create(
+            target=target, position=Position.SUPPORTED, date=today, today=today
+        )
+    for target in targets[SWEEP_WRITES // 2 :]:
+        services.target_update(target=target, response_due=today + timedelta(days=3), today=today)
+
+
 def reminder_sweep() -> dict:
-    """One sweep over every target, each recommendation owned by one of 50 staff users."""
+    """The sweep over every target, each recommendation owned by one of 50 staff users: the
+    first (the backlog, reading every target), again the same day, and the next day once the
+    digests went out and after a few writes (reading what changed and crossed a threshold)."""
     User.objects.bulk_create(
         [User(username=f"bench-owner-{n}", email=f"owner{n}@example.org") for n in range(50)],
         ignore_conflicts=True,
@@ -506,17 +537,16 @@ def reminder_sweep() -> dict:
         )
     # Deliveries are queued on an in-memory broker: the sweep is what is measured.
     celery_app.conf.broker_url = "memory://"
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        report = reminders.reminders_sweep(today=TODAY)
-        seconds = time.perf_counter() - started
+    first = _timed_sweep(TODAY)
+    same_day = _timed_sweep(TODAY)
+    Reminder.objects.filter(status=ReminderStatus.PENDING).update(status=ReminderStatus.SENT)
+    next_day = TODAY + timedelta(days=1)
+    _a_days_writes(next_day)
     return {
         "targets": Target.objects.count(),
-        "seconds": round(seconds, 2),
-        "queries": len(captured.captured_queries),
-        "due": report.due,
-        "recorded": report.recorded,
-        "digests": len(report.digests),
+        **first,
+        "same_day": same_day,
+        "next_day": {**_timed_sweep(next_day), "writes": SWEEP_WRITES},
     }
 
 
