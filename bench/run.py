@@ -77,9 +77,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.profiles import profiled  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from recommendations import reminders, services  # noqa: E402
+from recommendations.api.pagination import PAGE_SIZE  # noqa: E402
 from recommendations.choices import Position, ReminderStatus  # noqa: E402
 from recommendations.data_version import data_changed  # noqa: E402
 from recommendations.models import Recommendation, Reminder, Target, Theme  # noqa: E402
+from recommendations.paginators import last_numbered_page  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
 from watchlists import services as watchlist_services  # noqa: E402
 from watchlists.models import Watchlist  # noqa: E402
@@ -117,7 +119,8 @@ def endpoints() -> dict[str, str]:
     pks = Recommendation.objects.order_by("pk").values_list("pk", flat=True)
     middle, deep = pks[count // 2], pks[count * 9 // 10]
     cursor = base64.b64encode(f"p={deep}".encode()).decode()
-    deep_page = max(1, count // 50 * 9 // 10)
+    # Page numbers stop at the first MAX_NUMBERED_ROWS rows: the deepest page allowed.
+    deepest_page = min(max(1, math.ceil(count / PAGE_SIZE)), last_numbered_page(PAGE_SIZE))
     return {
         "list filtered (state+theme+status)": (
             f"/api/recommendations/?state={state}&theme={theme}&status=supported"
@@ -126,7 +129,7 @@ def endpoints() -> dict[str, str]:
         "status": f"/api/recommendations/{middle}/status/",
         "stats (from the cache)": "/api/stats/",
         "full-text q=": "/api/recommendations/?q=torture",
-        "deep page (page number)": f"/api/recommendations/?page={deep_page}",
+        "deepest page by number": f"/api/recommendations/?page={deepest_page}",
         "deep page (cursor)": f"/api/recommendations/?cursor={cursor}",
         "admin changelist (filter+search)": (
             "/admin/recommendations/recommendation/?addressee_status=supported&q=torture"

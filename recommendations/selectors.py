@@ -4,6 +4,7 @@ Every selector here runs a fixed number of queries, whatever the number of rows,
 and dashboards stay as fast for a thousand recommendations as for ten.
 """
 
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -195,7 +196,15 @@ def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
 
     Documents and bodies are prefetched, not joined: a join comes before the sort, so a
     search would join every match to its document to keep fifty.
+
+    Built once per process and cloned per call, as DRF clones a view's `queryset`: resolving
+    the annotations and the targets' subqueries cost more than a detail's SQL.
     """
+    return _recommendations_for_api(staff).all()
+
+
+@functools.cache
+def _recommendations_for_api(staff: bool) -> QuerySet[Recommendation]:
     recommendations = Recommendation.objects.prefetch_related(
         "document",
         "issued_by",
