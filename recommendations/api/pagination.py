@@ -6,6 +6,7 @@ from rest_framework.pagination import BasePagination, CursorPagination, PageNumb
 
 from recommendations import paginators
 from recommendations.paginators import CachedCountPaginator
+from recommendations.selectors import search_pages
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -85,7 +86,11 @@ class NumberedPages(PageSizeMixin, PageNumberPagination):
 
     def django_paginator_class(self, rows, per_page):
         return CachedCountPaginator(
-            rows, per_page, name="api", params=self.request.query_params, paging=PAGING_PARAMETERS
+            search_pages(rows),
+            per_page,
+            name="api",
+            params=self.request.query_params,
+            paging=PAGING_PARAMETERS,
         )
 
 
