@@ -1144,7 +1144,7 @@ class ReminderChange(models.Model):
     of a recommendation, to read again; or, for a change that reaches any target (a rule,
     an event, a user's address, an opt-out, a body's kind), a full sweep.
 
-    Written by database triggers (migration 0033), so that bulk writes, the importers and
+    Written by database triggers (migration 0031), so that bulk writes, the importers and
     the admin are all seen; a sweep marks the rows it reads with itself and deletes them
     when it commits, so a write committed meanwhile waits for the next sweep."""
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("recommendations", "0030_search_configuration_synonyms_metadata"),
+        ("recommendations", "0031_reminder_changes"),
     ]
 
     operations = [
