@@ -731,7 +731,7 @@ def recommendation_relations_bulk_add(*, name: str, pairs: Iterable[tuple[int, i
     staging = psycopg_sql.Identifier(staging_table)
     statements = [
         psycopg_sql.SQL(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS {} ({} integer, {} integer) ON COMMIT DELETE ROWS"
+            "CREATE TEMPORARY TABLE IF NOT EXISTS {} ({} bigint, {} bigint) ON COMMIT DELETE ROWS"
         ).format(staging, *map(psycopg_sql.Identifier, columns)),
         psycopg_sql.SQL("TRUNCATE {}").format(staging),
         psycopg_sql.SQL(

@@ -78,10 +78,10 @@ class NumberedPages(PageSizeMixin, PageNumberPagination):
         # Checked before the rows are counted: a page past the cap costs no query. A number
         # of more digits than any page allowed is past it, and never given to int(), which
         # refuses strings of thousands of digits.
-        digits = str(number).lstrip("0")
-        if digits.isascii() and digits.isdigit():
-            if len(digits) > 9 or not paginator.allows(int(digits)):
-                raise NotFound(past_numbered_pages_message(paginator.per_page))
+        # Spaces, a sign and other scripts' digits are read as Django's paginator reads them.
+        digits = str(number).strip().lstrip("+").lstrip("0")
+        if digits.isdecimal() and (len(digits) > 9 or not paginator.allows(int(digits))):
+            raise NotFound(past_numbered_pages_message(paginator.per_page))
         return number
 
     def django_paginator_class(self, rows, per_page):

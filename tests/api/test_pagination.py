@@ -107,6 +107,14 @@ def test_a_page_number_past_the_first_10000_rows_is_a_404_pointing_to_the_cursor
     assert api_client.get(f"/api/themes/?page={'9' * 5000}").status_code == 404
 
 
+@pytest.mark.parametrize("page", ["+51", " 51", "051", "٥١"])  # the last in Arabic-Indic digits
+def test_a_page_number_past_the_cap_written_otherwise_points_to_the_cursor_too(api_client, page):
+    response = api_client.get("/api/recommendations/", {"page": page, "page_size": 200})
+
+    assert response.status_code == 404
+    assert "`cursor=`" in response.json()["detail"]
+
+
 def test_the_page_number_cap_is_told_in_the_readers_language(api_client):
     response = api_client.get("/api/themes/?page=201", HTTP_ACCEPT_LANGUAGE="ko")
 
