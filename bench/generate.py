@@ -487,13 +487,13 @@ class Generator:
                     targets += self.write_batch(cursor, start, min(BATCH, self.scale - start))
                     done = min(start + BATCH, self.scale)
                     print(f"\r{done:>9,} / {self.scale:,} recommendations", end="", flush=True)
+                # COPY wrote no relation's names into the search vectors: all of them in one
+                # statement, before the indexes are built, so that no index (the full-text
+                # GIN least of all) is updated for each row written again.
+                print("; the search vectors' metadata", end="", flush=True)
+                search_metadata_write_all(cursor)
                 print("; recreating the indexes and foreign keys", flush=True)
             links = self.write_campaign(cursor)
-            # COPY wrote no relation's names into the search vectors: all of them at once, as
-            # migration 0030 does, once the relations' indexes are back.
-            print("The search vectors' metadata", flush=True)
-            with transaction.atomic():
-                search_metadata_write_all(cursor)
             # As autovacuum would leave a table that has settled: statistics for the planner,
             # and the visibility map that lets counts and id lists read the indexes alone.
             cursor.execute("VACUUM ANALYZE")

@@ -20,7 +20,9 @@ bench/results/<scale>-<timestamp>.json and bench/results/latest-<scale>.json.
 The public pages (a state's, the generated campaign's, search by words and by facets) are read
 anonymously, as the public reads them: under wrk they are answered from the cache, so each is
 also timed in rounds of a write through the services (a response recorded on a target the
-pages show) followed by one request of the page, which the write made stale.
+pages show) followed by one request of the page, which the write made stale. A watchlist on
+the busiest state and the commonest theme is swept with nothing new and after as many writes,
+and its calendar feed read in the same rounds of a write then one request.
 """
 
 import argparse
@@ -32,7 +34,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,12 +74,17 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.profiles import profiled  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from recommendations import reminders, services  # noqa: E402
-from recommendations.choices import Position  # noqa: E402
+from recommendations.api.pagination import PAGE_SIZE  # noqa: E402
+from recommendations.choices import Position, ReminderStatus  # noqa: E402
 from recommendations.data_version import data_changed  # noqa: E402
-from recommendations.models import Recommendation, Target, Theme  # noqa: E402
+from recommendations.models import Recommendation, Reminder, Target, Theme  # noqa: E402
+from recommendations.paginators import last_numbered_page  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
+from watchlists import services as watchlist_services  # noqa: E402
+from watchlists.models import Watchlist  # noqa: E402
 
 
 def editor_client() -> Client:
@@ -112,7 +119,8 @@ def endpoints() -> dict[str, str]:
     pks = Recommendation.objects.order_by("pk").values_list("pk", flat=True)
     middle, deep = pks[count // 2], pks[count * 9 // 10]
     cursor = base64.b64encode(f"p={deep}".encode()).decode()
-    deep_page = max(1, count // 50 * 9 // 10)
+    # Page numbers stop at the first MAX_NUMBERED_ROWS rows: the deepest page allowed.
+    deepest_page = min(max(1, math.ceil(count / PAGE_SIZE)), last_numbered_page(PAGE_SIZE))
     return {
         "list filtered (state+theme+status)": (
             f"/api/recommendations/?state={state}&theme={theme}&status=supported"
@@ -121,7 +129,7 @@ def endpoints() -> dict[str, str]:
         "status": f"/api/recommendations/{middle}/status/",
         "stats (from the cache)": "/api/stats/",
         "full-text q=": "/api/recommendations/?q=torture",
-        "deep page (page number)": f"/api/recommendations/?page={deep_page}",
+        "deepest page by number": f"/api/recommendations/?page={deepest_page}",
         "deep page (cursor)": f"/api/recommendations/?cursor={cursor}",
         "admin changelist (filter+search)": (
             "/admin/recommendations/recommendation/?addressee_status=supported&q=torture"
@@ -200,6 +208,11 @@ def sql_floor(client: Client, url: str, *, warm: bool = True) -> dict:
         "sql_floor_ms": round(execution, 2),
         "sql_planning_ms": round(planning, 2),
     }
+
+
+def profile_request(client: Client, url: str) -> dict:
+    """One request of `url` under cProfile (bench/profiles.py): where its time goes."""
+    return profiled(lambda: _read(client.get(url)))
 
 
 def _read(response):
@@ -335,11 +348,13 @@ def first_after_a_write(server: Server, url: str, client: Client, cookie: str = 
         raise SystemExit(f"{url}: {status}")
     data_changed_now()
     floor = sql_floor(client, url, warm=False)
+    data_changed_now()
     return {
         "url": url,
         "ms": round(ms, 1),
         **floor,
         "ms_to_sql_floor": round(ms / floor["sql_floor_ms"], 1),
+        "profile": profile_request(client, url),
     }
 
 
@@ -370,6 +385,8 @@ def page_after_writes(server: Server, url: str, target: Target, rounds: int) -> 
             raise SystemExit(f"{url}: {status} after a write")
     data_changed_now()
     floor = sql_floor(Client(), url, warm=False)
+    data_changed_now()
+    profile = profile_request(Client(), url)
     return {
         "rounds": rounds,
         "p50_ms": round(percentile(timings, 50), 1),
@@ -377,6 +394,7 @@ def page_after_writes(server: Server, url: str, target: Target, rounds: int) -> 
         "max_ms": round(max(timings), 1),
         "ms": [round(ms, 1) for ms in timings],
         **floor,
+        "profile": profile,
     }
 
 
@@ -385,8 +403,129 @@ def data_changed_now() -> None:
         data_changed()
 
 
+def bench_watchlist() -> tuple[Watchlist, Target]:
+    """A watchlist on the busiest state and the commonest theme, owned by the bench editor,
+    and a target it matches for the rounds to write to."""
+    state, theme = busiest_state(), commonest_theme()
+    # Its creation queues a sweep on commit; the sweeps measured are the ones run here.
+    celery_app.conf.broker_url = "memory://"
+    watchlist = Watchlist.objects.filter(name="bench: busiest state and theme").first()
+    if watchlist is None:
+        watchlist = watchlist_services.watchlist_create(
+            owner=User.objects.get(username="bench-editor"),
+            name="bench: busiest state and theme",
+            query=f"state={state}&theme={theme}",
+            subscribed=False,
+        )
+    target = (
+        Target.objects.filter(state__code=state, recommendation__themes__slug=theme)
+        .order_by("pk")
+        .first()
+    )
+    return watchlist, target
+
+
+def _watchlist_swept(watchlist: Watchlist) -> dict:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        recorded = watchlist_services.watchlist_sweep(
+            watchlist_id=watchlist.pk, today=TODAY, now=datetime.now(UTC)
+        )
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "queries": len(captured.captured_queries),
+        "recorded": recorded,
+    }
+
+
+def watchlist_sweep(watchlist: Watchlist, target: Target, writes: int) -> dict:
+    """The watchlist swept: first with nothing written since its last sweep, then after
+    `writes` responses recorded on a target it matches. What it matches, and its calendar's
+    size, say what a sweep scales with."""
+    _watchlist_swept(watchlist)  # from its creation: its calendar filled, its watermark set
+    quiet = _watchlist_swept(watchlist)
+    _responses_recorded(target, writes)
+    after = _watchlist_swept(watchlist)
+    return {
+        "url_query": watchlist.query,
+        "matching_targets": Target.objects.filter(
+            recommendation__themes__slug=commonest_theme(), state__code=busiest_state()
+        ).count(),
+        "calendar_entries": watchlist.calendar_entries.count(),
+        "writes": writes,
+        "nothing_written": quiet,
+        "after_writes": after,
+    }
+
+
+def _responses_recorded(target: Target, writes: int) -> None:
+    for number in range(writes):
+        services.response_create(
+            target=target,
+            position=(Position.SUPPORTED, Position.NOTED)[number % 2],
+            date=TODAY,
+            today=TODAY,
+            change_reason="bench: a write before a watchlist's read",
+        )
+
+
+def feed_after_writes(server: Server, watchlist: Watchlist, target: Target, rounds: int) -> dict:
+    """`rounds` times: a response recorded on a target the watchlist matches, then its
+    calendar feed requested once (its token is the only credential) and timed."""
+    url = f"/watchlists/calendar/{watchlist.calendar_token}.ics"
+    timings = []
+    for _ in range(rounds):
+        _responses_recorded(target, 1)
+        started = time.perf_counter()
+        status, _ = server.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"{url}: {status} after a write")
+    return {
+        "entries": watchlist.calendar_entries.count(),
+        "rounds": rounds,
+        "p50_ms": round(percentile(timings, 50), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "max_ms": round(max(timings), 1),
+        "ms": [round(ms, 1) for ms in timings],
+        **sql_floor(Client(), url, warm=False),
+    }
+
+
+def _timed_sweep(today: date) -> dict:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        report = reminders.reminders_sweep(today=today)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "queries": len(captured.captured_queries),
+        "due": report.due,
+        "recorded": report.recorded,
+        "digests": len(report.digests),
+        "full": report.full,
+    }
+
+
+SWEEP_WRITES = 20
+
+
+def _a_days_writes(today: date) -> None:
+    """An ordinary day's editing: answers recorded and due dates moved, through the services."""
+    targets = list(Target.objects.filter(responses__isnull=True).order_by("pk")[:SWEEP_WRITES])
+    for target in targets[: SWEEP_WRITES // 2]:
+        services.response_create(
+            target=target, position=Position.SUPPORTED, date=today, today=today
+        )
+    for target in targets[SWEEP_WRITES // 2 :]:
+        services.target_update(target=target, response_due=today + timedelta(days=3), today=today)
+
+
 def reminder_sweep() -> dict:
-    """One sweep over every target, each recommendation owned by one of 50 staff users."""
+    """The sweep over every target, each recommendation owned by one of 50 staff users: the
+    first (the backlog, reading every target), again the same day, and the next day once the
+    digests went out and after a few writes (reading what changed and crossed a threshold)."""
     User.objects.bulk_create(
         [User(username=f"bench-owner-{n}", email=f"owner{n}@example.org") for n in range(50)],
         ignore_conflicts=True,
@@ -401,17 +540,16 @@ def reminder_sweep() -> dict:
         )
     # Deliveries are queued on an in-memory broker: the sweep is what is measured.
     celery_app.conf.broker_url = "memory://"
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        report = reminders.reminders_sweep(today=TODAY)
-        seconds = time.perf_counter() - started
+    first = _timed_sweep(TODAY)
+    same_day = _timed_sweep(TODAY)
+    Reminder.objects.filter(status=ReminderStatus.PENDING).update(status=ReminderStatus.SENT)
+    next_day = TODAY + timedelta(days=1)
+    _a_days_writes(next_day)
     return {
         "targets": Target.objects.count(),
-        "seconds": round(seconds, 2),
-        "queries": len(captured.captured_queries),
-        "due": report.due,
-        "recorded": report.recorded,
-        "digests": len(report.digests),
+        **first,
+        "same_day": same_day,
+        "next_day": {**_timed_sweep(next_day), "writes": SWEEP_WRITES},
     }
 
 
@@ -507,6 +645,7 @@ def main() -> None:
                 **measured,
                 **floor,
                 "p50_to_sql_floor": round(ratio, 1) if ratio else None,
+                "profile": profile_request(editor if staff else Client(), url),
             }
             print(f"{name}: {results['endpoints'][name]}", flush=True)
         results["stats_after_a_write"] = first_after_a_write(server, "/api/stats/", Client())
@@ -527,6 +666,13 @@ def main() -> None:
                 "after_a_write": page_after_writes(server, url, target, args.rounds),
             }
             print(f"{name}: {results['pages'][name]}", flush=True)
+        watchlist, watched_target = bench_watchlist()
+        results["watchlist_sweep"] = watchlist_sweep(watchlist, watched_target, args.rounds)
+        print(f"Watchlist sweep: {results['watchlist_sweep']}", flush=True)
+        results["watchlist_feed"] = feed_after_writes(
+            server, watchlist, watched_target, args.rounds
+        )
+        print(f"Watchlist calendar feed: {results['watchlist_feed']}", flush=True)
     results["reminder_sweep"] = reminder_sweep()
     print(f"Reminder sweep: {results['reminder_sweep']}", flush=True)
     results["import"] = import_rate()

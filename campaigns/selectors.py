@@ -10,7 +10,18 @@ from datetime import date
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from psycopg import sql
@@ -295,28 +306,30 @@ def _upr_words(campaign: Campaign, watched: list[State], themes: set[int]) -> di
     demand), and which made no recommendation at all (silent too). Two queries."""
     if not watched or not themes:
         return {}
+    # A semi-join on the reviews' ids: joined and made DISTINCT, every document row came once
+    # per target of the campaign's states (most of a busy state's reviews), wide rows sorted.
+    reviews = Target.objects.filter(
+        state__in=campaign.states.all(),
+        recommendation__issued_by__kind=BodyKind.UPR,
+    ).values("recommendation__document")
     documents = list(
-        Document.objects.filter(
-            kind=DocumentKind.UPR_REPORT,
-            recommendations__targets__state__in=campaign.states.all(),
-            recommendations__issued_by__kind=BodyKind.UPR,
-        )
-        .distinct()
-        .order_by("date")
+        Document.objects.filter(kind=DocumentKind.UPR_REPORT, pk__in=reviews).order_by("date")
+    )
+    # Counted at every UPR review, not at the documents' ids: a list of thousands of ids cost
+    # more to plan than the few extra groups cost to count, and the loop reads only its own.
+    # A state recommends a recommendation once (the through table's unique key), so rows are
+    # counted as they are; a theme is asked after, not joined: joined, each row came once per
+    # theme, to be sorted and counted DISTINCT.
+    on_themes = Recommendation.themes.through.objects.filter(
+        recommendation=OuterRef("recommendation"), theme__in=themes
     )
     made = (
         Recommendation.recommending_states.through.objects.filter(
-            recommendation__document__in=documents, state__in=watched
+            recommendation__document__kind=DocumentKind.UPR_REPORT, state__in=watched
         )
         .values("recommendation__document", "state")
-        .annotate(
-            total=Count("recommendation", distinct=True),
-            on_demand=Count(
-                "recommendation",
-                filter=Q(recommendation__themes__in=themes),
-                distinct=True,
-            ),
-        )
+        .annotate(total=Count("pk"), on_demand=Count("pk", filter=Exists(on_themes)))
+        .order_by()
     )
     counts = {(row["recommendation__document"], row["state"]): row for row in made}
     words: dict[int, list[Word]] = defaultdict(list)

@@ -35,8 +35,10 @@ UNCOUNTED = {
     "event",
     "importjob",
     "reminder",
+    "reminderchange",
     "reminderpreference",
     "reminderrule",
+    "remindersweep",
 }
 
 

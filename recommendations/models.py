@@ -538,6 +538,14 @@ class Recommendation(models.Model):
             models.Index(fields=["issued_on"], name="recommendation_issued_on"),
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
             models.Index(fields=["paragraph"], name="recommendation_paragraph"),
+            # The campaign page's silence table (campaigns/selectors._upr_words) reads the
+            # document and issuer of tens of thousands of recommendations by id: from this
+            # index alone, not from the table's wide rows.
+            models.Index(
+                fields=["id"],
+                include=["document", "issued_by"],
+                name="recommendation_document_issuer",
+            ),
             # The full-text search has a GIN index on search_vector, created by migration
             # 0014 outside the migration state.
         ]
@@ -663,6 +671,11 @@ class Target(models.Model):
         indexes = [
             models.Index(fields=["state", "status"], name="target_state_status"),
             models.Index(fields=["body", "status"], name="target_body_status"),
+            # The campaign page's silence table finds its states' recommendations from this
+            # index alone (campaigns/selectors._upr_words).
+            models.Index(
+                fields=["state"], include=["recommendation"], name="target_state_recommendation"
+            ),
             # The reminder sweep's response_due_soon and response_overdue triggers
             # (reminders.py) range-scan the due dates that are set.
             models.Index(
@@ -1101,6 +1114,62 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} — {self.recipient} ({self.occurrence})"
+
+
+class ReminderSweep(models.Model):
+    """One sweep that committed: the day it swept for and whether it read every target.
+
+    The next sweep reads the latest: after one for yesterday or today, it reads only the
+    targets written since and those whose dates crossed a threshold (reminders.py)."""
+
+    swept_for = models.DateField(_("swept for"))
+    full = models.BooleanField(
+        _("full"), default=False, help_text=_("It read every target, not only what changed.")
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    due = models.PositiveIntegerField(_("due"), default=0)
+    recorded = models.PositiveIntegerField(_("recorded"), default=0)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("reminder sweep")
+        verbose_name_plural = _("reminder sweeps")
+
+    def __str__(self) -> str:
+        return f"{self.swept_for}"
+
+
+class ReminderChange(models.Model):
+    """A write since the last sweep that may make a reminder due: a target, or the targets
+    of a recommendation, to read again; or, for a change that reaches any target (a rule,
+    an event, a user's address, an opt-out, a body's kind), a full sweep.
+
+    Written by database triggers (migration 0031), so that bulk writes, the importers and
+    the admin are all seen; a sweep marks the rows it reads with itself and deletes them
+    when it commits, so a write committed meanwhile waits for the next sweep."""
+
+    target_id = models.BigIntegerField(_("target"), null=True, blank=True)
+    recommendation_id = models.BigIntegerField(_("recommendation"), null=True, blank=True)
+    full_sweep = models.BooleanField(_("full sweep"), default=False)
+    sweep = models.ForeignKey(
+        ReminderSweep,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("sweep"),
+    )
+
+    class Meta:
+        verbose_name = _("reminder change")
+        verbose_name_plural = _("reminder changes")
+
+    def __str__(self) -> str:
+        if self.full_sweep:
+            return "full sweep"
+        if self.target_id:
+            return f"target {self.target_id}"
+        return f"recommendation {self.recommendation_id}"
 
 
 class ReminderPreference(models.Model):

@@ -56,9 +56,13 @@ from recommendations.choices import (
 from recommendations.expressions import DaysBefore, DaysBetween
 from recommendations.languages import recipient_language
 from recommendations.models import (
+    Assessment,
     Reminder,
+    ReminderChange,
     ReminderPreference,
     ReminderRule,
+    ReminderSweep,
+    Response,
     Target,
 )
 from recommendations.status import overdue, status_in
@@ -68,6 +72,9 @@ WEEKLY_DIGEST_DAY = calendar.MONDAY
 SUBJECT_ITEMS = 3
 EXCERPT_LENGTH = 200
 SUPPORTING_POSITIONS = [Position.SUPPORTED, Position.PARTIALLY_SUPPORTED]
+# A sweep the day after the last one, or again the same day, reads only what changed and
+# what crossed a threshold since; after a missed day it reads every target.
+INCREMENTAL_GAP_DAYS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +92,13 @@ class DueReminder:
 
 @dataclass
 class SweepReport:
+    # Due among the targets read: every target on a full sweep, else those written or whose
+    # dates crossed a threshold since the last sweep.
     due: int = 0
     recorded: int = 0
     released: int = 0
     digests: dict[str, list[int]] = field(default_factory=dict)
+    full: bool = True
 
 
 def _is_latest(relation: str, date_field: str) -> Q:
@@ -245,6 +255,105 @@ TRIGGERS: dict[str, Callable[..., DueTargets]] = {
 }
 
 
+# The targets whose dates crossed one of a rule's thresholds on a day after `since` up to
+# `today`: the reminders a sweep finds due without anybody having written anything. A
+# crossing returns queries of target ids, or None when every target may have crossed (a
+# repeat shorter than the days since the last sweep). Each is exact or wider than its
+# trigger: the sweep runs the trigger's own query over the targets they name.
+Crossed = list[QuerySet] | None
+
+
+def _entered_window(due_date: str, rule: ReminderRule, since: date, today: date) -> list[QuerySet]:
+    """The `due_date`s that came within the rule's N days: after since + N, up to today + N."""
+    entered = (since + timedelta(days=rule.days + 1), today + timedelta(days=rule.days))
+    return [Target.objects.filter(**{f"{due_date}__range": entered}).values("pk")]
+
+
+def _repeat_reached(
+    rows: QuerySet, start: str, *, first_after: int, period: int, since: date, today: date
+) -> QuerySet:
+    """The `rows` for which a day after `since`, up to `today`, is `first_after` days after
+    `start`, or a whole number of `period`s after that: a repeat reached since."""
+    days = DaysBetween(Value(today - timedelta(days=first_after)), F(start))
+    return rows.annotate(days_into_repeat=days % period).filter(
+        **{f"{start}__lte": today - timedelta(days=first_after)},
+        days_into_repeat__lt=(today - since).days,
+    )
+
+
+def response_due_soon_crossed(rule: ReminderRule, since: date, today: date) -> Crossed:
+    return _entered_window("response_due", rule, since, today)
+
+
+def follow_up_due_crossed(rule: ReminderRule, since: date, today: date) -> Crossed:
+    return _entered_window("follow_up_due", rule, since, today)
+
+
+def response_overdue_crossed(rule: ReminderRule, since: date, today: date) -> Crossed:
+    if (today - since).days >= rule.repeat_days:
+        return None
+    reached = partial(_repeat_reached, period=rule.repeat_days, since=since, today=today)
+    return [reached(Target.objects.all(), "response_due", first_after=rule.days).values("pk")]
+
+
+def no_assessment_crossed(rule: ReminderRule, since: date, today: date) -> Crossed:
+    """The repeats count from the latest response or the latest assessment: the targets with
+    any response or assessment dated a whole number of N days before a day since."""
+    if (today - since).days >= rule.days:
+        return None
+    reached = partial(
+        _repeat_reached, first_after=rule.days, period=rule.days, since=since, today=today
+    )
+    return [
+        reached(Response.objects.all(), "date").values("target_id"),
+        reached(Assessment.objects.all(), "assessed_on").values("target_id"),
+    ]
+
+
+def event_soon_crossed(rule: ReminderRule, since: date, today: date) -> Crossed:
+    """The targets of an event whose date came within the rule's N days."""
+    entered = (since + timedelta(days=rule.days + 1), today + timedelta(days=rule.days))
+    return [
+        Target.objects.filter(**{f"{event}__date__range": entered}).values("pk")
+        for event in ("state__events", "body__events")
+    ]
+
+
+CROSSINGS: dict[str, Callable[[ReminderRule, date, date], Crossed]] = {
+    ReminderTrigger.RESPONSE_DUE_SOON: response_due_soon_crossed,
+    ReminderTrigger.RESPONSE_OVERDUE: response_overdue_crossed,
+    ReminderTrigger.NO_ASSESSMENT: no_assessment_crossed,
+    ReminderTrigger.FOLLOW_UP_DUE: follow_up_due_crossed,
+    ReminderTrigger.EVENT_SOON: event_soon_crossed,
+}
+
+
+@dataclass(frozen=True)
+class SweepScope:
+    """What an incremental sweep reads: the targets written since the last sweep (its
+    `ReminderChange` rows) and those whose dates crossed a threshold on a day after `since`."""
+
+    since: date
+    sweep: ReminderSweep
+
+    def changed(self) -> list[QuerySet]:
+        changes = ReminderChange.objects.filter(sweep=self.sweep)
+        recommendations = changes.filter(recommendation_id__isnull=False)
+        return [
+            changes.filter(target_id__isnull=False).values("target_id"),
+            Target.objects.filter(
+                recommendation_id__in=recommendations.values("recommendation_id")
+            ).values("pk"),
+        ]
+
+    def targets(self, targets: QuerySet[Target], rule: ReminderRule, today: date):
+        crossed = CROSSINGS[rule.trigger](rule, self.since, today)
+        if crossed is None:
+            return targets
+        first, *rest = [*self.changed(), *crossed]
+        return targets.filter(pk__in=first.union(*rest))
+
+
 def _day(day: date) -> str:
     # The active language's date format: "7 December 2026", "2026년 12월 7일", "2026年12月7日".
     return formats.date_format(day)
@@ -307,12 +416,16 @@ def _recipients(due: QuerySet[Target], rule: ReminderRule) -> list[QuerySet[Targ
 KEY = ("rule_id", "target_id", "recipient", "occurrence")
 
 
-def _due_rows(rules: list[ReminderRule], *, today: date) -> list[QuerySet[Target]]:
+def _due_rows(
+    rules: list[ReminderRule], *, today: date, scope: SweepScope | None = None
+) -> list[QuerySet[Target]]:
     """One query per rule, trigger query and way of naming recipients: every reminder due
-    today, annotated with its KEY and FACTS."""
+    today (of the targets `scope` names, if given), annotated with its KEY and FACTS."""
     rows = []
     for rule in rules:
         scoped = rule.scope(Target.objects.order_by())
+        if scope:
+            scoped = scope.targets(scoped, rule, today)
         for due in TRIGGERS[rule.trigger](scoped, rule, today):
             keyed = due.annotate(
                 rule_id=Value(rule.pk), target_id=F("pk"), trigger=Value(rule.trigger)
@@ -328,10 +441,13 @@ def _due_count(rows: list[QuerySet[Target]]) -> int:
     return first.union(*rest).count() if rest else first.distinct().count()
 
 
-def _new_reminders(rules: list[ReminderRule], *, today: date) -> tuple[int, list[Reminder]]:
-    """How many reminders are due today under `rules` (at least one), and those not
-    recorded yet, unsaved, once per key: two queries, whatever the number of rows."""
-    rows = _due_rows(rules, today=today)
+def _new_reminders(
+    rules: list[ReminderRule], *, today: date, scope: SweepScope | None = None
+) -> tuple[int, list[Reminder]]:
+    """How many reminders are due today under `rules` (at least one) among the targets
+    `scope` names (all without it), and those not recorded yet, unsaved, once per key: two
+    queries, whatever the number of rows."""
+    rows = _due_rows(rules, today=today, scope=scope)
     recorded = Reminder.objects.filter(
         rule_id=OuterRef("rule_id"),
         target_id=OuterRef("target_id"),
@@ -373,22 +489,46 @@ def reminders_preview(*, today: date) -> list[DueReminder]:
     ]
 
 
-def _reminders_record(*, today: date, now: datetime) -> tuple[int, int]:
+def _sweep_scope(
+    *, today: date, now: datetime, full: bool
+) -> tuple[ReminderSweep, SweepScope | None]:
+    """This sweep's row, with the writes since the last sweep marked as its own, and what it
+    must read: None for every target.
+
+    Every target when asked (`full`), when no sweep has committed (the first run), when
+    the last was for a day other than yesterday or today (a missed day, or a clock set
+    back), or when a write reached every target (a rule, an event, a user's address or
+    opt-out, a body's kind: the triggers log them as full sweeps). A write committed after
+    the marking is the next sweep's: it is read again then, which records nothing twice."""
+    last = ReminderSweep.objects.order_by("-pk").first()
+    sweep = ReminderSweep.objects.create(swept_for=today, started_at=now)
+    if full or last is None or not 0 <= (today - last.swept_for).days <= INCREMENTAL_GAP_DAYS:
+        # Before the targets are read: what this deletes, they show.
+        ReminderChange.objects.filter(sweep__isnull=True).delete()
+        return sweep, None
+    ReminderChange.objects.filter(sweep__isnull=True).update(sweep=sweep)
+    if ReminderChange.objects.filter(sweep=sweep, full_sweep=True).exists():
+        return sweep, None
+    return sweep, SweepScope(since=last.swept_for, sweep=sweep)
+
+
+def _reminders_record(*, today: date, now: datetime, full: bool) -> tuple[int, int, bool]:
     """Record every reminder due today that is not recorded yet. Returns how many are due
-    and how many were recorded."""
+    among the targets read, how many were recorded, and whether every target was read."""
     # Locked, so that a sweep running at the same time waits for this one, then finds it all
     # recorded: the count of new reminders is exact, and two INSERTs of the same keys in
     # different orders cannot deadlock on the unique index. ignore_conflicts stays the
     # guarantee that nothing is recorded twice.
     rules = _rules_to_sweep(ReminderRule.objects.select_for_update(no_key=True).order_by("pk"))
-    if not rules:
-        return 0, 0
-    due, new = _new_reminders(rules, today=today)
+    sweep, scope = _sweep_scope(today=today, now=now, full=full)
+    due, new = _new_reminders(rules, today=today, scope=scope) if rules else (0, [])
     for reminder in new:
         reminder.created_at = now
     if new:
         Reminder.objects.bulk_create(new, ignore_conflicts=True)
-    return due, len(new)
+    ReminderChange.objects.filter(sweep=sweep).delete()
+    ReminderSweep.objects.filter(pk=sweep.pk).update(full=scope is None, due=due, recorded=len(new))
+    return due, len(new), scope is None
 
 
 def _stale_before(now: datetime) -> datetime:
@@ -445,8 +585,13 @@ def _enqueue_digests(digests: dict[str, list[int]]) -> None:
         transaction.on_commit(partial(deliver_digest_task.delay, recipient, reminder_ids))
 
 
-def reminders_sweep(*, today: date | None = None, now: datetime | None = None) -> SweepReport:
+def reminders_sweep(
+    *, today: date | None = None, now: datetime | None = None, full: bool = False
+) -> SweepReport:
     """Record every due reminder once, release dead claims, queue the digests that are due.
+
+    Reads what changed since the last sweep, or every target when `full` or when it must
+    (`_sweep_scope()`): both record the same reminders.
 
     The deliveries are queued when the transaction commits, so a worker never looks for
     rows it cannot see yet.
@@ -454,11 +599,11 @@ def reminders_sweep(*, today: date | None = None, now: datetime | None = None) -
     today = today or timezone.localdate()
     now = now or timezone.now()
     with transaction.atomic():
-        due, recorded = _reminders_record(today=today, now=now)
+        due, recorded, full = _reminders_record(today=today, now=now, full=full)
         released = _release_stale_claims(now=now)
         digests = digests_due(today=today)
         _enqueue_digests(digests)
-    return SweepReport(due=due, recorded=recorded, released=released, digests=digests)
+    return SweepReport(due=due, recorded=recorded, released=released, digests=digests, full=full)
 
 
 def _claim(*, recipient: str, reminder_ids: list[int], claim: str, now: datetime) -> list[int]:

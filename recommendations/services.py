@@ -8,6 +8,7 @@ from a fresh read, in the same transaction: concurrent writers of one target tak
 the last to commit stores the status of everything committed. The importers' bulk writes are
 set-based services here too, with the same locks and the same history conventions."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from psycopg import sql as psycopg_sql
 
 from recommendations import calendar, data_version, selectors
 from recommendations.choices import DeadlineRule, EventKind
@@ -495,12 +496,12 @@ def target_statuses_recompute(
                 for pk in pks:
                     locked[pk].status = status
                     batch.append(locked[pk])
-            bulk_update_with_history(
-                batch,
+            Target.objects.bulk_update(batch, ["status"], batch_size=BULK_BATCH)
+            history_record(
                 Target,
-                ["status"],
-                default_change_reason=change_reason,
-                default_user=user,
+                ids=[target.pk for target in batch],
+                history_type="~",
+                history=BulkHistory(user=user, change_reason=change_reason),
             )
             changed += len(batch)
             data_version.data_changed()
@@ -533,29 +534,172 @@ class BulkHistory:
     change_reason: str | None = None
     date: datetime | None = None
 
-    def options(self) -> dict:
-        return {
-            "batch_size": BULK_BATCH,
-            "default_user": self.user,
-            "default_change_reason": self.change_reason,
-            "default_date": self.date,
-        }
-
 
 def rows_bulk_create(
-    model: type[ModelT], *, rows: list[dict], history: BulkHistory
-) -> list[ModelT]:
-    """Create rows from field values (validated by the importer's parsers), in batches, each
-    with its creation history record; returns them in order, with their ids.
+    model: type[ModelT], *, rows: list[dict], history: BulkHistory | None
+) -> list[int]:
+    """Create rows from field values (validated by the importer's parsers) with one COPY,
+    and their creation history records; returns their ids, in order.
 
-    Set-based: no full_clean() per row, whose foreign-key checks would cost a query each.
+    Set-based: no full_clean() per row, whose foreign-key checks would cost a query each, and
+    no model instances: COPY streams the values, the ids are drawn from the table's sequence
+    first. With `history=None` the caller records the history once the rows are final (new
+    targets: after their due dates and statuses are derived, `target_statuses_after_bulk_write`).
     A target's due date given without its rule is the imported file's.
     """
+    if not rows:
+        return []
     if model is Target:
         rows = [_imported_due_date_rules(values) for values in rows]
-    created = [model(**values) for values in rows]
-    bulk_create_with_history(created, model, **history.options())
-    return created
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.generated]
+    # psycopg adapts the parsers' values (str, int, date, datetime, bool) itself; a value a
+    # row does not give is the field's default, or now for an auto_now(_add) timestamp.
+    now = timezone.now()
+    defaults = [
+        (
+            field.attname,
+            now
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            else field.get_default(),
+        )
+        for field in fields
+        if not field.primary_key
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+        _copy(
+            cursor,
+            meta.db_table,
+            [meta.pk.column, *(field.column for field in fields if not field.primary_key)],
+            (
+                [pk, *(values.get(name, default) for name, default in defaults)]
+                for pk, values in zip(ids, rows, strict=True)
+            ),
+        )
+    if history is not None:
+        history_record(model, ids=ids, history_type="+", history=history)
+    return ids
+
+
+def _copy(cursor, table: str, columns: list[str], rows: Iterable[list]) -> None:
+    statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
+        psycopg_sql.Identifier(table),
+        psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, columns)),
+    )
+    # psycopg's own cursor: Django's wrapper has no copy().
+    with cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def rows_set(
+    model: type[models.Model],
+    *,
+    values: dict[int, dict],
+    key: str | None = None,
+    history_type: str | None = None,
+) -> None:
+    """Set columns of many rows, {key: {column: value}}, with COPY into a staging table and
+    one UPDATE ... FROM per set of columns given: Django's bulk_update builds a CASE of one
+    branch per row, whose compiling and evaluating grow with the square of the batch (it
+    took two thirds of an import). `history_type` limits the rows of a history table."""
+    if not values:
+        return
+    table = model._meta.db_table
+    key = key or model._meta.pk.column
+    by_columns: dict[tuple, dict[int, dict]] = defaultdict(dict)
+    for pk, row in values.items():
+        by_columns[tuple(sorted(row))][pk] = row
+    condition = (
+        psycopg_sql.SQL(" AND t.history_type = {}").format(psycopg_sql.Literal(history_type))
+        if history_type
+        else psycopg_sql.SQL("")
+    )
+    # The staging tables empty at commit: COPY and UPDATE must share a transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        quoted = cursor.cursor.connection
+        for columns, rows in by_columns.items():
+            staging = (
+                "import_" + hashlib.sha256(f"{table}:{key}:{columns}".encode()).hexdigest()[:16]
+            )
+            identifiers = [psycopg_sql.Identifier(name) for name in (key, *columns)]
+            statements = [
+                psycopg_sql.SQL(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
+                    "SELECT {columns} FROM {table} WITH NO DATA"
+                ),
+                psycopg_sql.SQL("TRUNCATE {staging}"),
+                psycopg_sql.SQL(
+                    "UPDATE {table} AS t SET {assignments} FROM {staging} AS s "
+                    "WHERE t.{key} = s.{key}{condition}"
+                ),
+            ]
+            create, truncate, update = (
+                statement.format(
+                    staging=psycopg_sql.Identifier(staging),
+                    table=psycopg_sql.Identifier(table),
+                    key=identifiers[0],
+                    condition=condition,
+                    columns=psycopg_sql.SQL(", ").join(identifiers),
+                    assignments=psycopg_sql.SQL(", ").join(
+                        psycopg_sql.SQL("{name} = s.{name}").format(name=name)
+                        for name in identifiers[1:]
+                    ),
+                ).as_string(quoted)
+                for statement in statements
+            )
+            cursor.execute(create)
+            cursor.execute(truncate)
+            _copy(
+                cursor,
+                staging,
+                [key, *columns],
+                ([pk, *(row[name] for name in columns)] for pk, row in sorted(rows.items())),
+            )
+            cursor.execute(update)
+
+
+def history_record(
+    model: type[models.Model], *, ids: list[int], history_type: str, history: BulkHistory
+) -> None:
+    """Add a history record of each of these rows, as stored now, for a bulk write: the
+    record simple_history's save() would add, built by the database from the row itself, so
+    COPY and UPDATE writes keep their history with one INSERT ... SELECT per batch."""
+    if not ids:
+        return
+    historical = model.history.model._meta
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    columns = [field.column for field in historical.concrete_fields if field.name not in own]
+    tracked = psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, columns))
+    statement = psycopg_sql.SQL(
+        "INSERT INTO {history} ({tracked}, history_date, history_change_reason, history_type, "
+        "history_user_id) SELECT {tracked}, %s, %s, %s, %s FROM {table} WHERE {pk} = ANY(%s) "
+        "ORDER BY {pk}"
+    ).format(
+        history=psycopg_sql.Identifier(historical.db_table),
+        tracked=tracked,
+        table=psycopg_sql.Identifier(model._meta.db_table),
+        pk=psycopg_sql.Identifier(model._meta.pk.column),
+    )
+    # Without a user, the request's (simple_history's middleware), as its own writes do.
+    user = history.user or model.history.model.get_default_history_user(None)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BULK_BATCH):
+            cursor.execute(
+                statement.as_string(cursor.cursor.connection),
+                [
+                    history.date or timezone.now(),
+                    history.change_reason,
+                    history_type,
+                    user.pk if user is not None else None,
+                    sorted(ids[start : start + BULK_BATCH]),
+                ],
+            )
 
 
 def rows_bulk_update(
@@ -564,21 +708,45 @@ def rows_bulk_update(
     """Write `fields` of rows read and changed by an import, in batches, with their history.
 
     Targets' due dates an editor set are kept: an import never overwrites them."""
+    if not rows:
+        return
     if model is Target:
         fields = _due_dates_overridden_kept(rows, fields)
-    bulk_update_with_history(rows, model, fields, **history.options())
+    model.objects.bulk_update(rows, fields, batch_size=BULK_BATCH)
+    history_record(model, ids=[row.pk for row in rows], history_type="~", history=history)
 
 
 def recommendation_relations_bulk_add(*, name: str, pairs: Iterable[tuple[int, int]]) -> None:
     """Add (recommendation id, related id) rows to a many-to-many relation of recommendations
-    (recommending states, themes, ...), in batches; what is there stays."""
+    (recommending states, themes, ...); what is there stays. COPY into a staging table, then
+    one INSERT ... ON CONFLICT DO NOTHING: a pair another import added meanwhile is kept once."""
+    pairs = sorted(pairs)
+    if not pairs:
+        return
     field = Recommendation._meta.get_field(name)
-    through = field.remote_field.through
-    column = f"{field.m2m_reverse_field_name()}_id"
-    through.objects.bulk_create(
-        [through(**{"recommendation_id": pk, column: other}) for pk, other in sorted(pairs)],
-        batch_size=BULK_BATCH,
-    )
+    through = field.remote_field.through._meta
+    columns = ["recommendation_id", f"{field.m2m_reverse_field_name()}_id"]
+    names = psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, columns))
+    staging_table = f"import_{through.db_table}"
+    staging = psycopg_sql.Identifier(staging_table)
+    statements = [
+        psycopg_sql.SQL(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS {} ({} bigint, {} bigint) ON COMMIT DELETE ROWS"
+        ).format(staging, *map(psycopg_sql.Identifier, columns)),
+        psycopg_sql.SQL("TRUNCATE {}").format(staging),
+        psycopg_sql.SQL(
+            "INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY 1, 2 ON CONFLICT DO NOTHING"
+        ).format(psycopg_sql.Identifier(through.db_table), names, names, staging),
+    ]
+    # The staging table empties at commit: COPY and INSERT must share a transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        create, truncate, insert = (
+            statement.as_string(cursor.cursor.connection) for statement in statements
+        )
+        cursor.execute(create)
+        cursor.execute(truncate)
+        _copy(cursor, staging_table, columns, pairs)
+        cursor.execute(insert)
 
 
 def targets_lock_for_bulk_write(*, recommendation_ids: Iterable[int]) -> list[Target]:
@@ -596,11 +764,14 @@ def target_statuses_after_bulk_write(
     *, created: Iterable[int], touched: Iterable[int], history: BulkHistory
 ) -> None:
     """Derive the statuses of the targets a bulk write created, and of the existing ones it
-    touched (locked by `targets_lock_for_bulk_write`), from a fresh read."""
+    touched (locked by `targets_lock_for_bulk_write`), from a fresh read. The created ones,
+    written without history (`rows_bulk_create(history=None)`), get their creation records
+    here, so a new target's history starts with its derived due dates and status."""
     created, touched = list(created), list(touched)
     if created:
         target_deadlines_initialize(targets=Target.objects.filter(pk__in=created))
         target_statuses_initialize(targets=Target.objects.filter(pk__in=created))
+        history_record(Target, ids=created, history_type="+", history=history)
     if touched:
         target_deadlines_recompute(
             targets=Target.objects.filter(pk__in=touched),
@@ -743,18 +914,8 @@ def target_deadlines_initialize(*, targets: QuerySet[Target]) -> set[int]:
     `target_statuses_initialize` does with statuses. Returns the ids of those whose response
     due date was set (their status must be derived again)."""
     changes = _deadline_changes(targets)
-    ids = sorted(changes)
-    history = Target.history.model
-    fields = [field for field in DEADLINE_FIELDS if not field.endswith("_overridden")]
-    for start in range(0, len(ids), RECOMPUTE_BATCH):
-        batch = ids[start : start + RECOMPUTE_BATCH]
-        rows = list(Target.objects.filter(pk__in=batch))
-        records = list(history.objects.filter(id__in=batch, history_type="+"))
-        for row in [*rows, *records]:
-            for name, value in changes[row.pk if isinstance(row, Target) else row.id].items():
-                setattr(row, name, value)
-        Target.objects.bulk_update(rows, fields, batch_size=BULK_BATCH)
-        history.objects.bulk_update(records, fields, batch_size=BULK_BATCH)
+    rows_set(Target, values=changes)
+    rows_set(Target.history.model, values=changes, key="id", history_type="+")
     return {pk for pk, values in changes.items() if "response_due" in values}
 
 
@@ -785,13 +946,16 @@ def target_deadlines_recompute(
                 for name, value in values.items():
                     setattr(locked[pk], name, value)
                 batch.append(locked[pk])
-            bulk_update_with_history(
+            Target.objects.bulk_update(
                 batch,
-                Target,
                 [field for field in DEADLINE_FIELDS if not field.endswith("_overridden")],
                 batch_size=BULK_BATCH,
-                default_change_reason=change_reason,
-                default_user=user,
+            )
+            history_record(
+                Target,
+                ids=[target.pk for target in batch],
+                history_type="~",
+                history=BulkHistory(user=user, change_reason=change_reason),
             )
             due_changed = [pk for pk, values in fresh.items() if "response_due" in values]
             if due_changed:

@@ -133,3 +133,60 @@ def test_the_public_pages_show_their_figures_and_not_measured_for_runs_before_th
         "not measured",
         "1,234 / 2,346 / 3,457 (20 rounds)",
     ]
+
+
+def test_a_missed_target_is_shown_with_its_profile(tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(report.RESULTS, results, ignore=shutil.ignore_patterns("*.png"))
+    run = json.loads((results / "latest-1000000.json").read_text())
+    run["endpoints"]["detail"]["p50_ms"] = 30.0
+    run["endpoints"]["detail"]["profile"] = {
+        "profiled_ms": 41.0,
+        "by_own_time": [
+            {
+                "function": "psycopg/cursor.py:12 execute",
+                "calls": 8,
+                "own_ms": 9.5,
+                "cumulative_ms": 9.5,
+            },
+        ],
+        "ours_by_cumulative_time": [
+            {
+                "function": "recommendations/api/views.py:40 retrieve",
+                "calls": 1,
+                "own_ms": 0.1,
+                "cumulative_ms": 30.2,
+            },
+        ],
+    }
+    # A target met shows no profile, even with one on record.
+    run["endpoints"]["status"]["p50_ms"] = 5.0
+    run["endpoints"]["status"]["p95_ms"] = 8.0
+    run["endpoints"]["status"]["profile"] = {
+        "profiled_ms": 6.0,
+        "by_own_time": [{"function": "status-only", "calls": 1, "own_ms": 1, "cumulative_ms": 1}],
+        "ours_by_cumulative_time": [],
+    }
+    (results / "latest-1000000.json").write_text(json.dumps(run))
+    page = tmp_path / "benchmarks.md"
+    shutil.copy(report.PAGE, page)
+    assert report.main(["--page", str(page), "--results", str(results)]) == 0
+    text = page.read_text()
+    assert "**detail p50 ≤ 10 ms**: missed by 3.0×" in text
+    assert "| `psycopg/cursor.py:12 execute` | 8 | 9.5 | 9.5 |" in text
+    assert "| `recommendations/api/views.py:40 retrieve` | 1 | 0.1 | 30.2 |" in text
+    assert "status-only" not in text
+
+
+def test_a_profile_names_the_functions_a_call_spends_its_time_in():
+    from bench.profiles import profiled
+
+    def busy():
+        return sorted(range(200_000), key=lambda number: -number)
+
+    profile = profiled(busy)
+    assert profile["profiled_ms"] > 0
+    assert any("sorted" in row["function"] for row in profile["by_own_time"])
+    assert all(row["calls"] >= 1 for row in profile["by_own_time"])
+    # The call lives in the tests: not the service's own code.
+    assert profile["ours_by_cumulative_time"] == []

@@ -2,17 +2,22 @@
 `q` and the public search page, as a reader types it."""
 
 import io
+from datetime import date
 from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from rest_framework.test import APIClient
 
-from recommendations import services
+from recommendations import selectors, services
 from recommendations.models import AffectedGroup, Recommendation
+from recommendations.search.metadata import search_metadata_write, search_metadata_write_all
 from recommendations.search.query import search_parse
 from tests.factories import BodyFactory, DocumentFactory, ThemeFactory, state
+from website.selectors import search
 
 # The API's anonymous throttle counts in the cache, which outlives a test.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
@@ -87,6 +92,25 @@ def test_the_metadata_is_searched_again_after_a_rename_and_a_new_addressee():
     assert found("arbitrary") == {"Release them."}
     assert found('"human rights defenders"') == {"Release them."}
     assert found("DPRK") == {"Release them."}
+
+
+def test_every_recommendations_metadata_written_at_once_is_what_each_is_written_alone(demo):
+    """The bulk statement (migrations, `search_refresh`, the benchmark's load) and the one a
+    write runs for its own recommendations give the same names."""
+    no_body = recommendation("Ratify the Optional Protocol.")
+    Recommendation.objects.filter(pk=no_body.pk).update(issued_by=None)
+    Recommendation.objects.update(search_topics="", search_parties="")
+    with connection.cursor() as cursor:
+        assert search_metadata_write_all(cursor) > 0
+        written = dict(Recommendation.objects.values_list("pk", "search_parties"))
+        topics = dict(Recommendation.objects.values_list("pk", "search_topics"))
+        assert topics[demo.pk] and written[demo.pk]
+        # Written again one by one, nothing changes.
+        assert search_metadata_write(cursor, ids=list(written)) == 0
+        assert search_metadata_write_all(cursor) == 0
+    # No issuing body, organisation, recommending state or addressee: the symbol alone.
+    assert not no_body.targets.exists()
+    assert written[no_body.pk] == no_body.document.symbol
 
 
 def test_turkiye_finds_turkiye_written_without_its_accent_and_turkey():
@@ -218,10 +242,11 @@ def test_a_search_takes_as_many_queries_for_50_results_as_for_5(
     for number in range(50):
         recommendation(f"Protect women human rights defenders ({number}).")
 
-    # data version, count, page, documents, issuing bodies, recommending states,
-    # organisations, themes, targets, the private documents withheld from the public, the
-    # page's excerpts: the same eleven for any page size.
-    with django_assert_num_queries(11):
+    # the query searched (rewritten with the synonyms), data version, count, page,
+    # documents, issuing bodies, recommending states, organisations, themes, targets, the
+    # private documents withheld from the public, the page's excerpts: the same twelve for
+    # any page size.
+    with django_assert_num_queries(12):
         response = APIClient().get("/api/recommendations/", {"q": "woman", "page_size": page_size})
 
     assert len(response.json()["results"]) == page_size
@@ -237,3 +262,80 @@ def test_korean_and_chinese_words_are_read_without_spaces_and_particles():
 
     assert parsed.english() == '"forced repatriation" -"China"'
     assert parsed.translated
+
+
+def ranked(q: str, **params) -> list[str]:
+    response = APIClient().get("/api/recommendations/", {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return [item["text"] for item in response.json()["results"]]
+
+
+@pytest.fixture
+def torture_over_the_years(monkeypatch):
+    """Five matches and a bound of three: the three newest are ranked, the two older follow."""
+    monkeypatch.setattr(selectors, "SEARCH_RANKED_MATCHES", 3)
+    texts = {
+        2010: "Torture, torture and torture again: the oldest and the best match.",
+        2012: "Prevent torture in prisons.",
+        2014: "Criminalise torture, and investigate every allegation of torture.",
+        2016: "Ratify the protocol against torture.",
+        2018: "Train the police: no torture.",
+    }
+    for year, text in texts.items():
+        written = recommendation(text)
+        Recommendation.objects.filter(pk=written.pk).update(issued_on=date(year, 1, 1))
+    return texts
+
+
+def test_the_newest_matches_are_ranked_best_first_and_the_older_follow_newest_first(
+    torture_over_the_years,
+):
+    texts = torture_over_the_years
+
+    assert ranked("torture") == [
+        # The three newest, the best match first (two mentions), then by date.
+        texts[2014],
+        texts[2018],
+        texts[2016],
+        # Past the bound, newest first: the best match of all is among them.
+        texts[2012],
+        texts[2010],
+    ]
+
+
+def test_pages_across_the_bound_list_every_match_once_and_count_them_all(
+    torture_over_the_years,
+):
+    pages = [
+        APIClient().get("/api/recommendations/", {"q": "torture", "page_size": 2, "page": n})
+        for n in (1, 2, 3)
+    ]
+
+    assert [page.json()["count"] for page in pages] == [5, 5, 5]
+    listed = [item["text"] for page in pages for item in page.json()["results"]]
+    assert listed == ranked("torture")
+
+
+def test_cursor_pages_and_an_ordering_asked_for_list_every_match(torture_over_the_years):
+    texts = torture_over_the_years
+
+    assert ranked("torture", ordering="issued_on") == [texts[year] for year in sorted(texts)]
+    response = APIClient().get("/api/recommendations/", {"q": "torture", "cursor": ""})
+    assert {item["text"] for item in response.json()["results"]} == set(texts.values())
+
+
+def test_with_fewer_matches_than_the_bound_every_match_is_ranked():
+    recommendation("Prevent torture in prisons.")
+    recommendation("Torture, torture and torture again.")
+    recommendation("Abolish the death penalty.")
+
+    assert ranked("torture") == [
+        "Torture, torture and torture again.",
+        "Prevent torture in prisons.",
+    ]
+
+
+def test_the_search_page_lists_the_ranked_order(torture_over_the_years):
+    found = search(QueryDict("q=torture"))
+
+    assert [row.text for row in found["page"].object_list] == ranked("torture")

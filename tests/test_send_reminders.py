@@ -42,14 +42,21 @@ def test_a_run_records_the_reminders_of_the_date_given_and_queues_one_digest_per
     with django_capture_on_commit_callbacks() as queued:
         call_command("send_reminders", "--date", "2026-12-08")
         call_command("send_reminders", "--date", "2026-12-08")
+        call_command("send_reminders", "--date", "2026-12-08", "--full")
 
-    first, second = capsys.readouterr().out.splitlines()
-    assert first == ("2 new reminders recorded (2 due); 0 stale claims released; 2 digests queued.")
+    first, second, third = capsys.readouterr().out.splitlines()
+    assert first == (
+        "2 new reminders recorded (2 due of every target); 0 stale claims released; "
+        "2 digests queued."
+    )
     # Nothing was delivered in between (the queue never ran): the digests are queued again,
     # and the claim makes sure only one of each goes out.
-    assert second.startswith("0 new reminders recorded (2 due)")
+    assert second.startswith(
+        "0 new reminders recorded (0 due of the targets changed since the last sweep)"
+    )
+    assert third.startswith("0 new reminders recorded (2 due of every target)")
     assert Reminder.objects.count() == 2
-    assert len(queued) == 4
+    assert len(queued) == 6
 
 
 def test_a_dry_run_leaves_out_what_is_already_recorded(overdue_target, capsys):

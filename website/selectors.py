@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
@@ -31,11 +30,13 @@ from recommendations.models import (
     State,
     Target,
 )
+from recommendations.paginators import CachedCountPaginator
 from recommendations.selectors import overdue_targets as shared_overdue_targets
 from recommendations.selectors import (
     recommendation_stats,
     recommendations_for_api,
     search_excerpts,
+    search_pages,
     search_parsed,
     status_counts,
     targets_with_latest,
@@ -225,7 +226,13 @@ def search(params: QueryDict) -> dict:
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
-    paginator = Paginator(filterset.qs, SEARCH_PAGE_SIZE)
+    paginator = CachedCountPaginator(
+        search_pages(filterset.qs),
+        SEARCH_PAGE_SIZE,
+        name="search",
+        params=params,
+        paging=("page",),
+    )
     page = paginator.get_page(params.get("page"))
     page.object_list = visibility.redacted(page.object_list)
     terms = filterset.form.cleaned_data.get("q")

@@ -424,7 +424,7 @@ class RecommendationFilterSet(RecommendationsAndTargetsFilterSet):
         if not self.form.cleaned_data.get("ordering") and (
             "search_rank" in queryset.query.annotations
         ):
-            return queryset.order_by("-search_rank", *Recommendation._meta.ordering)
+            return queryset.order_by(selectors.RANKED, *Recommendation._meta.ordering)
         return self._ordered(queryset)
 
 

@@ -4,7 +4,9 @@ from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 
+from recommendations import paginators
 from recommendations.paginators import CachedCountPaginator
+from recommendations.selectors import search_pages
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -46,16 +48,49 @@ class PageSizeMixin:
         return parameters
 
 
+def past_numbered_pages_message(page_size: int) -> str:
+    return gettext(
+        "`page` numbers stop at row %(rows)s (page %(last)s at %(size)s rows a page). To "
+        "read further, use `cursor=`: start with an empty cursor and follow `next`."
+    ) % {
+        "rows": f"{paginators.MAX_NUMBERED_ROWS:,}",
+        "last": paginators.last_numbered_page(page_size),
+        "size": page_size,
+    }
+
+
 class NumberedPages(PageSizeMixin, PageNumberPagination):
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = gettext(
+                    "A page number. Pages by number stop at row %(rows)s (page * page_size); "
+                    "past it the answer is a 404: use `cursor` to read further."
+                ) % {"rows": f"{paginators.MAX_NUMBERED_ROWS:,}"}
+        return parameters
+
     def get_page_number(self, request, paginator):
         # An empty page number names no page: a 404, as `page=abc` is, not page 1 quietly.
         if request.query_params.get(self.page_query_param) == "":
             raise NotFound(self.invalid_page_message)
-        return super().get_page_number(request, paginator)
+        number = super().get_page_number(request, paginator)
+        # Checked before the rows are counted: a page past the cap costs no query. A number
+        # of more digits than any page allowed is past it, and never given to int(), which
+        # refuses strings of thousands of digits.
+        # Spaces, a sign and other scripts' digits are read as Django's paginator reads them.
+        digits = str(number).strip().lstrip("+").lstrip("0")
+        if digits.isdecimal() and (len(digits) > 9 or not paginator.allows(int(digits))):
+            raise NotFound(past_numbered_pages_message(paginator.per_page))
+        return number
 
     def django_paginator_class(self, rows, per_page):
         return CachedCountPaginator(
-            rows, per_page, name="api", params=self.request.query_params, paging=PAGING_PARAMETERS
+            search_pages(rows),
+            per_page,
+            name="api",
+            params=self.request.query_params,
+            paging=PAGING_PARAMETERS,
         )
 
 

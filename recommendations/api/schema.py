@@ -65,7 +65,10 @@ class TrackerAutoSchema(AutoSchema):
         if takes_input or self.get_filter_backends():
             errors["400"] = (_("A field or query parameter was rejected."), FIELD_ERRORS)
         if "{" in self.path or self._is_list_view():
-            errors["404"] = (_("No such object, page or cursor."), DETAIL)
+            errors["404"] = (
+                _("No such object, page or cursor, or a page number past the numbered pages."),
+                DETAIL,
+            )
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors["409"] = (_("Other data still refers to it, or changed meanwhile."), DETAIL)
         if self.method in ("POST", "PUT", "PATCH"):

@@ -8,11 +8,13 @@ the model's validation and keep statuses current.
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
+from rest_framework.reverse import reverse
 
 from recommendations import visibility
 from recommendations.choices import (
@@ -42,6 +44,11 @@ from recommendations.selectors import StatusChange, status_summary
 User = get_user_model()
 
 SET_ON_CREATION = _("Set on creation; cannot change.")
+
+# Dates and times as DRF's fields write them (the settings' formats, the current time zone),
+# for the representations built directly from the rows below.
+DATE = serializers.DateField()
+DATETIME = serializers.DateTimeField()
 
 
 # DRF converts what it is given: 5 becomes the string "5", 2.9 the id 2, {"a": 1} an empty
@@ -176,7 +183,10 @@ class TrackerModelSerializer(ReaderMixin, serializers.ModelSerializer):
                 yield field
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
+        return self.withhold(instance, super().to_representation(instance))
+
+    def withhold(self, instance, data: dict) -> dict:
+        """`data`, the representation of `instance`, with what the reader may not see empty."""
         if visibility.sees_private(self.reader()):
             return data
         # The private documents are read only for rows that may name one.
@@ -209,26 +219,29 @@ def natural_key(model, slug_field: str, **kwargs) -> NaturalKeyField:
     return NaturalKeyField(slug_field=slug_field, queryset=model.objects.all(), **kwargs)
 
 
-class IdentityLink(serializers.HyperlinkedIdentityField):
+def identity_url(context: dict, view_name: str, pk) -> str:
     """An object's URL by its id, reversed once per answer and view rather than once per
-    object: a page of fifty recommendations links some two hundred rows."""
+    object: a page of fifty recommendations links some two hundred rows. The context is the
+    outermost serializer's, shared by every nested one."""
+    templates = context.setdefault("identity_link_templates", {})
+    if view_name not in templates:
+        url = reverse(
+            view_name, kwargs={"pk": IdentityLink.PLACEHOLDER}, request=context.get("request")
+        )
+        templates[view_name] = url.split(str(IdentityLink.PLACEHOLDER))
+    before, after = templates[view_name]
+    return f"{before}{pk}{after}"
+
+
+class IdentityLink(serializers.HyperlinkedIdentityField):
+    """An object's URL by its id (identity_url)."""
 
     PLACEHOLDER = 987654321987654321
 
     def get_url(self, obj, view_name, request, format):
         if obj.pk is None or format:
             return super().get_url(obj, view_name, request, format)
-        # The context is the outermost serializer's, shared by every nested one.
-        templates = self.context.setdefault("identity_link_templates", {})
-        if view_name not in templates:
-            url = super().get_url(_Placeholder(), view_name, request, format)
-            templates[view_name] = url.split(str(self.PLACEHOLDER))
-        before, after = templates[view_name]
-        return f"{before}{obj.pk}{after}"
-
-
-class _Placeholder:
-    pk = IdentityLink.PLACEHOLDER
+        return identity_url(self.context, view_name, obj.pk)
 
 
 def staff_users():
@@ -417,6 +430,30 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
             },
         }
 
+    # A page of recommendations shows hundreds of targets: each is built directly, in
+    # Meta.fields' order, rather than field by field through DRF's fields, which took most of
+    # the list's time. tests/api/test_representation.py holds both ways to the same JSON.
+    def to_representation(self, target: Target) -> dict:
+        return {
+            "id": target.pk,
+            "api_url": identity_url(self.context, "api:target-detail", target.pk),
+            "recommendation": target.recommendation_id,
+            "state": target.state.code if target.state_id else None,
+            "body": target.body.acronym if target.body_id else None,
+            "addressee_type": self.get_addressee_type(target),
+            "addressee": self.get_addressee(target),
+            "addressee_name": self.get_addressee_name(target),
+            "status": str(target.current_status()),
+            "response_due": DATE.to_representation(target.response_due),
+            "response_due_rule": target.response_due_rule,
+            "response_due_overridden": target.response_due_overridden,
+            "follow_up_due": DATE.to_representation(target.follow_up_due),
+            "follow_up_due_rule": target.follow_up_due_rule,
+            "follow_up_due_overridden": target.follow_up_due_overridden,
+            "latest_response": self.get_latest_response(target),
+            "latest_assessment": self.get_latest_assessment(target),
+        }
+
     @extend_schema_field({"type": "string", "enum": ["state", "body"]})
     def get_addressee_type(self, target: Target) -> str:
         return "state" if target.state_id else "body"
@@ -434,12 +471,13 @@ class TargetSerializer(CreateOnlyFieldsMixin, TrackerModelSerializer):
     def get_latest_response(self, target: Target) -> dict | None:
         if target.latest_position is None:
             return None
+        reader = self.reader()
+        # Staff see every symbol: the private documents are not even read for them.
+        private = None if visibility.sees_private(reader) else self.private_documents()
         return {
             "position": target.latest_position,
             "date": target.latest_response_date,
-            "document": visibility.shown_symbol(
-                target.latest_response_document, self.reader(), self.private_documents()
-            ),
+            "document": visibility.shown_symbol(target.latest_response_document, reader, private),
         }
 
     @extend_schema_field(LatestAssessmentSerializer(allow_null=True))
@@ -456,6 +494,11 @@ class UserSummarySerializer(TrackerModelSerializer):
     class Meta:
         model = User
         fields = ["username", "email"]
+
+
+def _user_summary(user) -> dict:
+    """A user as UserSummarySerializer shows one."""
+    return {"username": user.username, "email": user.email}
 
 
 STATUS_SUMMARY_SCHEMA = {
@@ -523,6 +566,61 @@ class RecommendationSerializer(TrackerModelSerializer):
     @extend_schema_field(STATUS_SUMMARY_SCHEMA)
     def get_status_summary(self, recommendation: Recommendation) -> dict[str, int]:
         return status_summary(recommendation.targets.all())
+
+    @cached_property
+    def target_shape(self) -> TargetSerializer:
+        return TargetSerializer(context=self.context)
+
+    # Built directly from the prefetched rows, in Meta.fields' order, as TargetSerializer
+    # is (see there); staff-only fields left out and private references withheld as
+    # TrackerModelSerializer does.
+    def to_representation(self, recommendation: Recommendation) -> dict:
+        document = recommendation.document
+        targets = recommendation.targets.all()
+        data = {
+            "id": recommendation.pk,
+            "api_url": identity_url(self.context, "api:recommendation-detail", recommendation.pk),
+            "status_url": identity_url(
+                self.context, "api:recommendation-status", recommendation.pk
+            ),
+            "text": recommendation.text,
+            "search_excerpt": self.get_search_excerpt(recommendation),
+            "document": None
+            if document is None
+            else {
+                "id": document.pk,
+                "api_url": identity_url(self.context, "api:document-detail", document.pk),
+                "symbol": document.symbol,
+                "title": document.title,
+                "kind": document.kind,
+                "date": DATE.to_representation(document.date),
+                "url": document.url,
+            },
+            "paragraph": recommendation.paragraph,
+            "issued_by": recommendation.issued_by.acronym if recommendation.issued_by_id else None,
+            "recommending_states": [
+                state.code for state in recommendation.recommending_states.all()
+            ],
+            "organizations": [
+                organization.name for organization in recommendation.organizations.all()
+            ],
+            "themes": [theme.slug for theme in recommendation.themes.all()],
+            "sdgs": None
+            if recommendation.sdg_codes is None
+            else [str(code) for code in recommendation.sdg_codes],
+            "issued_on": DATE.to_representation(recommendation.issued_on),
+            "reiterates": recommendation.reiterates_id,
+            "targets": [self.target_shape.to_representation(target) for target in targets],
+            "status_summary": status_summary(targets),
+        }
+        if visibility.sees_private(self.reader()):
+            owner = recommendation.owner
+            data["owner"] = None if owner is None else _user_summary(owner)
+            data["watchers"] = [_user_summary(user) for user in recommendation.watchers.all()]
+            data["internal_note"] = recommendation.internal_note
+        data["created_at"] = DATETIME.to_representation(recommendation.created_at)
+        data["updated_at"] = DATETIME.to_representation(recommendation.updated_at)
+        return self.withhold(recommendation, data)
 
     def get_search_excerpt(self, recommendation: Recommendation) -> str | None:
         return getattr(recommendation, "search_excerpt", None)
@@ -806,9 +904,20 @@ class TimelineField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, events):
-        return [
-            EVENT_SERIALIZERS[type(event)](event, context=self.context).data for event in events
-        ]
+        return timeline_representation(events, self.context)
+
+
+def timeline_representation(events, context: dict) -> list[dict]:
+    """The events as their serializers show them: one serializer per kind of event and
+    answer, whose fields DRF builds once, rather than one per event."""
+    shapes = context.setdefault("timeline_event_shapes", {})
+    answer = []
+    for event in events:
+        kind = type(event)
+        if kind not in shapes:
+            shapes[kind] = EVENT_SERIALIZERS[kind](context=context)
+        answer.append(shapes[kind].to_representation(event))
+    return answer
 
 
 class TargetTimelineSerializer(TargetSerializer):
@@ -816,6 +925,12 @@ class TargetTimelineSerializer(TargetSerializer):
 
     class Meta(TargetSerializer.Meta):
         fields = [*TargetSerializer.Meta.fields, "timeline"]
+
+    def to_representation(self, target: Target) -> dict:
+        return {
+            **super().to_representation(target),
+            "timeline": timeline_representation(target.timeline, self.context),
+        }
 
 
 class RecommendationStatusSerializer(serializers.Serializer):

@@ -304,7 +304,12 @@ class Store:
                 recommendation.issued_on = record.issued_on or recommendation.issued_on
                 changed.add(recommendation.pk)
             recommendations.append(recommendation)
-        created = services.rows_bulk_create(Recommendation, rows=new, history=self.source.history)
+        created = [
+            Recommendation(pk=pk)
+            for pk in services.rows_bulk_create(
+                Recommendation, rows=new, history=self.source.history
+            )
+        ]
         recommendations = [
             created[slot] if isinstance(slot, int) else slot for slot in recommendations
         ]
@@ -488,7 +493,8 @@ class Store:
                     target.response_due, target.follow_up_due = row.response_due, row.follow_up_due
                     changed_dates.append(target)
                 pairs.append((row, target))
-        new = services.rows_bulk_create(Target, rows=new, history=self.source.history)
+        # Their history is recorded once their due dates and statuses are derived.
+        new = [Target(pk=pk) for pk in services.rows_bulk_create(Target, rows=new, history=None)]
         pairs = [(row, new[target] if isinstance(target, int) else target) for row, target in pairs]
         services.rows_bulk_update(
             Target,

@@ -53,8 +53,67 @@ WHERE r.id = m.id
   AND (r.search_topics, r.search_parties) IS DISTINCT FROM (m.topics, m.parties)
 """
 
-# Migration 0030 and `manage.py search_refresh` write every row, this many at a time.
-REFRESH_ALL_BATCH = 20_000
+# The same names for every recommendation at once, joined and grouped rather than looked up
+# row by row: one pass over each relation, and no index needed, so a bulk load can write them
+# before it builds its indexes. tests/test_search.py holds the two statements to one result.
+METADATA_ALL_SQL = """
+WITH themes AS (
+    SELECT rt.recommendation_id AS id, string_agg(t.name, ' ' ORDER BY t.name) AS names
+      FROM recommendations_recommendation_themes AS rt
+      JOIN recommendations_theme AS t ON t.id = rt.theme_id
+     GROUP BY rt.recommendation_id
+), affected_groups AS (
+    SELECT rg.recommendation_id AS id, string_agg(g.name, ' ' ORDER BY g.name) AS names
+      FROM recommendations_recommendation_affected_groups AS rg
+      JOIN recommendations_affectedgroup AS g ON g.id = rg.affectedgroup_id
+     GROUP BY rg.recommendation_id
+), organizations AS (
+    SELECT ro.recommendation_id AS id,
+           string_agg(concat_ws(' ', o.acronym, o.name), ' ' ORDER BY o.name) AS names
+      FROM recommendations_recommendation_organizations AS ro
+      JOIN recommendations_organization AS o ON o.id = ro.organization_id
+     GROUP BY ro.recommendation_id
+), recommending AS (
+    SELECT rs.recommendation_id AS id,
+           string_agg(concat_ws(' ', s.code, s.name), ' ' ORDER BY s.code) AS names
+      FROM recommendations_recommendation_recommending_states AS rs
+      JOIN recommendations_state AS s ON s.id = rs.state_id
+     GROUP BY rs.recommendation_id
+), addressees AS (
+    SELECT tg.recommendation_id AS id,
+           string_agg(concat_ws(' ', s.code, s.name, b.acronym, b.name), ' ' ORDER BY tg.id)
+               AS names
+      FROM recommendations_target AS tg
+      LEFT JOIN recommendations_state AS s ON s.id = tg.state_id
+      LEFT JOIN recommendations_body AS b ON b.id = tg.body_id
+     GROUP BY tg.recommendation_id
+)
+UPDATE recommendations_recommendation AS r
+SET search_topics = m.topics, search_parties = m.parties
+FROM (
+    SELECT
+        r.id,
+        concat_ws(' ', themes.names, affected_groups.names) AS topics,
+        concat_ws(
+            ' ',
+            CASE WHEN b.id IS NOT NULL THEN concat_ws(' ', b.acronym, b.name) END,
+            organizations.names,
+            recommending.names,
+            addressees.names,
+            d.symbol
+        ) AS parties
+    FROM recommendations_recommendation AS r
+    LEFT JOIN themes ON themes.id = r.id
+    LEFT JOIN affected_groups ON affected_groups.id = r.id
+    LEFT JOIN organizations ON organizations.id = r.id
+    LEFT JOIN recommending ON recommending.id = r.id
+    LEFT JOIN addressees ON addressees.id = r.id
+    LEFT JOIN recommendations_body AS b ON b.id = r.issued_by_id
+    LEFT JOIN recommendations_document AS d ON d.id = r.document_id
+) AS m
+WHERE r.id = m.id
+  AND (r.search_topics, r.search_parties) IS DISTINCT FROM (m.topics, m.parties)
+"""
 
 
 def search_metadata_write(cursor, *, ids: list[int]) -> int:
@@ -64,16 +123,6 @@ def search_metadata_write(cursor, *, ids: list[int]) -> int:
 
 
 def search_metadata_write_all(cursor) -> int:
-    """Write every recommendation's, in batches of ids; returns how many changed."""
-    cursor.execute("SELECT min(id), max(id) FROM recommendations_recommendation")
-    first, last = cursor.fetchone()
-    changed = 0
-    if first is None:
-        return changed
-    for start in range(first, last + 1, REFRESH_ALL_BATCH):
-        cursor.execute(
-            METADATA_SQL.format(where="r.id >= %s AND r.id < %s"),
-            [start, start + REFRESH_ALL_BATCH],
-        )
-        changed += cursor.rowcount
-    return changed
+    """Write every recommendation's, in one statement; returns how many changed."""
+    cursor.execute(METADATA_ALL_SQL)
+    return cursor.rowcount

@@ -1,7 +1,10 @@
 import pytest
+from django.urls import reverse
 
+from recommendations import paginators
+from recommendations.admin import RecommendationAdmin
 from recommendations.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE
-from tests.factories import ThemeFactory
+from tests.factories import RecommendationFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,69 @@ def test_an_empty_page_number_is_a_404_not_the_first_page(api_client, db):
 
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_a_page_number_past_the_first_10000_rows_is_a_404_pointing_to_the_cursor(api_client):
+    # Checked before anything is counted or read: no rows needed.
+    response = api_client.get("/api/recommendations/?page=51&page_size=200")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "`page` numbers stop at row 10,000 (page 50 at 200 rows a page). To read "
+        "further, use `cursor=`: start with an empty cursor and follow `next`."
+    }
+    assert api_client.get(f"/api/themes/?page={'9' * 5000}").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["+51", " 51", "051", "٥١"])  # the last in Arabic-Indic digits
+def test_a_page_number_past_the_cap_written_otherwise_points_to_the_cursor_too(api_client, page):
+    response = api_client.get("/api/recommendations/", {"page": page, "page_size": 200})
+
+    assert response.status_code == 404
+    assert "`cursor=`" in response.json()["detail"]
+
+
+def test_the_page_number_cap_is_told_in_the_readers_language(api_client):
+    response = api_client.get("/api/themes/?page=201", HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert response.status_code == 404
+    assert "cursor=" in response.json()["detail"]
+    assert "page" in response.json()["detail"]
+    assert "stop at row" not in response.json()["detail"]
+
+
+def test_the_last_numbered_page_has_no_next_and_page_last_is_it(api_client, themes, monkeypatch):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 100)
+
+    last = api_client.get("/api/themes/?page=2")
+    beyond = api_client.get("/api/themes/?page=3")
+
+    assert last.status_code == 200
+    assert (last.json()["count"], last.json()["next"]) == (MAX_PAGE_SIZE + 20, None)
+    assert api_client.get("/api/themes/?page=last").json() == last.json()
+    assert beyond.status_code == 404
+    assert "`cursor=`" in beyond.json()["detail"]
+    # Cursor pages reach every row.
+    harvested, url = [], "/api/themes/?cursor=&page_size=100"
+    while url:
+        page = api_client.get(url).json()
+        harvested += page["results"]
+        url = page["next"]
+    assert len(harvested) == MAX_PAGE_SIZE + 20
+
+
+def test_the_admins_page_links_stop_at_the_numbered_pages_cap(editor_client, monkeypatch):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 2)
+    monkeypatch.setattr(RecommendationAdmin, "list_per_page", 1)
+    RecommendationFactory.create_batch(3)
+    url = reverse("admin:recommendations_recommendation_changelist")
+
+    last = editor_client.get(url, {"p": 2})
+    beyond = editor_client.get(url, {"p": 3})
+
+    assert last.status_code == 200
+    assert last.context["cl"].paginator.num_pages == 2
+    assert last.context["cl"].result_count == 3
+    # A deeper page is what the admin does with any page it has not: back to the first.
+    assert beyond.status_code == 302
+    assert beyond["Location"].endswith("?e=1")

@@ -304,3 +304,20 @@ def test_a_recommendation_may_reiterate_an_earlier_one(editor_api):
 
     assert response.status_code == 200
     assert response.json()["reiterates"] == earlier.pk
+
+
+@pytest.mark.parametrize("staff, queries", [(False, 6), (True, 7)])
+def test_a_recommendation_reads_in_six_queries_whatever_it_relates_to(
+    django_assert_num_queries, api_client, editor_api, coi_recommendation, staff, queries
+):
+    client = editor_api if staff else api_client
+    url = f"/api/recommendations/{coi_recommendation.pk}/"
+    client.get(url)
+
+    # The recommendation with its document and issuer (and owner, for staff); its
+    # recommending states, organisations, themes, targets; then the private documents
+    # (anyone but staff), or the editor's token and the watchers (staff).
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.status_code == 200

@@ -13,7 +13,13 @@ from campaigns.models import SilenceAlert
 from recommendations import services as recommendation_services
 from recommendations.choices import BodyKind, DocumentKind
 from recommendations.models import Body
-from tests.factories import BodyFactory, DocumentFactory, RecommendationFactory, state
+from tests.factories import (
+    BodyFactory,
+    DocumentFactory,
+    RecommendationFactory,
+    ThemeFactory,
+    state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +51,26 @@ def test_at_a_review_of_china_a_state_recommending_on_other_themes_stayed_silent
 
     assert (word.date, word.spoke, word.symbol) == (date(2018, 11, 16), False, "A/HRC/40/6")
     assert word.note == "1 recommendation, none on the campaign's themes"
+
+
+def test_a_recommendation_on_two_of_the_campaign_themes_is_counted_once(private_campaign):
+    detention = ThemeFactory(slug="detention", name="Detention")
+    private_campaign.themes.add(detention)
+    upr = BodyFactory(acronym="UPR", kind=BodyKind.UPR)
+    review = DocumentFactory(
+        symbol="A/HRC/40/6", body=upr, kind=DocumentKind.UPR_REPORT, date=date(2018, 11, 16)
+    )
+    on_both = RecommendationFactory(document=review, issued_by=upr, text="Stop returns")
+    on_both.themes.set([*private_campaign.themes.all()])
+    elsewhere = RecommendationFactory(document=review, issued_by=upr, text="Establish an NHRI")
+    for recommendation in (on_both, elsewhere):
+        recommendation.recommending_states.set([state("KOR")])
+        recommendation_services.target_create(recommendation=recommendation, state=state("CHN"))
+
+    [word] = actors(private_campaign)["KOR"].words
+
+    assert (word.date, word.spoke, word.symbol) == (date(2018, 11, 16), True, "A/HRC/40/6")
+    assert word.note == "1 recommendation on the campaign's themes"
 
 
 @time_machine.travel(date(2026, 12, 2), tick=False)

@@ -27,17 +27,26 @@ class Command(BaseCommand):
             help="Print the reminders that would be recorded; write and send nothing.",
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help=(
+                "Read every target, not only those written or whose dates crossed a threshold "
+                "since the last sweep; records the same reminders."
+            ),
+        )
+        parser.add_argument(
             "--date", type=str, help="Sweep as of this day (YYYY-MM-DD) instead of today."
         )
 
-    def handle(self, *args, dry_run: bool, date: str | None, **options):
+    def handle(self, *args, dry_run: bool, full: bool, date: str | None, **options):
         today = _iso_date(date) if date else None
         if dry_run:
             self.preview(today=today or timezone.localdate())
             return
-        report = reminders.reminders_sweep(today=today)
+        report = reminders.reminders_sweep(today=today, full=full)
+        read = "every target" if report.full else "the targets changed since the last sweep"
         self.stdout.write(
-            f"{report.recorded} new reminders recorded ({report.due} due); "
+            f"{report.recorded} new reminders recorded ({report.due} due of {read}); "
             f"{report.released} stale claims released; {len(report.digests)} digests queued."
         )
 
