@@ -371,13 +371,7 @@ def page_after_writes(server: Server, url: str, target: Target, rounds: int) -> 
     it, bare (the floor)."""
     timings = []
     for round_number in range(rounds):
-        services.response_create(
-            target=target,
-            position=(Position.SUPPORTED, Position.NOTED)[round_number % 2],
-            date=TODAY,
-            today=TODAY,
-            change_reason="bench: a write before a public page",
-        )
+        _responses_recorded(target, 1, first=round_number, reason="a public page")
         started = time.perf_counter()
         status, _ = server.get(url)
         timings.append((time.perf_counter() - started) * 1000)
@@ -459,14 +453,18 @@ def watchlist_sweep(watchlist: Watchlist, target: Target, writes: int) -> dict:
     }
 
 
-def _responses_recorded(target: Target, writes: int) -> None:
-    for number in range(writes):
+def _responses_recorded(
+    target: Target, writes: int, *, first: int = 0, reason: str = "a watchlist's read"
+) -> None:
+    """`writes` responses on `target` through the services, supported and noted in turn
+    (counting from `first`), so that each changes what the pages show."""
+    for number in range(first, first + writes):
         services.response_create(
             target=target,
             position=(Position.SUPPORTED, Position.NOTED)[number % 2],
             date=TODAY,
             today=TODAY,
-            change_reason="bench: a write before a watchlist's read",
+            change_reason=f"bench: a write before {reason}",
         )
 
 
