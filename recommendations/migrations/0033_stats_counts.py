@@ -20,6 +20,12 @@ def added(cells: str) -> str:
     )
 
 
+# What each function of the counts returns: rows of COLUMNS.
+RETURNS_COUNTS = """RETURNS TABLE (
+    dimension text, key text, recommendations bigint, targets bigint, answered bigint,
+    answered_late bigint, days_late bigint, assessments bigint
+)"""
+
 # Each bucket a row counts in, with `direction` 1 to add it and -1 to take it away. A
 # target counts once in its status, its addressee (where it is also its recommendation:
 # one target per recommendation and addressee), its recommendation's issuing body, year and
@@ -39,10 +45,7 @@ CREATE FUNCTION stats_count_target(
     t_id bigint, t_recommendation bigint, t_status text, t_state bigint, t_body bigint,
     t_due date, direction integer
 )
-RETURNS TABLE (
-    dimension text, key text, recommendations bigint, targets bigint, answered bigint,
-    answered_late bigint, days_late bigint, assessments bigint
-) LANGUAGE sql STABLE AS $$
+{RETURNS_COUNTS} LANGUAGE sql STABLE AS $$
     SELECT cell.dimension, cell.key, direction * cell.recommendations, direction::bigint,
            direction * cell.answered, direction * cell.answered_late,
            direction * cell.days_late, 0::bigint
@@ -72,10 +75,7 @@ $$;
 -- A recommendation, and `moved` of its targets moved with it to another issuer or year.
 CREATE FUNCTION stats_count_recommendation(
     issued_by_id bigint, issued_on date, direction integer, moved bigint
-) RETURNS TABLE (
-    dimension text, key text, recommendations bigint, targets bigint, answered bigint,
-    answered_late bigint, days_late bigint, assessments bigint
-) LANGUAGE sql IMMUTABLE AS $$
+) {RETURNS_COUNTS} LANGUAGE sql IMMUTABLE AS $$
     SELECT cell.dimension, cell.key, direction::bigint, direction * moved, 0::bigint,
            0::bigint, 0::bigint, 0::bigint
     FROM (VALUES
@@ -87,10 +87,7 @@ $$;
 
 CREATE FUNCTION stats_count_assessment(
     scale text, raw_grade text, implementation text, direction integer
-) RETURNS TABLE (
-    dimension text, key text, recommendations bigint, targets bigint, answered bigint,
-    answered_late bigint, days_late bigint, assessments bigint
-) LANGUAGE sql IMMUTABLE AS $$
+) {RETURNS_COUNTS} LANGUAGE sql IMMUTABLE AS $$
     SELECT 'grade', json_build_array(scale, raw_grade, implementation)::text, 0::bigint,
            0::bigint, 0::bigint, 0::bigint, 0::bigint, direction::bigint
     WHERE scale <> ''
@@ -286,27 +283,11 @@ def theme_trigger(event: str) -> tuple[str, str]:
     )
 
 
-def recommendation_trigger(event: str) -> tuple[str, str]:
-    # Its targets are counted by their own triggers as they are written.
-    rows = signed(event, "issued_by_id, issued_on")
-    body = added(
-        f"SELECT c.* FROM ({rows}) changed, LATERAL stats_count_recommendation("
-        "changed.issued_by_id, changed.issued_on, changed.direction, 0) c"
-    )
-    return statement_trigger(
-        "stats_count_recommendations", "recommendations_recommendation", event, body + ";"
-    )
-
-
-def assessment_trigger(event: str) -> tuple[str, str]:
-    rows = signed(event, "scale, raw_grade, implementation")
-    body = added(
-        f"SELECT c.* FROM ({rows}) changed, LATERAL stats_count_assessment("
-        "changed.scale, changed.raw_grade, changed.implementation, changed.direction) c"
-    )
-    return statement_trigger(
-        "stats_count_assessments", "recommendations_assessment", event, body + ";"
-    )
+def each_row_counted(name: str, table: str, event: str, columns: str, call: str):
+    """A trigger adding the counts `call` gives for each row of the statement: a function of
+    the row's `columns` as `changed`, and of `changed.direction`."""
+    body = added(f"SELECT c.* FROM ({signed(event, columns)}) changed, LATERAL {call} c")
+    return statement_trigger(name, table, event, body + ";")
 
 
 # A recommendation given another issuing body or date moves with its targets, row by row and
@@ -343,8 +324,29 @@ TRIGGERS = [
     *(target_trigger(event) for event in ("INSERT", "UPDATE", "DELETE")),
     *(response_trigger(event) for event in ("INSERT", "UPDATE", "DELETE")),
     *(theme_trigger(event) for event in ("INSERT", "UPDATE", "DELETE")),
-    *(recommendation_trigger(event) for event in ("INSERT", "DELETE")),
-    *(assessment_trigger(event) for event in ("INSERT", "UPDATE", "DELETE")),
+    # A recommendation's targets are counted by their own triggers as they are written.
+    *(
+        each_row_counted(
+            "stats_count_recommendations",
+            "recommendations_recommendation",
+            event,
+            "issued_by_id, issued_on",
+            "stats_count_recommendation("
+            "changed.issued_by_id, changed.issued_on, changed.direction, 0)",
+        )
+        for event in ("INSERT", "DELETE")
+    ),
+    *(
+        each_row_counted(
+            "stats_count_assessments",
+            "recommendations_assessment",
+            event,
+            "scale, raw_grade, implementation",
+            "stats_count_assessment("
+            "changed.scale, changed.raw_grade, changed.implementation, changed.direction)",
+        )
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ),
     (RECOMMENDATION_MOVED, DROP_RECOMMENDATION_MOVED),
 ]
 
