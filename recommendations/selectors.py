@@ -646,7 +646,7 @@ def _stats_from_counts() -> dict:
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     buckets: dict[str, list[dict]] = defaultdict(list)
     total = {"recommendations": 0, "targets": 0}
-    answered = []
+    answered: dict[str, dict] = {}
     grades = []
     for row in rows:
         counted = {"recommendations": row["recommendations"], "targets": row["targets"]}
@@ -667,14 +667,13 @@ def _stats_from_counts() -> dict:
         elif row["key"] and (counted["recommendations"] or counted["targets"]):
             buckets[dimension].append({**counted, "code": row["code"], "name": row["name"]})
         if dimension in ("state", "body") and row["answered"]:
-            answered.append(
-                {
-                    "addressee": row["code"],
-                    "answered": row["answered"],
-                    "answered_late": row["answered_late"],
-                    "days_late": row["days_late"],
-                }
+            # One row per code, as the live aggregate groups them: a body may share a state's.
+            addressee = answered.setdefault(
+                row["code"],
+                {"addressee": row["code"], "answered": 0, "answered_late": 0, "days_late": 0},
             )
+            for name in ("answered", "answered_late", "days_late"):
+                addressee[name] += row[name]
 
     def named(dimension: str, key_name: str) -> list[dict]:
         return _biggest_first(
@@ -699,7 +698,7 @@ def _stats_from_counts() -> dict:
             ({"year": int(bucket["code"]), **_counts(bucket)} for bucket in buckets["year"]),
             key=lambda bucket: bucket["year"],
         ),
-        "answered_late": _answered_late(answered),
+        "answered_late": _answered_late(answered.values()),
         "by_grade": grades,
     }
 

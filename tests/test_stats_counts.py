@@ -138,6 +138,11 @@ def test_the_counts_follow_an_import_and_bulk_writes():
     assert from_counts()["recommendations"] == Recommendation.objects.count() > 0
     assert_counts_agree()
 
+    # A write of what no count reads (a follow-up date) adds no row of changes.
+    rows = StatsCount.objects.count()
+    Target.objects.update(follow_up_due=date(2030, 1, 1))
+    assert StatsCount.objects.count() == rows
+
     Target.objects.update(status=TargetStatus.SUPPORTED)
     Recommendation.objects.filter(pk=Recommendation.objects.order_by("pk")[0].pk).delete()
     assert_counts_agree()

@@ -171,28 +171,64 @@ def statement_trigger(name: str, table: str, event: str, body: str) -> tuple[str
     )
 
 
-def signed(event: str, columns: str) -> str:
-    """The statement's rows with `direction`: 1 for a row written, -1 for one removed."""
+def signed(event: str, columns: str, *, counted: str = "") -> str:
+    """The statement's rows with `direction`: 1 for a row written, -1 for one removed. An
+    update's rows whose `counted` columns it left as they were are left out."""
     sides = {"INSERT": ["new"], "UPDATE": ["old", "new"], "DELETE": ["old"]}[event]
+
+    def unchanged(side: str) -> str:
+        if event != "UPDATE" or not counted:
+            return ""
+        other = "old" if side == "new" else "new"
+        return (
+            f" WHERE NOT EXISTS (SELECT FROM {other}_rows o WHERE o.id = r.id"
+            f" AND ({prefixed('o', counted)}) IS NOT DISTINCT FROM ({prefixed('r', counted)}))"
+        )
+
     return " UNION ALL ".join(
         f"SELECT {columns}, {1 if side == 'new' else -1} AS direction FROM {side}_rows r"
+        + unchanged(side)
         for side in sides
     )
+
+
+def prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{column.strip()}" for column in columns.split(","))
+
+
+# A status counts each recommendation once: a trigger counts a recommendation in a status
+# when it has targets of it after the statement and had none before (or the other way round),
+# and a theme counts its recommendations' targets. Two writers of one recommendation take
+# turns on a lock of its id, held until they commit, so that the second counts the targets
+# and themes the first committed. A statement of more than LOCKED_AT_MOST recommendations (a
+# bulk write: an import, the daily pass) takes none, rather than thousands of locks; the
+# services and the importer lock the targets they write first, so only an editor's write
+# racing a bulk write of the same recommendation's targets can miscount it, by one, until
+# stats_count_rebuild().
+LOCKED_AT_MOST = 100
+
+
+def recommendations_locked(rows: str) -> str:
+    return f"""
+        IF (SELECT count(DISTINCT recommendation_id) FROM ({rows}) changed)
+           <= {LOCKED_AT_MOST} THEN
+            PERFORM pg_advisory_xact_lock(21332, (recommendation_id % 2147483648)::integer)
+            FROM (
+                SELECT DISTINCT recommendation_id FROM ({rows}) changed ORDER BY 1
+            ) recommendations;
+        END IF;
+    """
 
 
 TARGET_COLUMNS = "id, recommendation_id, status, state_id, body_id, response_due"
 
 
 def target_trigger(event: str) -> tuple[str, str]:
-    # A status counts each recommendation once: one that gains or loses targets of a status
-    # counts in it when it has some after the statement and had none before, or the other way
-    # round. The writers of one recommendation are serialized by its row lock, so that each
-    # counts the targets the other committed.
-    rows = signed(event, TARGET_COLUMNS)
+    # An update of the columns not counted (the follow-up date, the rules' names) counts
+    # nothing and locks nothing.
+    rows = signed(event, TARGET_COLUMNS, counted=TARGET_COLUMNS)
     body = f"""
-        PERFORM 1 FROM recommendations_recommendation
-        WHERE id IN (SELECT recommendation_id FROM ({rows}) changed)
-        ORDER BY id FOR NO KEY UPDATE;
+        {recommendations_locked(rows)}
         {
         added(f'''
             SELECT c.* FROM ({rows}) changed, LATERAL stats_count_target(
@@ -263,9 +299,7 @@ def theme_trigger(event: str) -> tuple[str, str]:
     # A theme given to or taken from a recommendation counts it and its targets.
     rows = signed(event, "recommendation_id, theme_id")
     body = f"""
-        PERFORM 1 FROM recommendations_recommendation
-        WHERE id IN (SELECT recommendation_id FROM ({rows}) changed)
-        ORDER BY id FOR NO KEY UPDATE;
+        {recommendations_locked(rows)}
         {
         added(f'''
             SELECT 'theme', changed.theme_id::text, changed.direction::bigint,
