@@ -1172,6 +1172,34 @@ class ReminderChange(models.Model):
         return f"recommendation {self.recommendation_id}"
 
 
+class StatsCount(models.Model):
+    """A part of the dashboard's counts: how many recommendations and targets fall in one
+    bucket of one breakdown (a status, an addressee, an issuing body, a year, a theme), for
+    an addressee how many it answered, late and by how many days, and for a grade how many
+    assessments gave it.
+
+    Kept by database triggers (migration 0033) on every write, bulk ones and imports
+    included, as rows of changes that add up: a writer appends and never waits for another
+    on a shared counter. stats_count_compact() sums them back to one row per bucket; the
+    stats without a filter read the sums (selectors.recommendation_stats)."""
+
+    dimension = models.CharField(_("dimension"), max_length=16)
+    key = models.CharField(_("key"), max_length=255, blank=True)
+    recommendations = models.BigIntegerField(_("recommendations"), default=0)
+    targets = models.BigIntegerField(_("targets"), default=0)
+    answered = models.BigIntegerField(_("answered"), default=0)
+    answered_late = models.BigIntegerField(_("answered late"), default=0)
+    days_late = models.BigIntegerField(_("days late"), default=0)
+    assessments = models.BigIntegerField(_("assessments"), default=0)
+
+    class Meta:
+        verbose_name = _("stats count")
+        verbose_name_plural = _("stats counts")
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}"
+
+
 class ReminderPreference(models.Model):
     """A staff member's choices: the language they read the tracker and its e-mails in;
     reminders or none, every day or in a weekly digest."""

@@ -15,7 +15,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection, models
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -27,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
@@ -506,17 +506,24 @@ def _biggest_first(buckets: list[dict], key_name: str) -> list[dict]:
 
 
 def recommendation_stats(
-    *, recommendations: QuerySet[Recommendation], targets: QuerySet[Target]
+    *,
+    recommendations: QuerySet[Recommendation],
+    targets: QuerySet[Target],
+    breakdowns_only: bool = False,
 ) -> dict:
     """Counts for a dashboard, by status, addressee, issuing body, theme and year.
 
     `recommendations` and `targets` are what the list's filters matched: the recommendations,
     and those of their targets that meet the target-level filters. Each bucket counts both.
-    Thirteen queries, whatever the data: eleven counts, then how late the first answers
-    came (answered_late_stats) and the assessments by grade (assessment_grade_counts).
+    Without a filter, one query over the counts the writes keep (StatsCount); with one,
+    thirteen over the matching rows, whatever the data: eleven counts, then how late the
+    first answers came (answered_late_stats) and the assessments by grade
+    (assessment_grade_counts), which `breakdowns_only` leaves out (the search page's facets
+    read the buckets alone).
     """
-    # Filters may join many-valued relations and repeat rows: count each row once by id. With
-    # no filter there is nothing to repeat, and the whole tables are counted as they are.
+    if not recommendations.query.has_filters() and not targets.query.has_filters():
+        return _stats_from_counts()
+    # Filters may join many-valued relations and repeat rows: count each row once by id.
     if recommendations.query.has_filters():
         recommendations = Recommendation.objects.filter(
             pk__in=recommendations.order_by().values("pk")
@@ -527,7 +534,7 @@ def recommendation_stats(
         "recommendations": Count("recommendation", distinct=True),
         "targets": Count("pk"),
     }
-    return {
+    stats = {
         "recommendations": recommendations.count(),
         "targets": targets.count(),
         "by_status": _biggest_first(
@@ -588,6 +595,11 @@ def recommendation_stats(
             ),
             key=lambda bucket: bucket["year"],
         ),
+    }
+    if breakdowns_only:
+        return stats
+    return {
+        **stats,
         "answered_late": answered_late_stats(targets=targets),
         "by_grade": [
             {
@@ -598,11 +610,101 @@ def recommendation_stats(
             }
             for row in assessment_grade_counts(
                 assessments=Assessment.objects.filter(target__in=targets.order_by().values("pk"))
-                if targets.query.has_filters()
-                else Assessment.objects.all()
             )
         ],
     }
+
+
+# The counts the writes keep, summed per bucket, each with the name and order the live
+# aggregates give it: addressees by code, grades by scale and grade, as PostgreSQL sorts them.
+STATS_COUNTS_SQL = """
+WITH counts AS (
+    SELECT dimension, key, sum(recommendations)::bigint AS recommendations,
+           sum(targets)::bigint AS targets, sum(answered)::bigint AS answered,
+           sum(answered_late)::bigint AS answered_late, sum(days_late)::bigint AS days_late,
+           sum(assessments)::bigint AS assessments
+    FROM recommendations_statscount GROUP BY dimension, key
+)
+SELECT c.*, coalesce(s.code, b.acronym, t.slug, c.key) AS code,
+       coalesce(s.name, b.name, t.name) AS name
+FROM counts c
+LEFT JOIN recommendations_state s ON c.dimension = 'state' AND s.id::text = c.key
+LEFT JOIN recommendations_body b ON c.dimension IN ('body', 'issuer') AND b.id::text = c.key
+LEFT JOIN recommendations_theme t ON c.dimension = 'theme' AND t.id::text = c.key
+ORDER BY CASE WHEN c.dimension = 'grade' THEN c.key::json ->> 0 END,
+         CASE WHEN c.dimension = 'grade' THEN c.key::json ->> 1 END,
+         coalesce(s.code, b.acronym, t.slug, c.key)
+"""
+
+
+def _stats_from_counts() -> dict:
+    """recommendation_stats() without a filter, from the counts the database triggers keep
+    (migration 0033): one query over a few hundred rows, whatever the data."""
+    with connection.cursor() as cursor:
+        cursor.execute(STATS_COUNTS_SQL)
+        columns = [column.name for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    buckets: dict[str, list[dict]] = defaultdict(list)
+    total = {"recommendations": 0, "targets": 0}
+    answered: dict[str, dict] = {}
+    grades = []
+    for row in rows:
+        counted = {"recommendations": row["recommendations"], "targets": row["targets"]}
+        dimension = row["dimension"]
+        if dimension == "total":
+            total = counted
+        elif dimension == "grade":
+            if row["assessments"]:
+                scale, raw_grade, implementation = json.loads(row["key"])
+                grades.append(
+                    {
+                        "scale": scale,
+                        "raw_grade": raw_grade,
+                        "implementation": implementation,
+                        "count": row["assessments"],
+                    }
+                )
+        elif row["key"] and (counted["recommendations"] or counted["targets"]):
+            buckets[dimension].append({**counted, "code": row["code"], "name": row["name"]})
+        if dimension in ("state", "body") and row["answered"]:
+            # One row per code, as the live aggregate groups them: a body may share a state's.
+            addressee = answered.setdefault(
+                row["code"],
+                {"addressee": row["code"], "answered": 0, "answered_late": 0, "days_late": 0},
+            )
+            for name in ("answered", "answered_late", "days_late"):
+                addressee[name] += row[name]
+
+    def named(dimension: str, key_name: str) -> list[dict]:
+        return _biggest_first(
+            [
+                {key_name: bucket["code"], **_counts(bucket), "name": bucket["name"]}
+                for bucket in buckets[dimension]
+            ],
+            key_name,
+        )
+
+    return {
+        **total,
+        "by_status": _biggest_first(
+            [{"status": bucket["code"], **_counts(bucket)} for bucket in buckets["status"]],
+            "status",
+        ),
+        "by_state": named("state", "state"),
+        "by_addressee_body": named("body", "body"),
+        "by_body": named("issuer", "body"),
+        "by_theme": named("theme", "theme"),
+        "by_year": sorted(
+            ({"year": int(bucket["code"]), **_counts(bucket)} for bucket in buckets["year"]),
+            key=lambda bucket: bucket["year"],
+        ),
+        "answered_late": _answered_late(answered.values()),
+        "by_grade": grades,
+    }
+
+
+def _counts(bucket: dict) -> dict:
+    return {"recommendations": bucket["recommendations"], "targets": bucket["targets"]}
 
 
 # The UN calendar: what the due date rules read, late answers, grades.
@@ -726,7 +828,7 @@ def answered_late_stats(*, targets: QuerySet[Target]) -> dict:
         Response.objects.filter(target=OuterRef("pk")).order_by("date", "pk").values("date")[:1]
     )
     late = Q(days_late__gt=0)
-    rows = list(
+    return _answered_late(
         targets.filter(response_due__isnull=False)
         .alias(first_answer=first_answer)
         .filter(first_answer__isnull=False)
@@ -736,28 +838,35 @@ def answered_late_stats(*, targets: QuerySet[Target]) -> dict:
         .annotate(
             answered=Count("pk"),
             answered_late=Count("pk", filter=late),
-            average_days_late=Avg("days_late", filter=late),
+            days_late=Sum("days_late", filter=late, default=0),
         )
         .order_by("addressee")
     )
+
+
+def _answered_late(rows) -> dict:
+    """answered_late_stats() from its rows per addressee, each with the days late summed."""
+    rows = list(rows)
     answered_late = sum(row["answered_late"] for row in rows)
-    days_late = sum((row["average_days_late"] or 0) * row["answered_late"] for row in rows)
+    days_late = sum(row["days_late"] for row in rows)
     return {
         "answered": sum(row["answered"] for row in rows),
         "answered_late": answered_late,
-        "average_days_late": round(days_late / answered_late, 1) if answered_late else None,
+        "average_days_late": _average(days_late, answered_late),
         "by_addressee": [
             {
-                **row,
-                "average_days_late": (
-                    round(float(row["average_days_late"]), 1)
-                    if row["average_days_late"] is not None
-                    else None
-                ),
+                "addressee": row["addressee"],
+                "answered": row["answered"],
+                "answered_late": row["answered_late"],
+                "average_days_late": _average(row["days_late"], row["answered_late"]),
             }
             for row in rows
         ],
     }
+
+
+def _average(days: int, answers: int) -> float | None:
+    return round(days / answers, 1) if answers else None
 
 
 def assessments_graded(

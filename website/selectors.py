@@ -242,6 +242,7 @@ def search(params: QueryDict) -> dict:
     stats = recommendation_stats(
         recommendations=filterset.qs,
         targets=filterset.matching_targets(Target.objects.all()),
+        breakdowns_only=True,
     )
     facets = {
         name: [

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from recommendations.models import Recommendation, Target
 from tests.factories import BodyFactory, DocumentFactory, EditorFactory
@@ -15,10 +16,19 @@ PASSWORD = "correct horse battery staple"
 
 
 def pick(page, field_id: str, search: str, option: str) -> None:
-    """Choose in one of the admin's autocomplete (select2) widgets, as a person does."""
+    """Choose in one of the admin's autocomplete (select2) widgets, as a person does: type,
+    wait for the matches of what was typed (on a busy machine the list opened before typing
+    can still be on screen, and a click on it is lost when the matches replace it), choose,
+    and see the choice shown."""
     page.click(f"#{field_id} + .select2 .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", search)
+    with page.expect_response(
+        lambda response: "/autocomplete/" in response.url and f"term={search}" in response.url
+    ):
+        page.fill(".select2-container--open .select2-search__field", search)
     page.click(f".select2-results__option:has-text('{option}')")
+    expect(page.locator(f"#{field_id} + .select2 .select2-selection__rendered")).to_contain_text(
+        option
+    )
 
 
 def test_an_editor_records_a_recommendation_a_response_and_finds_it(live_server, page, screenshot):
