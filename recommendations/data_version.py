@@ -11,7 +11,9 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -55,11 +57,15 @@ def data_changed() -> None:
     transaction.on_commit(_replace_token)
 
 
-def cached_read(name: str, params: QueryDict, compute: Callable[[], T]) -> T:
+def cached_read(
+    name: str,
+    params: QueryDict,
+    compute: Callable[[], T],
+    kept: Callable[[T], bool] = lambda found: True,
+) -> T:
     """compute(), or what it returned for the same name and query parameters since the last
-    write, today: some filters compare dates with today's."""
-    digest = hashlib.sha256(repr(sorted(params.lists())).encode()).hexdigest()
-    key = f"read:{name}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+    write, today: some filters compare dates with today's. What `kept` refuses is not stored."""
+    key = _read_key(name, data_version(), _digest(params))
     try:
         found = cache.get(key)
     except RedisError as error:
@@ -68,11 +74,89 @@ def cached_read(name: str, params: QueryDict, compute: Callable[[], T]) -> T:
         return compute()
     if found is None:
         found = compute()
+        if not kept(found):
+            return found
         try:
             cache.set(key, found, settings.TRACKER_CACHED_READ_SECONDS)
         except RedisError as error:
             logger.warning("cache unavailable, %s not stored: %s", name, error)
     return found
+
+
+@dataclass(frozen=True)
+class Counted(Generic[T]):
+    """Counts and when they were counted; `current` is False for counts made before the last
+    write, shown while a worker counts again."""
+
+    value: T
+    counted_at: datetime
+    current: bool = True
+
+
+def lasting_read(
+    name: str, params: QueryDict, compute: Callable[[], T], recount: Callable[[], object]
+) -> Counted[T]:
+    """compute() for the current data version, as cached_read(); but after a write, the last
+    counts for the same name and parameters at once, with recount() called (once per write)
+    to queue their counting for the worker, which stores them with counted(). Counts older
+    than TRACKER_LASTING_COUNTS_MAX_SECONDS, or of another day, are counted in the request.
+
+    A count over every match of a broad search takes seconds at a million recommendations,
+    and every write makes it stale: without this, the first reader after each write waits.
+    Off (every read counts at once) unless the worker shares the cache: settings."""
+    if not settings.TRACKER_LASTING_COUNTS:
+        return Counted(cached_read(name, params, compute), timezone.now())
+    version, digest = data_version(), _digest(params)
+    now_key, last_key = _read_key(name, version, digest), _last_key(name, digest)
+    try:
+        found = cache.get_many([now_key, last_key])
+    except RedisError as error:
+        logger.warning("cache unavailable, %s counted uncached: %s", name, error)
+        return Counted(compute(), timezone.now())
+    if now_key in found:
+        return found[now_key]
+    last = found.get(last_key)
+    max_age = timedelta(seconds=settings.TRACKER_LASTING_COUNTS_MAX_SECONDS)
+    if last is None or timezone.now() - last.counted_at > max_age:
+        return counted(name, params, compute)
+    claim = f"recount:{name}:{version}:{digest}"
+    if cache.add(claim, True, settings.TRACKER_LASTING_COUNTS_MAX_SECONDS):
+        recount()
+    return replace(last, current=False)
+
+
+def counted(name: str, params: QueryDict, compute: Callable[[], T]) -> Counted[T]:
+    """compute() now, stored as the current and the last counts for name and parameters;
+    unless counts of the current data version are stored already (a worker given the same
+    count twice counts once)."""
+    version, digest = data_version(), _digest(params)
+    try:
+        stored = cache.get(_read_key(name, version, digest))
+    except RedisError:
+        stored = None
+    if stored is not None:
+        return stored
+    found = Counted(compute(), timezone.now())
+    try:
+        cache.set_many(
+            {_read_key(name, version, digest): found, _last_key(name, digest): found},
+            settings.TRACKER_CACHED_READ_SECONDS,
+        )
+    except RedisError as error:
+        logger.warning("cache unavailable, %s not stored: %s", name, error)
+    return found
+
+
+def _digest(params: QueryDict) -> str:
+    return hashlib.sha256(repr(sorted(params.lists())).encode()).hexdigest()
+
+
+def _read_key(name: str, version: str, digest: str) -> str:
+    return f"read:{name}:{version}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _last_key(name: str, digest: str) -> str:
+    return f"last:{name}:{timezone.localdate().isoformat()}:{digest}"
 
 
 def _new_token() -> str:

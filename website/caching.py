@@ -26,7 +26,7 @@ from recommendations.api.throttles import AnonymousThrottle
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"csrf-token-of-the-reader"
 # What a cached page keeps of its response besides the content.
-KEPT_HEADERS = ("Content-Type", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 
 
 def public_page(view):
@@ -46,6 +46,7 @@ def public_page(view):
             f"page:{get_language()}:{request.path}",
             request.GET,
             lambda: _stored(view(request, *args, **kwargs)),
+            kept=_cacheable,
         )
         return _served(request, page)
 
@@ -58,6 +59,12 @@ def _stored(response: HttpResponse) -> dict:
         "content": CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
         "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
     }
+
+
+def _cacheable(page: dict) -> bool:
+    """A page that says it may not be stored (counts being counted again) is built again for
+    the next reader."""
+    return "no-store" not in page["headers"].get("Cache-Control", "")
 
 
 def _served(request, page: dict) -> HttpResponse:

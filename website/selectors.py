@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
-from recommendations import visibility
+from recommendations import data_version, visibility
 from recommendations.api.filters import RecommendationFilterSet
 from recommendations.choices import TargetStatus
 from recommendations.models import (
@@ -219,19 +219,31 @@ FACETS = {
 }
 
 
-def search(params: QueryDict) -> dict:
+def search(params: QueryDict, recount: Callable[[str], object]) -> dict:
     """The recommendations the API's filters match for `params`, a page of them, and the
     counts by status, state, issuing body, theme and year of all that match. A value that
-    names nothing is an error naming its parameter, as in the API."""
+    names nothing is an error naming its parameter, as in the API.
+
+    The counts are data_version.lasting_read()'s: just after a write, the last ones counted
+    for the same filters, with recount() given their query string to queue counting them
+    again (search_counts_recount); the page then says they are being counted."""
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
+    matching = _matching(params)
+    counts = data_version.lasting_read(
+        SEARCH_COUNTS,
+        matching,
+        lambda: _search_counts(filterset),
+        lambda: recount(matching.urlencode()),
+    )
     paginator = CachedCountPaginator(
         search_pages(filterset.qs),
         SEARCH_PAGE_SIZE,
         name="search",
         params=params,
         paging=("page",),
+        count=counts.value["total"],
     )
     page = paginator.get_page(params.get("page"))
     page.object_list = visibility.redacted(page.object_list)
@@ -239,11 +251,6 @@ def search(params: QueryDict) -> dict:
     searched = search_parsed(terms) if terms else None
     if terms:
         search_excerpts(page.object_list, terms)
-    stats = recommendation_stats(
-        recommendations=filterset.qs,
-        targets=filterset.matching_targets(Target.objects.all()),
-        breakdowns_only=True,
-    )
     facets = {
         name: [
             {
@@ -251,13 +258,13 @@ def search(params: QueryDict) -> dict:
                 "label": _facet_label(param, bucket),
                 "url": "?" + _with(params, param, bucket[param]),
             }
-            for bucket in stats[name][:FACET_VALUES]
+            for bucket in counts.value[name][:FACET_VALUES]
         ]
         for name, param in FACETS.items()
     }
     facets["by_campaign"] = [
         {**bucket, "url": "?" + _with(params, "campaign", bucket["slug"])}
-        for bucket in _campaign_counts(filterset.qs)
+        for bucket in counts.value["by_campaign"]
     ]
     facets["by_year"] = [
         {
@@ -269,7 +276,7 @@ def search(params: QueryDict) -> dict:
                 f"{bucket['year']}-12-31",
             ),
         }
-        for bucket in stats["by_year"]
+        for bucket in counts.value["by_year"]
     ]
     filters = [
         {"name": name, "value": value, "url": "?" + _without(params, name)}
@@ -279,12 +286,46 @@ def search(params: QueryDict) -> dict:
     return {
         "errors": {},
         "page": page,
-        "total": stats["recommendations"],
+        "total": counts.value["total"],
+        "counts_current": counts.current,
+        "counted_at": counts.counted_at,
         "facets": facets,
         "filters": filters,
         "query": params.get("q", ""),
         # What a query in Korean or Chinese searched, in English.
         "searched": searched if searched and searched.translated else None,
+    }
+
+
+SEARCH_COUNTS = "search-counts"
+
+
+def search_counts_recount(query: str) -> None:
+    """Count a search's facets and total now, for search() to read (the worker's task)."""
+    params = QueryDict(query)
+    filterset = _api_filters(params)
+    if filterset.is_valid():
+        data_version.counted(SEARCH_COUNTS, _matching(params), lambda: _search_counts(filterset))
+
+
+def _matching(params: QueryDict) -> QueryDict:
+    """The parameters that choose which recommendations match: not the page, nor the order."""
+    matching = params.copy()
+    for name in ("page", "ordering"):
+        matching.pop(name, None)
+    return matching
+
+
+def _search_counts(filterset: RecommendationFilterSet) -> dict:
+    stats = recommendation_stats(
+        recommendations=filterset.qs,
+        targets=filterset.matching_targets(Target.objects.all()),
+        breakdowns_only=True,
+    )
+    return {
+        "total": stats["recommendations"],
+        **{name: stats[name] for name in (*FACETS, "by_year")},
+        "by_campaign": _campaign_counts(filterset.qs),
     }
 
 

@@ -3,13 +3,14 @@ only what website/selectors.py reads, through website/caching.py's gate."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from campaigns.brief import full_citation
 from recommendations.models import Body, State
 from recommendations.selectors import recommendation_timelines
 from watchlists.selectors import canonical_query
-from website import selectors
+from website import selectors, tasks
 from website.caching import public_page
 from website.charts import draw
 
@@ -87,10 +88,14 @@ def document(request, pk: int):
 
 @public_page
 def search(request):
-    found = selectors.search(request.GET)
+    found = selectors.search(request.GET, recount=tasks.queue_search_recount)
     # What "Watch this search" saves: the filters, not the page.
     found["watch_query"] = canonical_query(request.GET.urlencode())
-    return render(request, "website/search.html", found, status=400 if found["errors"] else 200)
+    response = render(request, "website/search.html", found, status=400 if found["errors"] else 200)
+    if not found.get("counts_current", True):
+        # Counts made before the last write: this page is built again once they are recounted.
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 def _drawn(params, kinds) -> tuple[list, dict]:

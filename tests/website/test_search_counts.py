@@ -1,0 +1,103 @@
+"""A search's counts after a write: the last ones counted, at once and marked as such, while a
+worker counts them again; never older than TRACKER_LASTING_COUNTS_MAX_SECONDS."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from recommendations import services
+from tests.factories import BodyFactory, DocumentFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
+
+BEING_COUNTED = "are being made again"
+
+
+@pytest.fixture(autouse=True)
+def lasting_counts(settings):
+    settings.TRACKER_LASTING_COUNTS = True
+    settings.TRACKER_LASTING_COUNTS_MAX_SECONDS = 600
+
+
+def written(text: str):
+    body = BodyFactory(acronym="CAT", name="Committee against Torture")
+    return services.recommendation_create(
+        text=text, issued_by=body, document=DocumentFactory(body=body)
+    )
+
+
+def search_page(client: Client) -> str:
+    response = client.get("/search/", {"q": "torture"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_after_a_write_the_results_are_current_and_the_counts_are_the_last_ones_marked(
+    django_capture_on_commit_callbacks,
+):
+    written("Prevent torture in prisons.")
+    client = Client()
+    assert "1 recommendation<" in search_page(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Investigate every allegation of torture.")
+    page = search_page(client)
+
+    # The new recommendation is listed at once; the counts are those made before the write.
+    assert "Investigate every allegation of" in page
+    assert "1 recommendation<" in page
+    assert BEING_COUNTED in page
+
+
+def test_the_worker_counts_again_and_the_next_reader_reads_the_current_counts(
+    celery_eager, django_capture_on_commit_callbacks
+):
+    written("Prevent torture in prisons.")
+    client = Client()
+    search_page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Investigate every allegation of torture.")
+
+    # The first reader queues the count (run here, as a worker would) and reads the last one.
+    assert BEING_COUNTED in search_page(client)
+    page = search_page(client)
+
+    assert "2 recommendations<" in page
+    assert BEING_COUNTED not in page
+    assert "(2)" in page  # the issuing body's facet: both
+
+
+def test_counts_older_than_the_limit_are_counted_in_the_request(
+    django_capture_on_commit_callbacks,
+):
+    written("Prevent torture in prisons.")
+    client = Client()
+    search_page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Investigate every allegation of torture.")
+
+    # No worker has counted (none runs here): eleven minutes on, the reader waits for a count.
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        page = search_page(client)
+
+    assert "2 recommendations<" in page
+    assert BEING_COUNTED not in page
+
+
+def test_without_lasting_counts_a_write_shows_in_the_counts_at_once(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TRACKER_LASTING_COUNTS = False
+    written("Prevent torture in prisons.")
+    client = Client()
+    search_page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Investigate every allegation of torture.")
+
+    page = search_page(client)
+
+    assert "2 recommendations<" in page
+    assert BEING_COUNTED not in page
