@@ -288,7 +288,12 @@ class Server:
     def __exit__(self, *exc):
         for process in (self.process, self.celery):
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                # The worker in the middle of a count: what it was counting is not measured.
+                process.kill()
+                process.wait()
         self.log.close()
         self.celery_log.close()
 

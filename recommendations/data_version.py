@@ -94,11 +94,11 @@ class Counted(Generic[T]):
 
 
 def lasting_read(
-    name: str, params: QueryDict, compute: Callable[[], T], recount: Callable[[], object]
+    name: str, params: QueryDict, compute: Callable[[], T], recount: Callable[[str], object]
 ) -> Counted[T]:
     """compute() for the current data version, as cached_read(); but after a write, the last
-    counts for the same name and parameters at once, with recount() called (once per write)
-    to queue their counting for the worker, which stores them with counted(). Counts older
+    counts for the same name and parameters at once, with recount(version) called (once per
+    write) to queue their counting for the worker, which stores them with counted(). Counts older
     than TRACKER_LASTING_COUNTS_MAX_SECONDS, or of another day, are counted in the request.
 
     A count over every match of a broad search takes seconds at a million recommendations,
@@ -121,15 +121,21 @@ def lasting_read(
         return counted(name, params, compute)
     claim = f"recount:{name}:{version}:{digest}"
     if cache.add(claim, True, settings.TRACKER_LASTING_COUNTS_MAX_SECONDS):
-        recount()
+        recount(version)
     return replace(last, current=False)
 
 
-def counted(name: str, params: QueryDict, compute: Callable[[], T]) -> Counted[T]:
+def counted(
+    name: str, params: QueryDict, compute: Callable[[], T], queued_at: str | None = None
+) -> Counted[T] | None:
     """compute() now, stored as the current and the last counts for name and parameters;
     unless counts of the current data version are stored already (a worker given the same
-    count twice counts once)."""
+    count twice counts once), or a write replaced `queued_at`, the version the count was
+    queued for: that write's first reader queues its own, so a burst of writes is counted
+    once, not once each."""
     version, digest = data_version(), _digest(params)
+    if queued_at is not None and queued_at != version:
+        return None
     try:
         stored = cache.get(_read_key(name, version, digest))
     except RedisError:

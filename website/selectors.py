@@ -219,14 +219,15 @@ FACETS = {
 }
 
 
-def search(params: QueryDict, recount: Callable[[str], object]) -> dict:
+def search(params: QueryDict, recount: Callable[[str, str], object]) -> dict:
     """The recommendations the API's filters match for `params`, a page of them, and the
     counts by status, state, issuing body, theme and year of all that match. A value that
     names nothing is an error naming its parameter, as in the API.
 
     The counts are data_version.lasting_read()'s: just after a write, the last ones counted
     for the same filters, with recount() given their query string to queue counting them
-    again (search_counts_recount); the page then says they are being counted."""
+    again (search_counts_recount), with the data version they are counted for; the page
+    then says they are being counted."""
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
@@ -235,7 +236,7 @@ def search(params: QueryDict, recount: Callable[[str], object]) -> dict:
         SEARCH_COUNTS,
         matching,
         lambda: _search_counts(filterset),
-        lambda: recount(matching.urlencode()),
+        lambda version: recount(matching.urlencode(), version),
     )
     paginator = CachedCountPaginator(
         search_pages(filterset.qs),
@@ -300,12 +301,15 @@ def search(params: QueryDict, recount: Callable[[str], object]) -> dict:
 SEARCH_COUNTS = "search-counts"
 
 
-def search_counts_recount(query: str) -> None:
-    """Count a search's facets and total now, for search() to read (the worker's task)."""
+def search_counts_recount(query: str, version: str) -> None:
+    """Count a search's facets and total now, for search() to read (the worker's task),
+    unless a write since replaced `version`."""
     params = QueryDict(query)
     filterset = _api_filters(params)
     if filterset.is_valid():
-        data_version.counted(SEARCH_COUNTS, _matching(params), lambda: _search_counts(filterset))
+        data_version.counted(
+            SEARCH_COUNTS, _matching(params), lambda: _search_counts(filterset), version
+        )
 
 
 def _matching(params: QueryDict) -> QueryDict:

@@ -8,8 +8,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from recommendations import services
+from recommendations import data_version, services
 from tests.factories import BodyFactory, DocumentFactory
+from website.tasks import search_counts_recount
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
 
@@ -100,4 +101,26 @@ def test_without_lasting_counts_a_write_shows_in_the_counts_at_once(
     page = search_page(client)
 
     assert "2 recommendations<" in page
+    assert BEING_COUNTED not in page
+
+
+def test_a_count_queued_before_another_write_is_left_to_that_writes_first_reader(
+    django_capture_on_commit_callbacks,
+):
+    written("Prevent torture in prisons.")
+    client = Client()
+    search_page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Investigate every allegation of torture.")
+    queued_at = data_version.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Close the detention centres where torture was reported.")
+
+    # The worker runs the count queued before the last write: it counts nothing.
+    search_counts_recount("q=torture", queued_at)
+    assert BEING_COUNTED in search_page(client)
+    search_counts_recount("q=torture", data_version.data_version())
+    page = search_page(client)
+
+    assert "3 recommendations<" in page
     assert BEING_COUNTED not in page
