@@ -62,10 +62,12 @@ def cached_read(
     params: QueryDict,
     compute: Callable[[], T],
     kept: Callable[[T], bool] = lambda found: True,
+    version: str | None = None,
 ) -> T:
     """compute(), or what it returned for the same name and query parameters since the last
-    write, today: some filters compare dates with today's. What `kept` refuses is not stored."""
-    key = _read_key(name, data_version(), _digest(params))
+    write, today: some filters compare dates with today's. What `kept` refuses is not stored.
+    A caller reading several at once may give the `version` it read for all of them."""
+    key = _read_key(name, version or data_version(), _digest(params))
     try:
         found = cache.get(key)
     except RedisError as error:
@@ -94,7 +96,11 @@ class Counted(Generic[T]):
 
 
 def lasting_read(
-    name: str, params: QueryDict, compute: Callable[[], T], recount: Callable[[str], object]
+    name: str,
+    params: QueryDict,
+    compute: Callable[[], T],
+    recount: Callable[[str], object],
+    version: str | None = None,
 ) -> Counted[T]:
     """compute() for the current data version, as cached_read(); but after a write, the last
     counts for the same name and parameters at once, with recount(version) called (once per
@@ -103,10 +109,11 @@ def lasting_read(
 
     A count over every match of a broad search takes seconds at a million recommendations,
     and every write makes it stale: without this, the first reader after each write waits.
-    Off (every read counts at once) unless the worker shares the cache: settings."""
+    Off (every read counts at once) unless the worker shares the cache: settings. A caller
+    reading several counts at once may give the `version` it read for all of them."""
     if not settings.TRACKER_LASTING_COUNTS:
-        return Counted(cached_read(name, params, compute), timezone.now())
-    version, digest = data_version(), _digest(params)
+        return Counted(cached_read(name, params, compute, version=version), timezone.now())
+    version, digest = version or data_version(), _digest(params)
     now_key, last_key = _read_key(name, version, digest), _last_key(name, digest)
     try:
         found = cache.get_many([now_key, last_key])
@@ -118,7 +125,7 @@ def lasting_read(
     last = found.get(last_key)
     max_age = timedelta(seconds=settings.TRACKER_LASTING_COUNTS_MAX_SECONDS)
     if last is None or timezone.now() - last.counted_at > max_age:
-        return counted(name, params, compute)
+        return _stored(name, version, digest, compute)
     claim = f"recount:{name}:{version}:{digest}"
     if cache.add(claim, True, settings.TRACKER_LASTING_COUNTS_MAX_SECONDS):
         recount(version)
@@ -126,22 +133,24 @@ def lasting_read(
 
 
 def counted(
-    name: str, params: QueryDict, compute: Callable[[], T], queued_at: str | None = None
+    name: str, params: QueryDict, compute: Callable[[], T], *, queued_at: str
 ) -> Counted[T] | None:
-    """compute() now, stored as the current and the last counts for name and parameters;
-    unless counts of the current data version are stored already (a worker given the same
-    count twice counts once), or a write replaced `queued_at`, the version the count was
-    queued for: that write's first reader queues its own, so a burst of writes is counted
-    once, not once each."""
+    """compute() now (the worker's count that lasting_read() queued), stored as the current
+    and the last counts for name and parameters; unless counts of the current data version
+    are stored already (a worker given the same count twice counts once), or a write replaced
+    `queued_at`, the version the count was queued for: that write's first reader queues its
+    own, so a burst of writes is counted once, not once each."""
     version, digest = data_version(), _digest(params)
-    if queued_at is not None and queued_at != version:
+    if queued_at != version:
         return None
     try:
         stored = cache.get(_read_key(name, version, digest))
     except RedisError:
         stored = None
-    if stored is not None:
-        return stored
+    return stored or _stored(name, version, digest, compute)
+
+
+def _stored(name: str, version: str, digest: str, compute: Callable[[], T]) -> Counted[T]:
     found = Counted(compute(), timezone.now())
     try:
         cache.set_many(

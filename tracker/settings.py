@@ -347,9 +347,9 @@ else:
 # the timeout only bounds how long an unread entry takes up room.
 TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 * 3600)
 
-# After a write, a search's counts (its facets and total) are the last ones counted until a
-# worker counts them again (recommendations/data_version.py lasting_read), never older than
-# TRACKER_LASTING_COUNTS_MAX_SECONDS. On where the worker shares the web's cache (Redis);
+# After a write, a search's counts (its facets and total) and the charts' are the last ones
+# until a worker counts them again (recommendations/data_version.py lasting_read), never older
+# than TRACKER_LASTING_COUNTS_MAX_SECONDS. On where the worker shares the web's cache (Redis);
 # without it, every read after a write counts at once.
 TRACKER_LASTING_COUNTS = env_bool("TRACKER_LASTING_COUNTS", bool(REDIS_URL))
 TRACKER_LASTING_COUNTS_MAX_SECONDS = env.int("TRACKER_LASTING_COUNTS_MAX_SECONDS", default=600)

@@ -219,25 +219,18 @@ FACETS = {
 }
 
 
-def search(params: QueryDict, recount: Callable[[str, str], object]) -> dict:
+def search(params: QueryDict, recount: Callable[[str, str, str], object]) -> dict:
     """The recommendations the API's filters match for `params`, a page of them, and the
     counts by status, state, issuing body, theme and year of all that match. A value that
     names nothing is an error naming its parameter, as in the API.
 
     The counts are data_version.lasting_read()'s: just after a write, the last ones counted
     for the same filters, with recount() given their query string to queue counting them
-    again (search_counts_recount), with the data version they are counted for; the page
-    then says they are being counted."""
+    again (recounted()); the page then says they are being counted."""
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
-    matching = _matching(params)
-    counts = data_version.lasting_read(
-        SEARCH_COUNTS,
-        matching,
-        lambda: _search_counts(filterset),
-        lambda version: recount(matching.urlencode(), version),
-    )
+    counts = _lasting(SEARCH_COUNTS, filterset, params, recount)
     paginator = CachedCountPaginator(
         search_pages(filterset.qs),
         SEARCH_PAGE_SIZE,
@@ -301,14 +294,34 @@ def search(params: QueryDict, recount: Callable[[str, str], object]) -> dict:
 SEARCH_COUNTS = "search-counts"
 
 
-def search_counts_recount(query: str, version: str) -> None:
-    """Count a search's facets and total now, for search() to read (the worker's task),
+def _lasting(
+    name: str,
+    filterset: RecommendationFilterSet,
+    params: QueryDict,
+    recount: Callable[[str, str, str], object],
+    version: str | None = None,
+) -> data_version.Counted:
+    """COUNTED[name] over what `filterset` matches, as data_version.lasting_read() reads it
+    (under `version`, if given); recount(name, query, version) queues its count after a
+    write."""
+    matching = _matching(params)
+    return data_version.lasting_read(
+        name,
+        matching,
+        lambda: COUNTED[name](filterset),
+        lambda queued_at: recount(name, matching.urlencode(), queued_at),
+        version,
+    )
+
+
+def recounted(name: str, query: str, version: str) -> None:
+    """Count COUNTED[name] for `query` now, for the pages to read (the worker's task),
     unless a write since replaced `version`."""
     params = QueryDict(query)
     filterset = _api_filters(params)
-    if filterset.is_valid():
+    if name in COUNTED and filterset.is_valid():
         data_version.counted(
-            SEARCH_COUNTS, _matching(params), lambda: _search_counts(filterset), version
+            name, _matching(params), lambda: COUNTED[name](filterset), queued_at=version
         )
 
 
@@ -388,15 +401,25 @@ def _without(params: QueryDict, name: str) -> str:
 CHART_BARS_MAX = 15
 
 
-def charts(params: QueryDict, kinds: Iterable[str]) -> tuple[list[ChartData], dict]:
+def charts(
+    params: QueryDict, kinds: Iterable[str], recount: Callable[[str, str, str], object]
+) -> tuple[list[ChartData], dict]:
     """The charts of `kinds` over what the API's recommendation filters match for `params`,
-    or the filters' errors, each naming its parameter."""
+    or the filters' errors, each naming its parameter. Their counts are lasting_read()'s, as
+    a search's are (search()): just after a write, the last ones, marked, with recount()
+    queueing them."""
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return [], filterset.errors
-    targets = filterset.matching_targets(Target.objects.all())
     query = _without(params, "page")
-    return [CHART_KINDS[kind].count(kind, targets, query) for kind in kinds], {}
+    version = data_version.data_version()
+    drawn = []
+    for kind in kinds:
+        rows = _lasting(f"chart:{kind}", filterset, params, recount, version)
+        chart = CHART_KINDS[kind].chart(kind, rows.value, query)
+        chart.counted_at, chart.current = rows.counted_at, rows.current
+        drawn.append(chart)
+    return drawn, {}
 
 
 def chart_params(**filters: str) -> QueryDict:
@@ -473,8 +496,8 @@ def _largest(kind: str, buckets: list[Bucket], query: str) -> ChartData:
     )
 
 
-def _by_status(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    counts = _bucketed(_counted(targets), lambda row: row["status_today"])
+def _by_status(kind: str, rows: list[dict], query: str) -> ChartData:
+    counts = _bucketed(rows, lambda row: row["status_today"])
     buckets = [
         Bucket(str(status.label), {status: counts[status][status]}, status=status)
         for status in STATUS_LOOK
@@ -495,8 +518,7 @@ def _body_buckets(counts: dict) -> list[Bucket]:
     ]
 
 
-def _by_body(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "recommendation__issued_by")
+def _by_body(kind: str, rows: list[dict], query: str) -> ChartData:
     return _largest(
         kind,
         _body_buckets(_bucketed(rows, lambda row: row["recommendation__issued_by"])),
@@ -504,8 +526,7 @@ def _by_body(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
     )
 
 
-def _by_addressee(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "state__code", "state__name", "body")
+def _by_addressee(kind: str, rows: list[dict], query: str) -> ChartData:
     by_state = _bucketed(rows, lambda row: row["state__code"])
     names = {row["state__code"]: row["state__name"] for row in rows}
     states = [
@@ -519,8 +540,7 @@ def _by_addressee(kind: str, targets: QuerySet[Target], query: str) -> ChartData
     return _largest(kind, states + _body_buckets(_bucketed(rows, lambda row: row["body"])), query)
 
 
-def _by_theme(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "recommendation__themes__slug", "recommendation__themes__name")
+def _by_theme(kind: str, rows: list[dict], query: str) -> ChartData:
     names = {
         row["recommendation__themes__slug"]: row["recommendation__themes__name"] for row in rows
     }
@@ -537,8 +557,7 @@ def _by_theme(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
     return _largest(kind, themes, query)
 
 
-def _by_year(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "year", year=ExtractYear("recommendation__issued_on"))
+def _by_year(kind: str, rows: list[dict], query: str) -> ChartData:
     years = _bucketed(rows, lambda row: row["year"])
     return _chart(kind, [Bucket(str(year), years[year]) for year in sorted(years)], query)
 
@@ -547,13 +566,53 @@ def _by_year(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
 class ChartKind:
     title: str
     bucket_name: str  # the table's first column
-    count: Callable[[str, QuerySet[Target], str], ChartData]
+    # The grouped counts of the matching targets (what lasts in the cache), in any language.
+    rows: Callable[[QuerySet[Target]], list[dict]]
+    # The chart of those rows, in the reader's language.
+    chart: Callable[[str, list[dict], str], ChartData]
 
 
 CHART_KINDS = {
-    "status": ChartKind(_("Recommendations by status"), _("Status"), _by_status),
-    "body": ChartKind(_("Status by issuing body"), _("Issuing body"), _by_body),
-    "addressee": ChartKind(_("Status by addressee"), _("Addressee"), _by_addressee),
-    "theme": ChartKind(_("Status by theme"), _("Theme"), _by_theme),
-    "year": ChartKind(_("Status over time, by year of issue"), _("Year"), _by_year),
+    "status": ChartKind(
+        _("Recommendations by status"), _("Status"), lambda targets: _counted(targets), _by_status
+    ),
+    "body": ChartKind(
+        _("Status by issuing body"),
+        _("Issuing body"),
+        lambda targets: _counted(targets, "recommendation__issued_by"),
+        _by_body,
+    ),
+    "addressee": ChartKind(
+        _("Status by addressee"),
+        _("Addressee"),
+        lambda targets: _counted(targets, "state__code", "state__name", "body"),
+        _by_addressee,
+    ),
+    "theme": ChartKind(
+        _("Status by theme"),
+        _("Theme"),
+        lambda targets: _counted(
+            targets, "recommendation__themes__slug", "recommendation__themes__name"
+        ),
+        _by_theme,
+    ),
+    "year": ChartKind(
+        _("Status over time, by year of issue"),
+        _("Year"),
+        lambda targets: _counted(targets, "year", year=ExtractYear("recommendation__issued_on")),
+        _by_year,
+    ),
+}
+
+# What lasting_read() keeps, by name: each computed over what a filter set matches.
+COUNTED: dict[str, Callable[[RecommendationFilterSet], object]] = {
+    SEARCH_COUNTS: _search_counts,
+    **{
+        f"chart:{kind}": (
+            lambda filterset, kind=kind: CHART_KINDS[kind].rows(
+                filterset.matching_targets(Target.objects.all())
+            )
+        )
+        for kind in CHART_KINDS
+    },
 }

@@ -1,4 +1,5 @@
-"""The public site's Celery task: a search's counts, counted again after a write."""
+"""The public site's Celery task: a search's or a chart's counts, counted again after a
+write (website/selectors.py recounted())."""
 
 import logging
 
@@ -11,14 +12,14 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task
-def search_counts_recount(query: str, version: str) -> None:
-    selectors.search_counts_recount(query, version)
+def counts_recount(name: str, query: str, version: str) -> None:
+    selectors.recounted(name, query, version)
 
 
-def queue_search_recount(query: str, version: str) -> None:
-    """Queue the counting of a search's counts. With the broker down the reader is still
-    served, the last counts: they are counted in a request once they are too old."""
+def queue_recount(name: str, query: str, version: str) -> None:
+    """Queue the counting of `name`'s counts for `query`. With the broker down the reader is
+    still served, the last counts: they are counted in a request once they are too old."""
     try:
-        search_counts_recount.delay(query, version)
+        counts_recount.delay(name, query, version)
     except OperationalError as error:
-        logger.warning("a search's counts not queued for counting: %s", error)
+        logger.warning("%s not queued for counting: %s", name, error)

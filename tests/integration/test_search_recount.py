@@ -13,7 +13,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SUCCEEDED = r"Task website\.tasks\.search_counts_recount\[.+\] succeeded"
+SUCCEEDED = r"Task website\.tasks\.counts_recount\[.+\] succeeded"
 
 
 def written(text: str):

@@ -1,7 +1,8 @@
-"""A search's counts after a write: the last ones counted, at once and marked as such, while a
-worker counts them again; never older than TRACKER_LASTING_COUNTS_MAX_SECONDS."""
+"""A search's and a chart's counts after a write: the last ones counted, at once and marked as
+such, while a worker counts them again; never older than TRACKER_LASTING_COUNTS_MAX_SECONDS.
+A page showing them is never cached."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -9,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from recommendations import data_version, services
-from tests.factories import BodyFactory, DocumentFactory
-from website.tasks import search_counts_recount
+from tests.factories import BodyFactory, DocumentFactory, TargetFactory, state
+from website.tasks import counts_recount
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
 
@@ -36,15 +37,20 @@ def search_page(client: Client) -> str:
     return response.content.decode()
 
 
-def test_after_a_write_the_results_are_current_and_the_counts_are_the_last_ones_marked(
-    django_capture_on_commit_callbacks,
-):
+def counted_then_written(capture_on_commit_callbacks) -> Client:
+    """A reader's search counted with one match; then a second match written and committed."""
     written("Prevent torture in prisons.")
     client = Client()
     assert "1 recommendation<" in search_page(client)
-
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit_callbacks(execute=True):
         written("Investigate every allegation of torture.")
+    return client
+
+
+def test_after_a_write_the_results_are_current_and_the_counts_are_the_last_ones_marked(
+    django_capture_on_commit_callbacks,
+):
+    client = counted_then_written(django_capture_on_commit_callbacks)
     page = search_page(client)
 
     # The new recommendation is listed at once; the counts are those made before the write.
@@ -56,11 +62,7 @@ def test_after_a_write_the_results_are_current_and_the_counts_are_the_last_ones_
 def test_the_worker_counts_again_and_the_next_reader_reads_the_current_counts(
     celery_eager, django_capture_on_commit_callbacks
 ):
-    written("Prevent torture in prisons.")
-    client = Client()
-    search_page(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        written("Investigate every allegation of torture.")
+    client = counted_then_written(django_capture_on_commit_callbacks)
 
     # The first reader queues the count (run here, as a worker would) and reads the last one.
     assert BEING_COUNTED in search_page(client)
@@ -74,11 +76,7 @@ def test_the_worker_counts_again_and_the_next_reader_reads_the_current_counts(
 def test_counts_older_than_the_limit_are_counted_in_the_request(
     django_capture_on_commit_callbacks,
 ):
-    written("Prevent torture in prisons.")
-    client = Client()
-    search_page(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        written("Investigate every allegation of torture.")
+    client = counted_then_written(django_capture_on_commit_callbacks)
 
     # No worker has counted (none runs here): eleven minutes on, the reader waits for a count.
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
@@ -92,11 +90,7 @@ def test_without_lasting_counts_a_write_shows_in_the_counts_at_once(
     settings, django_capture_on_commit_callbacks
 ):
     settings.TRACKER_LASTING_COUNTS = False
-    written("Prevent torture in prisons.")
-    client = Client()
-    search_page(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        written("Investigate every allegation of torture.")
+    client = counted_then_written(django_capture_on_commit_callbacks)
 
     page = search_page(client)
 
@@ -107,20 +101,38 @@ def test_without_lasting_counts_a_write_shows_in_the_counts_at_once(
 def test_a_count_queued_before_another_write_is_left_to_that_writes_first_reader(
     django_capture_on_commit_callbacks,
 ):
-    written("Prevent torture in prisons.")
-    client = Client()
-    search_page(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        written("Investigate every allegation of torture.")
+    client = counted_then_written(django_capture_on_commit_callbacks)
     queued_at = data_version.data_version()
     with django_capture_on_commit_callbacks(execute=True):
         written("Close the detention centres where torture was reported.")
 
     # The worker runs the count queued before the last write: it counts nothing.
-    search_counts_recount("q=torture", queued_at)
+    counts_recount("search-counts", "q=torture", queued_at)
     assert BEING_COUNTED in search_page(client)
-    search_counts_recount("q=torture", data_version.data_version())
+    counts_recount("search-counts", "q=torture", data_version.data_version())
     page = search_page(client)
 
     assert "3 recommendations<" in page
     assert BEING_COUNTED not in page
+
+
+def test_a_states_charts_after_a_write_are_the_last_ones_marked_until_counted_again(
+    celery_eager, django_capture_on_commit_callbacks
+):
+    target = TargetFactory(state=state("CHN"), recommendation__text="Ratify the Convention.")
+    client = Client()
+    assert BEING_COUNTED not in client.get("/states/CHN/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_create(target=target, position="rejected", date=date(2024, 1, 23))
+
+    # The first reader queues the charts' counts (run here, as a worker would).
+    after_the_write = client.get("/states/CHN/")
+    counted_again = client.get("/states/CHN/").content.decode()
+
+    assert BEING_COUNTED in after_the_write.content.decode()
+    assert "no-store" in after_the_write["Cache-Control"]
+    assert BEING_COUNTED not in counted_again
+    # The charts' tables count the status as it was, then as it now is.
+    rejected_column = '<th scope="col"><span class="status status-rejected">'
+    assert rejected_column not in after_the_write.content.decode()
+    assert rejected_column in counted_again
