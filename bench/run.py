@@ -283,6 +283,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
+        self.__exit__()
         raise SystemExit("gunicorn did not answer within 30 s")
 
     def __exit__(self, *exc):

@@ -30,8 +30,8 @@ T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-# Rows that are not the tracker's records: reminders and import jobs change all day long and
-# no count depends on them.
+# Rows that are not the tracker's records: reminders, import jobs and silence alerts change
+# all day long and no page depends on them.
 UNCOUNTED = {
     "dataversion",
     "event",
@@ -41,6 +41,7 @@ UNCOUNTED = {
     "reminderpreference",
     "reminderrule",
     "remindersweep",
+    "silencealert",
 }
 
 
@@ -126,8 +127,7 @@ def lasting_read(
     max_age = timedelta(seconds=settings.TRACKER_LASTING_COUNTS_MAX_SECONDS)
     if last is None or timezone.now() - last.counted_at > max_age:
         return _stored(name, version, digest, compute)
-    claim = f"recount:{name}:{version}:{digest}"
-    if cache.add(claim, True, settings.TRACKER_LASTING_COUNTS_MAX_SECONDS):
+    if _claimed(name, version, digest):
         recount(version)
     return replace(last, current=False)
 
@@ -135,13 +135,15 @@ def lasting_read(
 def counted(
     name: str, params: QueryDict, compute: Callable[[], T], *, queued_at: str
 ) -> Counted[T] | None:
-    """compute() now (the worker's count that lasting_read() queued), stored as the current
-    and the last counts for name and parameters; unless counts of the current data version
-    are stored already (a worker given the same count twice counts once), or a write replaced
-    `queued_at`, the version the count was queued for: that write's first reader queues its
-    own, so a burst of writes is counted once, not once each."""
+    """compute() now (the worker's count that lasting_read() queued at data version
+    `queued_at`), stored as the current and the last counts for name and parameters. If
+    writes came since, it counts for the current version, which it claims, so that no reader
+    of that version queues another count: under writes faster than the worker counts, each
+    count is of the latest data, and none is skipped for good. Nothing is counted if the
+    current version's counts are stored already, or another count claimed them: a burst of
+    writes is counted once, not once each."""
     version, digest = data_version(), _digest(params)
-    if queued_at != version:
+    if queued_at != version and not _claimed(name, version, digest):
         return None
     try:
         stored = cache.get(_read_key(name, version, digest))
@@ -150,13 +152,25 @@ def counted(
     return stored or _stored(name, version, digest, compute)
 
 
-def _stored(name: str, version: str, digest: str, compute: Callable[[], T]) -> Counted[T]:
-    found = Counted(compute(), timezone.now())
+def _claimed(name: str, version: str, digest: str) -> bool:
+    """Whether this caller is the first to claim the counting of `version`'s counts."""
     try:
-        cache.set_many(
-            {_read_key(name, version, digest): found, _last_key(name, digest): found},
-            settings.TRACKER_CACHED_READ_SECONDS,
+        return cache.add(
+            f"recount:{name}:{version}:{digest}", True, settings.TRACKER_LASTING_COUNTS_MAX_SECONDS
         )
+    except RedisError as error:
+        logger.warning("cache unavailable, %s not counted again: %s", name, error)
+        return False
+
+
+def _stored(name: str, version: str, digest: str, compute: Callable[[], T]) -> Counted[T]:
+    # The keys and the time of the count are those of its start: a count that runs past
+    # midnight is yesterday's, counted again by the day's first reader.
+    keys = [_read_key(name, version, digest), _last_key(name, digest)]
+    started = timezone.now()
+    found = Counted(compute(), started)
+    try:
+        cache.set_many(dict.fromkeys(keys, found), settings.TRACKER_CACHED_READ_SECONDS)
     except RedisError as error:
         logger.warning("cache unavailable, %s not stored: %s", name, error)
     return found
@@ -194,7 +208,12 @@ def _on_relation_change(sender, action: str, **kwargs) -> None:
 def connect_signals() -> None:
     """Every save, delete or many-to-many change of a record; bulk writes call data_changed()
     themselves, since they send no signals. History rows come with a record's write."""
-    for model in apps.get_app_config("recommendations").get_models():
+    models = [
+        *apps.get_app_config("recommendations").get_models(),
+        # A campaign made private must leave the cached public pages at once.
+        *apps.get_app_config("campaigns").get_models(),
+    ]
+    for model in models:
         name = model._meta.model_name
         if name in UNCOUNTED or name.startswith("historical"):
             continue

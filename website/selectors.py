@@ -256,9 +256,16 @@ def search(params: QueryDict, recount: Callable[[str, str, str], object]) -> dic
         ]
         for name, param in FACETS.items()
     }
+    # Counts made before the last write may name a campaign made private since.
+    public = set(
+        Campaign.objects.filter(
+            public=True, slug__in=[bucket["slug"] for bucket in counts.value["by_campaign"]]
+        ).values_list("slug", flat=True)
+    )
     facets["by_campaign"] = [
         {**bucket, "url": "?" + _with(params, "campaign", bucket["slug"])}
         for bucket in counts.value["by_campaign"]
+        if bucket["slug"] in public
     ]
     facets["by_year"] = [
         {

@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from campaigns import services as campaign_services
 from recommendations import data_version, services
 from tests.factories import BodyFactory, DocumentFactory, TargetFactory, state
 from website.tasks import counts_recount
@@ -98,22 +99,48 @@ def test_without_lasting_counts_a_write_shows_in_the_counts_at_once(
     assert BEING_COUNTED not in page
 
 
-def test_a_count_queued_before_another_write_is_left_to_that_writes_first_reader(
+def test_a_count_queued_before_later_writes_counts_the_latest_data_once(
     django_capture_on_commit_callbacks,
 ):
     client = counted_then_written(django_capture_on_commit_callbacks)
     queued_at = data_version.data_version()
     with django_capture_on_commit_callbacks(execute=True):
         written("Close the detention centres where torture was reported.")
+    # This reader claims the latest version's count and queues it (no worker runs here).
+    assert BEING_COUNTED in search_page(client)
 
-    # The worker runs the count queued before the last write: it counts nothing.
+    # The worker runs the count queued before the last write: the latest is claimed already.
     counts_recount("search-counts", "q=torture", queued_at)
     assert BEING_COUNTED in search_page(client)
-    counts_recount("search-counts", "q=torture", data_version.data_version())
+    with django_capture_on_commit_callbacks(execute=True):
+        written("Free those detained for reporting torture.")
+    # Queued before that write, with nobody to claim the latest: it counts the latest.
+    counts_recount("search-counts", "q=torture", queued_at)
     page = search_page(client)
 
-    assert "3 recommendations<" in page
+    assert "4 recommendations<" in page
     assert BEING_COUNTED not in page
+
+
+def test_a_campaign_made_private_leaves_the_public_pages_at_once(
+    django_capture_on_commit_callbacks,
+):
+    campaign = campaign_services.campaign_create(
+        slug="in-the-open", name="A campaign in the open", goal="Stop torture", public=True
+    )
+    campaign_services.link_create(
+        campaign=campaign, recommendation=written("Prevent torture in prisons.")
+    )
+    client = Client()
+    assert "A campaign in the open" in search_page(client)
+    assert client.get("/campaigns/in-the-open/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_services.campaign_update(campaign=campaign, public=False)
+
+    # The search's counts are the last ones, made while it was public: it is named nowhere.
+    assert "A campaign in the open" not in search_page(client)
+    assert client.get("/campaigns/in-the-open/").status_code == 404
 
 
 def test_a_states_charts_after_a_write_are_the_last_ones_marked_until_counted_again(
