@@ -233,16 +233,35 @@ def _dsn() -> str:
 
 
 class Server:
-    """gunicorn with two workers on loopback, for as long as the `with` lasts."""
+    """gunicorn with two workers on loopback, and a Celery worker as in production (it counts
+    a search's counts again after a write), for as long as the `with` lasts."""
 
     def __init__(self, port: int):
         self.port = port
         self.process = None
+        self.celery = None
         # The access log of every request wrk makes: kept out of the report, in var/.
         (ROOT / "var").mkdir(exist_ok=True)
         self.log = (ROOT / "var" / "bench-gunicorn.log").open("w")
+        self.celery_log = (ROOT / "var" / "bench-worker.log").open("w")
 
     def __enter__(self):
+        # Tasks an earlier run left in the queue are not this run's.
+        subprocess.run(
+            [str(BIN / "celery"), "-A", "tracker", "purge", "-f"],
+            cwd=ROOT,
+            env=os.environ,
+            stdout=self.celery_log,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+        self.celery = subprocess.Popen(
+            [str(BIN / "celery"), "-A", "tracker", "worker", "--pool=solo", "--loglevel=INFO"],
+            cwd=ROOT,
+            env=os.environ,
+            stdout=self.celery_log,
+            stderr=subprocess.STDOUT,
+        )
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -264,12 +283,20 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
+        self.__exit__()
         raise SystemExit("gunicorn did not answer within 30 s")
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        for process in (self.process, self.celery):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                # The worker in the middle of a count: what it was counting is not measured.
+                process.kill()
+                process.wait()
         self.log.close()
+        self.celery_log.close()
 
     def workers(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")

@@ -333,25 +333,16 @@ def _upr_words(campaign: Campaign, watched: list[State], themes: set[int]) -> di
     )
     counts = {(row["recommendation__document"], row["state"]): row for row in made}
     words: dict[int, list[Word]] = defaultdict(list)
+    # A busy campaign has thousands of cells and a few dozen distinct notes: each translated once.
+    notes: dict[tuple[int, int], str] = {}
     for document in documents:
         for state in watched:
             row = counts.get((document.pk, state.pk))
             on_demand = row["on_demand"] if row else 0
             total = row["total"] if row else 0
-            if on_demand:
-                note = ngettext(
-                    "%(count)d recommendation on the campaign's themes",
-                    "%(count)d recommendations on the campaign's themes",
-                    on_demand,
-                ) % {"count": on_demand}
-            elif total:
-                note = ngettext(
-                    "%(count)d recommendation, none on the campaign's themes",
-                    "%(count)d recommendations, none on the campaign's themes",
-                    total,
-                ) % {"count": total}
-            else:
-                note = gettext("no recommendation")
+            if (on_demand, total) not in notes:
+                notes[on_demand, total] = _upr_note(on_demand, total)
+            note = notes[on_demand, total]
             words[state.pk].append(
                 Word(
                     date=document.date,
@@ -364,6 +355,22 @@ def _upr_words(campaign: Campaign, watched: list[State], themes: set[int]) -> di
                 )
             )
     return words
+
+
+def _upr_note(on_demand: int, total: int) -> str:
+    if on_demand:
+        return ngettext(
+            "%(count)d recommendation on the campaign's themes",
+            "%(count)d recommendations on the campaign's themes",
+            on_demand,
+        ) % {"count": on_demand}
+    if total:
+        return ngettext(
+            "%(count)d recommendation, none on the campaign's themes",
+            "%(count)d recommendations, none on the campaign's themes",
+            total,
+        ) % {"count": total}
+    return gettext("no recommendation")
 
 
 def silent_actors(campaign: Campaign, *, today: date) -> list[ActorSilence]:

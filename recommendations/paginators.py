@@ -26,13 +26,24 @@ def last_numbered_page(per_page: int) -> int:
 
 class CachedCountPaginator(Paginator):
     def __init__(
-        self, rows, per_page, *, name: str, params: QueryDict, paging: Iterable[str], **kwargs
+        self,
+        rows,
+        per_page,
+        *,
+        name: str,
+        params: QueryDict,
+        paging: Iterable[str],
+        count: int | None = None,
+        **kwargs,
     ):
         """`name` says whose list it is (the same parameters can mean other rows elsewhere);
         `params` are the request's query parameters, and those named in `paging` choose a page
-        or an order of the rows, not which rows match: they are not part of the count's key."""
+        or an order of the rows, not which rows match: they are not part of the count's key.
+        A `count` the caller already has is taken as it is: it may have been made before the
+        last write, so it sets the number of pages but never cuts a page short."""
         super().__init__(rows, per_page, **kwargs)
         self.name = name
+        self.known_count = count
         self.matching = params.copy()
         for name in paging:
             self.matching.pop(name, None)
@@ -47,8 +58,17 @@ class CachedCountPaginator(Paginator):
         # the last one allowed.
         return min(Paginator.num_pages.func(self), last_numbered_page(self.per_page))
 
+    def page(self, number):
+        if self.known_count is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         return data_version.cached_read(
             f"count:{self.name}:{self.object_list.model._meta.label}",
             self.matching,

@@ -18,6 +18,7 @@ from recommendations.search.metadata import search_metadata_write, search_metada
 from recommendations.search.query import search_parse
 from tests.factories import BodyFactory, DocumentFactory, ThemeFactory, state
 from website.selectors import search
+from website.tasks import queue_recount
 
 # The API's anonymous throttle counts in the cache, which outlives a test.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
@@ -336,6 +337,6 @@ def test_with_fewer_matches_than_the_bound_every_match_is_ranked():
 
 
 def test_the_search_page_lists_the_ranked_order(torture_over_the_years):
-    found = search(QueryDict("q=torture"))
+    found = search(QueryDict("q=torture"), recount=queue_recount)
 
     assert [row.text for row in found["page"].object_list] == ranked("torture")

@@ -347,6 +347,13 @@ else:
 # the timeout only bounds how long an unread entry takes up room.
 TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 * 3600)
 
+# After a write, a search's counts (its facets and total) and the charts' are the last ones
+# until a worker counts them again (recommendations/data_version.py lasting_read), never older
+# than TRACKER_LASTING_COUNTS_MAX_SECONDS. On where the worker shares the web's cache (Redis);
+# without it, every read after a write counts at once.
+TRACKER_LASTING_COUNTS = env_bool("TRACKER_LASTING_COUNTS", bool(REDIS_URL))
+TRACKER_LASTING_COUNTS_MAX_SECONDS = env.int("TRACKER_LASTING_COUNTS_MAX_SECONDS", default=600)
+
 # The REST API. These are public UN records: reading needs no login unless TRACKER_PUBLIC_READ
 # is false. Writing needs a token or a session of a user with the model permission.
 TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)

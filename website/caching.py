@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 from recommendations import data_version
@@ -26,7 +26,7 @@ from recommendations.api.throttles import AnonymousThrottle
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"csrf-token-of-the-reader"
 # What a cached page keeps of its response besides the content.
-KEPT_HEADERS = ("Content-Type", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 
 
 def public_page(view):
@@ -41,15 +41,25 @@ def public_page(view):
         if not throttle.allow_request(request, None):
             return _too_many_requests(request, throttle.wait())
         if request.user.is_authenticated or request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
+            return _built(view, request, *args, **kwargs)
         page = data_version.cached_read(
             f"page:{get_language()}:{request.path}",
             request.GET,
-            lambda: _stored(view(request, *args, **kwargs)),
+            lambda: _stored(_built(view, request, *args, **kwargs)),
+            kept=_cacheable,
         )
         return _served(request, page)
 
     return wrapped
+
+
+def _built(view, request, *args, **kwargs) -> HttpResponse:
+    """The view's response; not to be stored anywhere if it shows counts made before the last
+    write (data_version.lasting_read): the next reader may get the current ones."""
+    response = view(request, *args, **kwargs)
+    if getattr(request, "counted_before_last_write", False):
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 def _stored(response: HttpResponse) -> dict:
@@ -58,6 +68,12 @@ def _stored(response: HttpResponse) -> dict:
         "content": CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
         "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
     }
+
+
+def _cacheable(page: dict) -> bool:
+    """A page that says it may not be stored (counts being counted again) is built again for
+    the next reader."""
+    return "no-store" not in page["headers"].get("Cache-Control", "")
 
 
 def _served(request, page: dict) -> HttpResponse:

@@ -8,6 +8,7 @@ Drawing. The same ChartData feeds the chart and the table beside it.
 import math
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from recommendations.choices import TargetStatus
 
@@ -76,6 +77,9 @@ class ChartData:
     query: str = ""
     # Buckets left out: only the largest are drawn, and the table says how many more there are.
     left_out: int = 0
+    # When its counts were made, and whether before the last write (being made again).
+    counted_at: datetime | None = None
+    current: bool = True
     # The statuses present, in stacking order: the table's columns, the legend's entries.
     statuses: list[TargetStatus] = field(init=False)
 

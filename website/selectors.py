@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.models import Campaign
-from recommendations import visibility
+from recommendations import data_version, visibility
 from recommendations.api.filters import RecommendationFilterSet
 from recommendations.choices import TargetStatus
 from recommendations.models import (
@@ -219,19 +219,25 @@ FACETS = {
 }
 
 
-def search(params: QueryDict) -> dict:
+def search(params: QueryDict, recount: Callable[[str, str, str], object]) -> dict:
     """The recommendations the API's filters match for `params`, a page of them, and the
     counts by status, state, issuing body, theme and year of all that match. A value that
-    names nothing is an error naming its parameter, as in the API."""
+    names nothing is an error naming its parameter, as in the API.
+
+    The counts are data_version.lasting_read()'s: just after a write, the last ones counted
+    for the same filters, with recount() given their query string to queue counting them
+    again (recounted()); the page then says they are being counted."""
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return {"errors": filterset.errors, "page": None, "facets": {}, "filters": []}
+    counts = _lasting(SEARCH_COUNTS, filterset, params, recount)
     paginator = CachedCountPaginator(
         search_pages(filterset.qs),
         SEARCH_PAGE_SIZE,
         name="search",
         params=params,
         paging=("page",),
+        count=counts.value["total"],
     )
     page = paginator.get_page(params.get("page"))
     page.object_list = visibility.redacted(page.object_list)
@@ -239,11 +245,6 @@ def search(params: QueryDict) -> dict:
     searched = search_parsed(terms) if terms else None
     if terms:
         search_excerpts(page.object_list, terms)
-    stats = recommendation_stats(
-        recommendations=filterset.qs,
-        targets=filterset.matching_targets(Target.objects.all()),
-        breakdowns_only=True,
-    )
     facets = {
         name: [
             {
@@ -251,13 +252,20 @@ def search(params: QueryDict) -> dict:
                 "label": _facet_label(param, bucket),
                 "url": "?" + _with(params, param, bucket[param]),
             }
-            for bucket in stats[name][:FACET_VALUES]
+            for bucket in counts.value[name][:FACET_VALUES]
         ]
         for name, param in FACETS.items()
     }
+    # Counts made before the last write may name a campaign made private since.
+    public = set(
+        Campaign.objects.filter(
+            public=True, slug__in=[bucket["slug"] for bucket in counts.value["by_campaign"]]
+        ).values_list("slug", flat=True)
+    )
     facets["by_campaign"] = [
         {**bucket, "url": "?" + _with(params, "campaign", bucket["slug"])}
-        for bucket in _campaign_counts(filterset.qs)
+        for bucket in counts.value["by_campaign"]
+        if bucket["slug"] in public
     ]
     facets["by_year"] = [
         {
@@ -269,7 +277,7 @@ def search(params: QueryDict) -> dict:
                 f"{bucket['year']}-12-31",
             ),
         }
-        for bucket in stats["by_year"]
+        for bucket in counts.value["by_year"]
     ]
     filters = [
         {"name": name, "value": value, "url": "?" + _without(params, name)}
@@ -279,12 +287,69 @@ def search(params: QueryDict) -> dict:
     return {
         "errors": {},
         "page": page,
-        "total": stats["recommendations"],
+        "total": counts.value["total"],
+        "counts_current": counts.current,
+        "counted_at": counts.counted_at,
         "facets": facets,
         "filters": filters,
         "query": params.get("q", ""),
         # What a query in Korean or Chinese searched, in English.
         "searched": searched if searched and searched.translated else None,
+    }
+
+
+SEARCH_COUNTS = "search-counts"
+
+
+def _lasting(
+    name: str,
+    filterset: RecommendationFilterSet,
+    params: QueryDict,
+    recount: Callable[[str, str, str], object],
+    version: str | None = None,
+) -> data_version.Counted:
+    """COUNTED[name] over what `filterset` matches, as data_version.lasting_read() reads it
+    (under `version`, if given); recount(name, query, version) queues its count after a
+    write."""
+    matching = _matching(params)
+    return data_version.lasting_read(
+        name,
+        matching,
+        lambda: COUNTED[name](filterset),
+        lambda queued_at: recount(name, matching.urlencode(), queued_at),
+        version,
+    )
+
+
+def recounted(name: str, query: str, version: str) -> None:
+    """Count COUNTED[name] for `query` now, for the pages to read (the worker's task),
+    unless a write since replaced `version`."""
+    params = QueryDict(query)
+    filterset = _api_filters(params)
+    if name in COUNTED and filterset.is_valid():
+        data_version.counted(
+            name, _matching(params), lambda: COUNTED[name](filterset), queued_at=version
+        )
+
+
+def _matching(params: QueryDict) -> QueryDict:
+    """The parameters that choose which recommendations match: not the page, nor the order."""
+    matching = params.copy()
+    for name in ("page", "ordering"):
+        matching.pop(name, None)
+    return matching
+
+
+def _search_counts(filterset: RecommendationFilterSet) -> dict:
+    stats = recommendation_stats(
+        recommendations=filterset.qs,
+        targets=filterset.matching_targets(Target.objects.all()),
+        breakdowns_only=True,
+    )
+    return {
+        "total": stats["recommendations"],
+        **{name: stats[name] for name in (*FACETS, "by_year")},
+        "by_campaign": _campaign_counts(filterset.qs),
     }
 
 
@@ -343,15 +408,25 @@ def _without(params: QueryDict, name: str) -> str:
 CHART_BARS_MAX = 15
 
 
-def charts(params: QueryDict, kinds: Iterable[str]) -> tuple[list[ChartData], dict]:
+def charts(
+    params: QueryDict, kinds: Iterable[str], recount: Callable[[str, str, str], object]
+) -> tuple[list[ChartData], dict]:
     """The charts of `kinds` over what the API's recommendation filters match for `params`,
-    or the filters' errors, each naming its parameter."""
+    or the filters' errors, each naming its parameter. Their counts are lasting_read()'s, as
+    a search's are (search()): just after a write, the last ones, marked, with recount()
+    queueing them."""
     filterset = _api_filters(params)
     if not filterset.is_valid():
         return [], filterset.errors
-    targets = filterset.matching_targets(Target.objects.all())
     query = _without(params, "page")
-    return [CHART_KINDS[kind].count(kind, targets, query) for kind in kinds], {}
+    version = data_version.data_version()
+    drawn = []
+    for kind in kinds:
+        rows = _lasting(f"chart:{kind}", filterset, params, recount, version)
+        chart = CHART_KINDS[kind].chart(kind, rows.value, query)
+        chart.counted_at, chart.current = rows.counted_at, rows.current
+        drawn.append(chart)
+    return drawn, {}
 
 
 def chart_params(**filters: str) -> QueryDict:
@@ -428,8 +503,8 @@ def _largest(kind: str, buckets: list[Bucket], query: str) -> ChartData:
     )
 
 
-def _by_status(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    counts = _bucketed(_counted(targets), lambda row: row["status_today"])
+def _by_status(kind: str, rows: list[dict], query: str) -> ChartData:
+    counts = _bucketed(rows, lambda row: row["status_today"])
     buckets = [
         Bucket(str(status.label), {status: counts[status][status]}, status=status)
         for status in STATUS_LOOK
@@ -450,8 +525,7 @@ def _body_buckets(counts: dict) -> list[Bucket]:
     ]
 
 
-def _by_body(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "recommendation__issued_by")
+def _by_body(kind: str, rows: list[dict], query: str) -> ChartData:
     return _largest(
         kind,
         _body_buckets(_bucketed(rows, lambda row: row["recommendation__issued_by"])),
@@ -459,8 +533,7 @@ def _by_body(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
     )
 
 
-def _by_addressee(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "state__code", "state__name", "body")
+def _by_addressee(kind: str, rows: list[dict], query: str) -> ChartData:
     by_state = _bucketed(rows, lambda row: row["state__code"])
     names = {row["state__code"]: row["state__name"] for row in rows}
     states = [
@@ -474,8 +547,7 @@ def _by_addressee(kind: str, targets: QuerySet[Target], query: str) -> ChartData
     return _largest(kind, states + _body_buckets(_bucketed(rows, lambda row: row["body"])), query)
 
 
-def _by_theme(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "recommendation__themes__slug", "recommendation__themes__name")
+def _by_theme(kind: str, rows: list[dict], query: str) -> ChartData:
     names = {
         row["recommendation__themes__slug"]: row["recommendation__themes__name"] for row in rows
     }
@@ -492,8 +564,7 @@ def _by_theme(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
     return _largest(kind, themes, query)
 
 
-def _by_year(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
-    rows = _counted(targets, "year", year=ExtractYear("recommendation__issued_on"))
+def _by_year(kind: str, rows: list[dict], query: str) -> ChartData:
     years = _bucketed(rows, lambda row: row["year"])
     return _chart(kind, [Bucket(str(year), years[year]) for year in sorted(years)], query)
 
@@ -502,13 +573,53 @@ def _by_year(kind: str, targets: QuerySet[Target], query: str) -> ChartData:
 class ChartKind:
     title: str
     bucket_name: str  # the table's first column
-    count: Callable[[str, QuerySet[Target], str], ChartData]
+    # The grouped counts of the matching targets (what lasts in the cache), in any language.
+    rows: Callable[[QuerySet[Target]], list[dict]]
+    # The chart of those rows, in the reader's language.
+    chart: Callable[[str, list[dict], str], ChartData]
 
 
 CHART_KINDS = {
-    "status": ChartKind(_("Recommendations by status"), _("Status"), _by_status),
-    "body": ChartKind(_("Status by issuing body"), _("Issuing body"), _by_body),
-    "addressee": ChartKind(_("Status by addressee"), _("Addressee"), _by_addressee),
-    "theme": ChartKind(_("Status by theme"), _("Theme"), _by_theme),
-    "year": ChartKind(_("Status over time, by year of issue"), _("Year"), _by_year),
+    "status": ChartKind(
+        _("Recommendations by status"), _("Status"), lambda targets: _counted(targets), _by_status
+    ),
+    "body": ChartKind(
+        _("Status by issuing body"),
+        _("Issuing body"),
+        lambda targets: _counted(targets, "recommendation__issued_by"),
+        _by_body,
+    ),
+    "addressee": ChartKind(
+        _("Status by addressee"),
+        _("Addressee"),
+        lambda targets: _counted(targets, "state__code", "state__name", "body"),
+        _by_addressee,
+    ),
+    "theme": ChartKind(
+        _("Status by theme"),
+        _("Theme"),
+        lambda targets: _counted(
+            targets, "recommendation__themes__slug", "recommendation__themes__name"
+        ),
+        _by_theme,
+    ),
+    "year": ChartKind(
+        _("Status over time, by year of issue"),
+        _("Year"),
+        lambda targets: _counted(targets, "year", year=ExtractYear("recommendation__issued_on")),
+        _by_year,
+    ),
+}
+
+# What lasting_read() keeps, by name: each computed over what a filter set matches.
+COUNTED: dict[str, Callable[[RecommendationFilterSet], object]] = {
+    SEARCH_COUNTS: _search_counts,
+    **{
+        f"chart:{kind}": (
+            lambda filterset, kind=kind: CHART_KINDS[kind].rows(
+                filterset.matching_targets(Target.objects.all())
+            )
+        )
+        for kind in CHART_KINDS
+    },
 }

@@ -9,7 +9,7 @@ from campaigns.brief import full_citation
 from recommendations.models import Body, State
 from recommendations.selectors import recommendation_timelines
 from watchlists.selectors import canonical_query
-from website import selectors
+from website import selectors, tasks
 from website.caching import public_page
 from website.charts import draw
 
@@ -24,7 +24,7 @@ def home(request):
             "responses": selectors.latest_responses(),
             "overdue": selectors.overdue_targets(),
             "campaigns": selectors.public_campaigns(request.user).order_by("name"),
-            "charts": _page_charts(["body", "year"]),
+            "charts": _page_charts(request, ["body", "year"]),
         },
     )
 
@@ -56,7 +56,7 @@ def state(request, code: str):
         {
             "addressee": found,
             **selectors.addressee_page(state=found),
-            "charts": _page_charts(["year", "body"], state=found.code),
+            "charts": _page_charts(request, ["year", "body"], state=found.code),
         },
     )
 
@@ -71,8 +71,8 @@ def body(request, acronym: str):
             "addressee": found,
             **selectors.addressee_page(body=found),
             **selectors.body_issued(found),
-            "charts": _page_charts(["year", "body"], addressee_body=found.acronym),
-            "issued_charts": _page_charts(["status", "addressee"], body=found.acronym),
+            "charts": _page_charts(request, ["year", "body"], addressee_body=found.acronym),
+            "issued_charts": _page_charts(request, ["status", "addressee"], body=found.acronym),
         },
     )
 
@@ -87,26 +87,30 @@ def document(request, pk: int):
 
 @public_page
 def search(request):
-    found = selectors.search(request.GET)
+    found = selectors.search(request.GET, recount=tasks.queue_recount)
     # What "Watch this search" saves: the filters, not the page.
     found["watch_query"] = canonical_query(request.GET.urlencode())
+    if not found.get("counts_current", True):
+        request.counted_before_last_write = True
     return render(request, "website/search.html", found, status=400 if found["errors"] else 200)
 
 
-def _drawn(params, kinds) -> tuple[list, dict]:
+def _drawn(request, params, kinds) -> tuple[list, dict]:
     """The charts of `kinds` for the filters in `params`, each with its drawing."""
-    found, errors = selectors.charts(params, kinds)
+    found, errors = selectors.charts(params, kinds, recount=tasks.queue_recount)
+    if not all(chart.current for chart in found):
+        request.counted_before_last_write = True
     return [(chart, draw(chart)) for chart in found], errors
 
 
-def _page_charts(kinds, **filters) -> list:
+def _page_charts(request, kinds, **filters) -> list:
     """A page's own charts, filtered by its state or body: a row that exists, so no error."""
-    return _drawn(selectors.chart_params(**filters), kinds)[0]
+    return _drawn(request, selectors.chart_params(**filters), kinds)[0]
 
 
 @public_page
 def charts(request):
-    drawn, errors = _drawn(request.GET, selectors.CHART_KINDS)
+    drawn, errors = _drawn(request, request.GET, selectors.CHART_KINDS)
     return render(
         request,
         "website/charts.html",
@@ -119,7 +123,7 @@ def _one_chart(request, kind: str) -> dict:
     """The chart of `kind` and its drawing, or the filters' errors."""
     if kind not in selectors.CHART_KINDS:
         raise Http404
-    drawn, errors = _drawn(request.GET, [kind])
+    drawn, errors = _drawn(request, request.GET, [kind])
     chart, drawing = drawn[0] if drawn else (None, None)
     return {"chart": chart, "drawing": drawing, "errors": errors}
 
