@@ -342,6 +342,16 @@ class Document(models.Model):
                 violation_error_message=_("A document with this symbol already exists."),
             ),
         ]
+        # Every anonymous API answer reads the private documents (visibility.py): the few
+        # of them from this index, not a scan of every document.
+        indexes = [
+            models.Index(
+                fields=["id"],
+                include=["symbol"],
+                condition=Q(public=False),
+                name="document_private",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.symbol or self.title

@@ -39,10 +39,13 @@ from recommendations.models import (
     Assessment,
     Body,
     Document,
+    Organization,
     Recommendation,
     Response,
+    State,
     SustainableDevelopmentGoal,
     Target,
+    Theme,
     UprReview,
     UprSession,
 )
@@ -295,21 +298,27 @@ def _recommendations_for_api(staff: bool) -> QuerySet[Recommendation]:
     recommendations = Recommendation.objects.prefetch_related(
         "document",
         "issued_by",
-        "recommending_states",
-        "organizations",
-        "themes",
         Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
     ).annotate(
-        # In the page's query, not one more: the codes are all the API shows of them.
-        sdg_codes=ArraySubquery(
-            SustainableDevelopmentGoal.objects.filter(recommendations=OuterRef("pk"))
-            .order_by("code")
-            .values("code")
-        )
+        # In the page's query, not one more each: the one value the API shows of each row,
+        # in the models' order. A prefetch made a query, fifty model instances and a
+        # related manager per recommendation (docs/benchmarks.md).
+        recommending_state_codes=_related_values(State, "recommendations_made", "code", "name"),
+        organization_names=_related_values(Organization, "recommendations", "name", "name"),
+        theme_slugs=_related_values(Theme, "recommendations", "slug", "name"),
+        sdg_codes=_related_values(SustainableDevelopmentGoal, "recommendations", "code", "code"),
     )
     if staff:
         recommendations = recommendations.prefetch_related("owner", "watchers")
     return recommendations
+
+
+def _related_values(model, related_name: str, field: str, ordering: str) -> ArraySubquery:
+    """`field` of the `model` rows related to the outer recommendation, in `ordering` (the
+    model's own, as its related manager lists them)."""
+    return ArraySubquery(
+        model.objects.filter(**{related_name: OuterRef("pk")}).order_by(ordering, "pk").values(field)
+    )
 
 
 @dataclass(frozen=True)

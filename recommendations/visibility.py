@@ -55,7 +55,7 @@ class PrivateDocuments:
 
 def private_documents() -> PrivateDocuments:
     """The private documents: few, read in one query (a cached read would take as many)."""
-    rows = list(Document.objects.filter(public=False).values_list("pk", "symbol"))
+    rows = list(Document.objects.filter(public=False).order_by().values_list("pk", "symbol"))
     return PrivateDocuments(
         frozenset(pk for pk, _ in rows), frozenset(symbol for _, symbol in rows if symbol)
     )

@@ -108,10 +108,24 @@ class NaturalKeysFilter(filters.BaseCSVFilter):
         if not value:
             return qs
         if self.many:
-            return qs.filter(
-                pk__in=qs.model.objects.filter(**{f"{self.field_name}__in": value}).values("pk")
-            )
+            return qs.filter(pk__in=_related_to(qs.model, self.field_name, value))
         return qs.filter(**{f"{self.field_name}__in": value})
+
+
+def _related_to(model, field_name: str, ids) -> QuerySet:
+    """The ids of the `model` rows whose `field_name` is one of `ids`. A many-to-many of the
+    model's own is read from its table alone: a join to the model's table for every row
+    linked made the filtered list's query twice as long at a million."""
+    related = getattr(model, field_name, None)
+    through = getattr(related, "through", None)
+    if through is not None and through._meta.auto_created and not related.reverse:
+        # The table Django made: a column per model, named after it (ManyToManyField.through).
+        other = related.field.related_model
+        if other is not model:
+            return through.objects.filter(**{f"{other._meta.model_name}__in": ids}).values(
+                model._meta.model_name
+            )
+    return model.objects.filter(**{f"{field_name}__in": ids}).values("pk")
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -598,13 +598,9 @@ class RecommendationSerializer(TrackerModelSerializer):
             },
             "paragraph": recommendation.paragraph,
             "issued_by": recommendation.issued_by.acronym if recommendation.issued_by_id else None,
-            "recommending_states": [
-                state.code for state in recommendation.recommending_states.all()
-            ],
-            "organizations": [
-                organization.name for organization in recommendation.organizations.all()
-            ],
-            "themes": [theme.slug for theme in recommendation.themes.all()],
+            "recommending_states": recommendation.recommending_state_codes,
+            "organizations": recommendation.organization_names,
+            "themes": recommendation.theme_slugs,
             "sdgs": None
             if recommendation.sdg_codes is None
             else [str(code) for code in recommendation.sdg_codes],

@@ -203,10 +203,10 @@ def test_the_list_takes_as_many_queries_for_100_recommendations_as_for_5(
     recommendations_with_targets(100)
     client = client_with_token(editor)
 
-    # token, data version, count, page, documents, issuing bodies, recommending states,
-    # organisations, themes, targets (with their latest response and assessment), owners,
-    # watchers: the same twelve for any page size.
-    with django_assert_num_queries(12):
+    # token, data version, count, page (with each one's recommending states, organisations,
+    # themes and SDGs), documents, issuing bodies, targets (with their latest response and
+    # assessment), owners, watchers: the same nine for any page size.
+    with django_assert_num_queries(9):
         response = client.get(f"/api/recommendations/?page_size={page_size}")
 
     assert len(response.json()["results"]) == page_size
@@ -216,11 +216,11 @@ def test_the_list_takes_as_many_queries_for_100_recommendations_as_for_5(
 def test_filtering_the_list_adds_no_query_per_row(django_assert_num_queries, page_size):
     recommendations_with_targets(100)
 
-    # Checking that CHN and the theme exist, data version, count, page, documents, issuing
-    # bodies, recommending states, organisations, themes, targets, the private documents
-    # withheld from the public: the same twelve for any page size; on PostgreSQL one more,
-    # the plan's estimate of the matching targets.
-    with django_assert_num_queries(13):
+    # Checking that CHN and the theme exist, data version, count, page (with its related
+    # codes and names), documents, issuing bodies, targets, the private documents withheld
+    # from the public: the same nine for any page size; on PostgreSQL one more, the plan's
+    # estimate of the matching targets.
+    with django_assert_num_queries(10):
         response = APIClient().get(
             f"/api/recommendations/?page_size={page_size}&state=CHN&theme=torture"
         )
@@ -306,17 +306,18 @@ def test_a_recommendation_may_reiterate_an_earlier_one(editor_api):
     assert response.json()["reiterates"] == earlier.pk
 
 
-@pytest.mark.parametrize("staff, queries", [(False, 6), (True, 7)])
-def test_a_recommendation_reads_in_six_queries_whatever_it_relates_to(
+@pytest.mark.parametrize("staff, queries", [(False, 3), (True, 4)])
+def test_a_recommendation_reads_in_three_queries_whatever_it_relates_to(
     django_assert_num_queries, api_client, editor_api, coi_recommendation, staff, queries
 ):
     client = editor_api if staff else api_client
     url = f"/api/recommendations/{coi_recommendation.pk}/"
     client.get(url)
 
-    # The recommendation with its document and issuer (and owner, for staff); its
-    # recommending states, organisations, themes, targets; then the private documents
-    # (anyone but staff), or the editor's token and the watchers (staff).
+    # The recommendation with its document and issuer (and owner, for staff) and its
+    # recommending states', organisations', themes' and SDGs' codes and names; its targets;
+    # then the private documents (anyone but staff), or the editor's token and the watchers
+    # (staff).
     with django_assert_num_queries(queries):
         response = client.get(url)
 
