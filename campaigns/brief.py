@@ -64,8 +64,9 @@ def _statuses(link: CampaignLink) -> list[str]:
     ]
 
 
-def brief_content(campaign: Campaign, reader=None) -> dict:
-    """What the page and the Word file show to `reader`, computed once."""
+def brief_content(campaign: Campaign, reader=None, upr: selectors.UprCounts | None = None) -> dict:
+    """What the page and the Word file show to `reader`, computed once; `upr`: the UPR
+    reviews' counts of the silence table, if counted already."""
     links = selectors.campaign_links(campaign, reader)
     organizations = set(campaign.organizations.values_list("pk", flat=True))
     mechanisms: dict[str, Mechanism] = {}
@@ -104,7 +105,7 @@ def brief_content(campaign: Campaign, reader=None) -> dict:
         "scorecard": selectors.campaign_scorecard(campaign, links),
         "mechanisms": list(mechanisms.values()),
         "asks": asks,
-        "silence": selectors.campaign_silence(campaign),
+        "silence": selectors.campaign_silence(campaign, upr),
         "today": timezone.localdate(),
     }
 

@@ -4,8 +4,10 @@ timeline and the suggestions. Each is a fixed number of queries whatever the cam
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
@@ -22,13 +24,14 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from psycopg import sql
 
 from campaigns.choices import Mention
 from campaigns.models import Campaign, CampaignLink, MentionReview, SuggestionDecision
-from recommendations import visibility
+from recommendations import data_version, visibility
 from recommendations.choices import BodyKind, DocumentKind, Implementation, Position
 from recommendations.models import Body, Document, Event, Recommendation, State, Target
 from recommendations.selectors import targets_with_latest
@@ -232,12 +235,12 @@ class ActorSilence:
         return (today - self.last_spoke).days if self.last_spoke else None
 
 
-def campaign_silence(campaign: Campaign) -> list[ActorSilence]:
+def campaign_silence(campaign: Campaign, upr: "UprCounts | None" = None) -> list[ActorSilence]:
     """For each watched actor: its documents an editor reviewed (mentions the demand, names
     the state), the campaign's recommendations it issued, and, for a state, each UPR review
     of the campaign's states at which it recommended on the campaign's themes or did not.
-    With the last time it spoke and how many occasions have passed since without a word."""
-    themes = set(campaign.themes.values_list("pk", flat=True))
+    With the last time it spoke and how many occasions have passed since without a word.
+    `upr`: the UPR reviews counted already (campaign_upr_counts()), else counted now."""
     reviews = list(MentionReview.objects.filter(campaign=campaign).select_related("document"))
     linked = list(
         campaign_recommendations(campaign)
@@ -255,11 +258,11 @@ def campaign_silence(campaign: Campaign) -> list[ActorSilence]:
         ]
         actors.append(ActorSilence(body, "body", words))
     watched_states = list(campaign.watched_states.order_by("name"))
-    upr = _upr_words(campaign, watched_states, themes)
+    upr_words = _upr_words(upr_counts(campaign) if upr is None else upr, watched_states)
     for state in watched_states:
         words = [
             _reviewed(review) for review in reviews if review.document.state_id == state.pk
-        ] + upr.get(state.pk, [])
+        ] + upr_words.get(state.pk, [])
         actors.append(ActorSilence(state, "state", words))
     for actor in actors:
         actor.words.sort(key=lambda word: (word.date or date.min, word.label))
@@ -300,20 +303,48 @@ def _issued(recommendation: Recommendation) -> Word:
     )
 
 
-def _upr_words(campaign: Campaign, watched: list[State], themes: set[int]) -> dict[int, list[Word]]:
-    """At each UPR review of the campaign's states: which watched states recommended on the
-    campaign's themes (they spoke), which recommended on other things only (silent on the
-    demand), and which made no recommendation at all (silent too). Two queries."""
+# The campaign page's UPR counts, as data_version.lasting_read() keeps them (by the campaign's
+# id): after a write, the last ones while a worker counts them again.
+UPR_COUNTS = "campaign-upr-counts"
+
+
+@dataclass(frozen=True)
+class UprReport:
+    pk: int
+    date: date | None
+    title: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class UprCounts:
+    """The UPR reports of the campaign's states' reviews, oldest first, and per report and
+    watched state how many recommendations the state made there: (in all, on the campaign's
+    themes). Plain data, in no language: cached, and read by readers of every language."""
+
+    reports: tuple[UprReport, ...]
+    made: dict[tuple[int, int], tuple[int, int]]
+
+
+def upr_counts(campaign: Campaign) -> UprCounts:
+    """At each UPR review of the campaign's states, what each watched state recommended, on
+    the campaign's themes and in all. Two queries, over every UPR recommendation of those
+    states: a few hundred milliseconds at a million."""
+    watched = list(campaign.watched_states.values_list("pk", flat=True))
+    themes = list(campaign.themes.values_list("pk", flat=True))
     if not watched or not themes:
-        return {}
+        return UprCounts((), {})
     # A semi-join on the reviews' ids: joined and made DISTINCT, every document row came once
     # per target of the campaign's states (most of a busy state's reviews), wide rows sorted.
     reviews = Target.objects.filter(
         state__in=campaign.states.all(),
         recommendation__issued_by__kind=BodyKind.UPR,
     ).values("recommendation__document")
-    documents = list(
-        Document.objects.filter(kind=DocumentKind.UPR_REPORT, pk__in=reviews).order_by("date")
+    reports = tuple(
+        UprReport(*row)
+        for row in Document.objects.filter(kind=DocumentKind.UPR_REPORT, pk__in=reviews)
+        .order_by("date")
+        .values_list("pk", "date", "title", "symbol")
     )
     # Counted at every UPR review, not at the documents' ids: a list of thousands of ids cost
     # more to plan than the few extra groups cost to count, and the loop reads only its own.
@@ -331,27 +362,59 @@ def _upr_words(campaign: Campaign, watched: list[State], themes: set[int]) -> di
         .annotate(total=Count("pk"), on_demand=Count("pk", filter=Exists(on_themes)))
         .order_by()
     )
-    counts = {(row["recommendation__document"], row["state"]): row for row in made}
+    return UprCounts(
+        reports,
+        {
+            (row["recommendation__document"], row["state"]): (row["total"], row["on_demand"])
+            for row in made
+        },
+    )
+
+
+def campaign_upr_counts(
+    campaign: Campaign, recount: Callable[[str], object]
+) -> data_version.Counted[UprCounts]:
+    """upr_counts() for the campaign's page: after a write, the last ones, marked, with
+    recount(version) queueing the worker's count (upr_counts_recounted)."""
+    return data_version.lasting_read(
+        UPR_COUNTS, _upr_params(campaign.pk), lambda: upr_counts(campaign), recount
+    )
+
+
+def upr_counts_recounted(campaign_id: int, version: str) -> None:
+    """The worker's count of a campaign's UPR counts, queued at data version `version`."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is not None:
+        data_version.counted(
+            UPR_COUNTS, _upr_params(campaign_id), lambda: upr_counts(campaign), queued_at=version
+        )
+
+
+def _upr_params(campaign_id: int) -> QueryDict:
+    return QueryDict(urlencode({"campaign": campaign_id}))
+
+
+def _upr_words(counts: UprCounts, watched: list[State]) -> dict[int, list[Word]]:
+    """At each UPR review of the campaign's states: which watched states recommended on the
+    campaign's themes (they spoke), which recommended on other things only (silent on the
+    demand), and which made no recommendation at all (silent too)."""
     words: dict[int, list[Word]] = defaultdict(list)
     # A busy campaign has thousands of cells and a few dozen distinct notes: each translated once.
     notes: dict[tuple[int, int], str] = {}
-    for document in documents:
+    for report in counts.reports:
         for state in watched:
-            row = counts.get((document.pk, state.pk))
-            on_demand = row["on_demand"] if row else 0
-            total = row["total"] if row else 0
+            total, on_demand = counts.made.get((report.pk, state.pk), (0, 0))
             if (on_demand, total) not in notes:
                 notes[on_demand, total] = _upr_note(on_demand, total)
-            note = notes[on_demand, total]
             words[state.pk].append(
                 Word(
-                    date=document.date,
-                    label=document.title,
+                    date=report.date,
+                    label=report.title,
                     spoke=bool(on_demand),
                     mentions=Mention.YES if on_demand else Mention.NO,
                     names_state=bool(on_demand),
-                    note=note,
-                    symbol=document.symbol,
+                    note=notes[on_demand, total],
+                    symbol=report.symbol,
                 )
             )
     return words

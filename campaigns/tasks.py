@@ -6,7 +6,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
-from campaigns import services
+from campaigns import selectors, services
 from recommendations.tasks import RETRY_WAIT_MAX
 
 
@@ -32,3 +32,8 @@ def silence_sweep() -> int:
 )
 def deliver_silence_alert(alert_id: int) -> bool:
     return services.silence_alert_deliver(alert_id=alert_id)
+
+
+@shared_task
+def upr_counts_recount(campaign_id: int, version: str) -> None:
+    selectors.upr_counts_recounted(campaign_id, version)

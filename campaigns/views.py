@@ -9,8 +9,10 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.brief import brief_content, brief_docx
 from campaigns.models import Campaign
+from campaigns.tasks import upr_counts_recount
 from recommendations.api.permissions import may_read
 from website.caching import public_page
+from website.tasks import queue_count
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -24,12 +26,20 @@ def visible_campaign(request, slug: str) -> Campaign:
 @public_page
 def campaign_page(request, slug: str):
     campaign = visible_campaign(request, slug)
-    content = brief_content(campaign, request.user)
+    # The silence table's UPR counts read every UPR recommendation of the campaign's states:
+    # after a write, the last ones, said so, while the worker counts them again.
+    upr = selectors.campaign_upr_counts(
+        campaign, lambda version: queue_count(upr_counts_recount, campaign.pk, version)
+    )
+    if not upr.current:
+        request.counted_before_last_write = True
+    content = brief_content(campaign, request.user, upr.value)
     return render(
         request,
         "campaigns/campaign.html",
         {
             **content,
+            "silence_counted": upr,
             "timeline": selectors.campaign_timeline(campaign, content["links"]),
             "upcoming": selectors.campaign_calendar(campaign),
         },

@@ -549,12 +549,13 @@ class Recommendation(models.Model):
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
             models.Index(fields=["paragraph"], name="recommendation_paragraph"),
             # The campaign page's silence table (campaigns/selectors._upr_words) reads the
-            # document and issuer of tens of thousands of recommendations by id: from this
-            # index alone, not from the table's wide rows.
+            # document and issuer of tens of thousands of recommendations by id, and a state's
+            # page sorts its targets by their recommendation's date: from this index alone,
+            # not from the table's wide rows.
             models.Index(
                 fields=["id"],
-                include=["document", "issued_by"],
-                name="recommendation_document_issuer",
+                include=["document", "issued_by", "issued_on"],
+                name="recommendation_id_covering",
             ),
             # The full-text search has a GIN index on search_vector, created by migration
             # 0014 outside the migration state.

@@ -317,7 +317,9 @@ def _related_values(model, related_name: str, field: str, ordering: str) -> Arra
     """`field` of the `model` rows related to the outer recommendation, in `ordering` (the
     model's own, as its related manager lists them)."""
     return ArraySubquery(
-        model.objects.filter(**{related_name: OuterRef("pk")}).order_by(ordering, "pk").values(field)
+        model.objects.filter(**{related_name: OuterRef("pk")})
+        .order_by(ordering, "pk")
+        .values(field)
     )
 
 

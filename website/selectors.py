@@ -162,10 +162,16 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     """A state's or a body's record: what it was asked, by which mechanisms, how it answered."""
     addressed = Q(state=state) if state else Q(body=body)
     targets = Target.objects.filter(addressed)
+    # Newest first, as the recommendations are listed. The page's recommendations are found
+    # first from two covering indexes (a target's recommendation by its state, a
+    # recommendation's date by its id), then their targets read whole: sorting the whole rows
+    # of a busy state's thousands of targets spilled to disk.
+    newest_first = (F("recommendation__issued_on").desc(nulls_last=True), "-recommendation_id")
+    newest = targets.order_by(*newest_first).values("recommendation_id")[:LIST_MAX]
     latest = (
-        targets_with_latest(targets)
+        targets_with_latest(targets.filter(recommendation__in=newest))
         .select_related("recommendation__document", "recommendation__issued_by")
-        .order_by(F("recommendation__issued_on").desc(nulls_last=True), "-pk")[:LIST_MAX]
+        .order_by(*newest_first)
     )
     return {
         "total": targets.count(),

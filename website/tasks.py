@@ -1,5 +1,6 @@
 """The public site's Celery task: a search's or a chart's counts, counted again after a
-write (website/selectors.py recounted())."""
+write (website/selectors.py recounted()); and the queueing of such counts, the campaign
+page's too."""
 
 import logging
 
@@ -18,14 +19,15 @@ def counts_recount(name: str, query: str, version: str) -> None:
 
 
 def queue_recount(name: str, query: str, version: str) -> None:
-    """Queue the counting of `name`'s counts for `query`, at once or never: with the broker
-    down the reader is still served, the last counts, which are counted in a request once
-    they are too old; and a count still queued by then is dropped."""
+    """Queue the counting of `name`'s counts for `query` (queue_count())."""
+    queue_count(counts_recount, name, query, version)
+
+
+def queue_count(task, *args) -> None:
+    """Queue a count of data_version.lasting_read() (`task` with `args`), at once or never:
+    with the broker down the reader is still served, the last counts, which are counted in a
+    request once they are too old; and a count still queued by then is dropped."""
     try:
-        counts_recount.apply_async(
-            (name, query, version),
-            expires=settings.TRACKER_LASTING_COUNTS_MAX_SECONDS,
-            retry=False,
-        )
+        task.apply_async(args, expires=settings.TRACKER_LASTING_COUNTS_MAX_SECONDS, retry=False)
     except OperationalError as error:
-        logger.warning("%s not queued for counting: %s", name, error)
+        logger.warning("%s%s not queued for counting: %s", task.name, args, error)

@@ -4,14 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendations', '0033_stats_counts'),
+        ("recommendations", "0033_stats_counts"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(condition=models.Q(('public', False)), fields=['id'], include=('symbol',), name='document_private'),
+            model_name="document",
+            index=models.Index(
+                condition=models.Q(("public", False)),
+                fields=["id"],
+                include=("symbol",),
+                name="document_private",
+            ),
         ),
     ]
