@@ -267,6 +267,11 @@ class Server:
                 str(BIN / "gunicorn"),
                 "tracker.wsgi",
                 "--workers=2",
+                # One connection per worker at a time: a gthread worker otherwise takes both
+                # of wrk's connections now and then, and serves them in turn on one core
+                # (one interpreter lock) while the other worker idles, which doubled a run's
+                # latencies at random.
+                "--worker-connections=1",
                 f"--bind=127.0.0.1:{self.port}",
                 "--log-level=warning",
             ],
