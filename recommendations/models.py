@@ -545,7 +545,9 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         indexes = [
-            models.Index(fields=["issued_on"], name="recommendation_issued_on"),
+            # Newest first (Meta.ordering), the id too: a list walks it for its page's ids
+            # without reading the table's wide rows (paginators.py).
+            models.Index(fields=["issued_on", "id"], name="recommendation_newest"),
             models.Index(fields=["document", "paragraph"], name="recommendation_doc_para"),
             models.Index(fields=["paragraph"], name="recommendation_paragraph"),
             # The campaign page's silence table (campaigns/selectors._upr_words) reads the

@@ -9,7 +9,7 @@ read and drop every row before it (page 18,000 of fifty at a million took 7.5 s)
 cursor pages go straight to their rows and reach every one.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -19,11 +19,6 @@ from django.utils.functional import cached_property
 from recommendations import data_version
 
 MAX_NUMBERED_ROWS = 10_000
-# OFFSET makes PostgreSQL build every row it skips, with the subqueries of its SELECT list
-# (the API's related codes and names): from this row on, a page reads the ids of its rows
-# first, from the index alone, then those rows. Before it, the rows skipped cost less than
-# one more query.
-IDS_FIRST_FROM_ROW = 200
 
 
 def last_numbered_page(per_page: int) -> int:
@@ -40,16 +35,21 @@ class CachedCountPaginator(Paginator):
         params: QueryDict,
         paging: Iterable[str],
         count: int | None = None,
+        by_ids: Callable[[list[int]], QuerySet] | None = None,
         **kwargs,
     ):
         """`name` says whose list it is (the same parameters can mean other rows elsewhere);
         `params` are the request's query parameters, and those named in `paging` choose a page
         or an order of the rows, not which rows match: they are not part of the count's key.
         A `count` the caller already has is taken as it is: it may have been made before the
-        last write, so it sets the number of pages but never cuts a page short."""
+        last write, so it sets the number of pages but never cuts a page short.
+
+        `by_ids(ids)`: the rows of those ids, as the page shows them, without the filters
+        that chose them. Given, a page reads its rows' ids first, then those rows (_rows())."""
         super().__init__(rows, per_page, **kwargs)
         self.name = name
         self.known_count = count
+        self.by_ids = by_ids
         self.matching = params.copy()
         for name in paging:
             self.matching.pop(name, None)
@@ -73,12 +73,17 @@ class CachedCountPaginator(Paginator):
         return self._get_page(self._rows(bottom, top), number, self)
 
     def _rows(self, bottom: int, top: int):
-        """Rows `bottom` to `top`; from IDS_FIRST_FROM_ROW on, their ids first, then them."""
+        """Rows `bottom` to `top`; with `by_ids`, their ids first, then them. Finding a page
+        reads many rows (the filtered-out ones, the ones OFFSET skips, the ones sorted): as
+        ids, they are read from covering indexes (newest first, a recommendation's date by its
+        id); whole, each was a wide row from the table, and OFFSET made PostgreSQL build every
+        row it skipped, the subqueries of its SELECT list included. The rows are then read
+        by their ids alone: with the filters again, PostgreSQL ran them again too."""
         rows = self.object_list
-        if bottom < IDS_FIRST_FROM_ROW or not isinstance(rows, QuerySet):
+        if self.by_ids is None or not isinstance(rows, QuerySet):
             return rows[bottom:top]
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = rows.filter(pk__in=ids).order_by().in_bulk()
+        found = self.by_ids(ids).order_by().in_bulk()
         return [found[pk] for pk in ids if pk in found]
 
     @cached_property

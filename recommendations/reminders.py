@@ -24,6 +24,8 @@ from functools import partial
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import (
@@ -32,6 +34,7 @@ from django.db.models import (
     Exists,
     Expression,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -53,7 +56,7 @@ from recommendations.choices import (
     ReminderTrigger,
     TargetStatus,
 )
-from recommendations.expressions import DaysBefore, DaysBetween
+from recommendations.expressions import DaysBefore, DaysBetween, EqualsAny
 from recommendations.languages import recipient_language
 from recommendations.models import (
     Assessment,
@@ -67,7 +70,6 @@ from recommendations.models import (
 )
 from recommendations.status import overdue, status_in
 
-READ_CHUNK = 5000
 WEEKLY_DIGEST_DAY = calendar.MONDAY
 SUBJECT_ITEMS = 3
 EXCERPT_LENGTH = 200
@@ -351,7 +353,10 @@ class SweepScope:
         if crossed is None:
             return targets
         first, *rest = [*self.changed(), *crossed]
-        return targets.filter(pk__in=first.union(*rest))
+        # As an array, read once: as a subquery, the planner guessed at hundreds of thousands
+        # of targets where a day's writes and crossings name a few, and hashed every target
+        # and recommendation to join them (seconds at a million, for nothing).
+        return targets.filter(EqualsAny(F("pk"), ArraySubquery(first.union(*rest))))
 
 
 def _day(day: date) -> str:
@@ -559,21 +564,25 @@ def digests_due(*, today: date) -> dict[str, list[int]]:
     """The pending reminders to deliver now, by recipient. A reminder whose delivery was
     already attempted (a retry, a released claim) goes at once, whatever the digest."""
     weekly = _addresses_where(digest=Digest.WEEKLY)
-    pending: dict[str, list[tuple[int, datetime, datetime | None]]] = defaultdict(list)
-    rows = (
+    # Grouped by recipient in SQL, each one's ids as one array: a backlog of a million pending
+    # reminders was a million rows, each with two timestamps, made into Python objects.
+    pending = (
         Reminder.objects.filter(status=ReminderStatus.PENDING)
-        .order_by("recipient", "pk")
-        .values_list("pk", "recipient", "created_at", "claimed_at")
+        .values("recipient")
+        .annotate(
+            oldest=Min("created_at"),
+            ids=ArrayAgg("pk", order_by="pk"),
+            attempted=ArrayAgg("pk", filter=Q(claimed_at__isnull=False), order_by="pk"),
+        )
+        .order_by("recipient")
     )
-    for pk, recipient, created_at, claimed_at in rows.iterator(chunk_size=READ_CHUNK):
-        pending[recipient].append((pk, created_at, claimed_at))
     digests = {}
-    for recipient, reminders in pending.items():
-        oldest = min(created_at for _, created_at, _ in reminders)
-        if digest_is_due(weekly=recipient.lower() in weekly, oldest=oldest, today=today):
-            digests[recipient] = [pk for pk, _, _ in reminders]
-        elif attempted := [pk for pk, _, claimed_at in reminders if claimed_at]:
-            digests[recipient] = attempted
+    for row in pending:
+        recipient = row["recipient"]
+        if digest_is_due(weekly=recipient.lower() in weekly, oldest=row["oldest"], today=today):
+            digests[recipient] = row["ids"]
+        elif row["attempted"]:
+            digests[recipient] = row["attempted"]
     return digests
 
 

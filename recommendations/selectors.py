@@ -15,7 +15,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection, models
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -34,7 +33,7 @@ from django.utils import timezone
 
 from recommendations.calendar import DeadlineFacts
 from recommendations.choices import TargetStatus
-from recommendations.expressions import DaysBetween
+from recommendations.expressions import DaysBetween, EqualsAny
 from recommendations.models import (
     Assessment,
     Body,
@@ -105,17 +104,8 @@ def recommendations_with_a_target_in(
     """
     if _estimated_rows(targets) <= FEW_TARGETS:
         ids = ArraySubquery(targets.order_by().values("recommendation_id"))
-        return recommendations.filter(_EqualsAny(F("pk"), ids))
+        return recommendations.filter(EqualsAny(F("pk"), ids))
     return recommendations.filter(Exists(targets.filter(recommendation=OuterRef("pk"))))
-
-
-class _EqualsAny(Func):
-    """`value = ANY(array)`: true when the array holds the value."""
-
-    arity = 2
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
 
 
 def _estimated_rows(rows: QuerySet) -> float:
@@ -204,7 +194,7 @@ class RankedSearch:
 
     Ranking every match read every match's vector (ts_rank), and sorting them every match's
     row: 0.2 to 0.5 s for a common word at a million. The newest matches are found by
-    walking the recommendations newest first (recommendation_issued_on) until there are
+    walking the recommendations newest first (recommendation_newest) until there are
     enough of them, or, for a rare word, from the GIN index; only they are ranked. The
     older ones follow in the same walk's order, so page N + 1 is the newest-first list's
     page N + 1: every match is on a page, once.

@@ -244,6 +244,7 @@ def search(params: QueryDict, recount: Callable[[str, str, str], object]) -> dic
         params=params,
         paging=("page",),
         count=counts.value["total"],
+        by_ids=lambda ids: recommendations_for_api(staff=False).filter(pk__in=ids),
     )
     page = paginator.get_page(params.get("page"))
     page.object_list = visibility.redacted(page.object_list)

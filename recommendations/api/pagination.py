@@ -84,13 +84,20 @@ class NumberedPages(PageSizeMixin, PageNumberPagination):
             raise NotFound(past_numbered_pages_message(paginator.per_page))
         return number
 
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
+        return super().paginate_queryset(queryset, request, view)
+
     def django_paginator_class(self, rows, per_page):
+        # The view's rows before any filter: what a page shows of each (paginators.py).
+        unfiltered = self.view.get_queryset() if self.view is not None else None
         return CachedCountPaginator(
             search_pages(rows),
             per_page,
             name="api",
             params=self.request.query_params,
             paging=PAGING_PARAMETERS,
+            by_ids=None if unfiltered is None else lambda ids: unfiltered.filter(pk__in=ids),
         )
 
 

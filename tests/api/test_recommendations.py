@@ -203,10 +203,10 @@ def test_the_list_takes_as_many_queries_for_100_recommendations_as_for_5(
     recommendations_with_targets(100)
     client = client_with_token(editor)
 
-    # token, data version, count, page (with each one's recommending states, organisations,
-    # themes and SDGs), documents, issuing bodies, targets (with their latest response and
-    # assessment), owners, watchers: the same nine for any page size.
-    with django_assert_num_queries(9):
+    # token, data version, count, the page's ids, the page (with each one's recommending
+    # states, organisations, themes and SDGs), documents, issuing bodies, targets (with their
+    # latest response and assessment), owners, watchers: the same ten for any page size.
+    with django_assert_num_queries(10):
         response = client.get(f"/api/recommendations/?page_size={page_size}")
 
     assert len(response.json()["results"]) == page_size
@@ -216,11 +216,11 @@ def test_the_list_takes_as_many_queries_for_100_recommendations_as_for_5(
 def test_filtering_the_list_adds_no_query_per_row(django_assert_num_queries, page_size):
     recommendations_with_targets(100)
 
-    # Checking that CHN and the theme exist, data version, count, page (with its related
-    # codes and names), documents, issuing bodies, targets, the private documents withheld
-    # from the public: the same nine for any page size; on PostgreSQL one more, the plan's
-    # estimate of the matching targets.
-    with django_assert_num_queries(10):
+    # Checking that CHN and the theme exist, data version, count, the page's ids, the page
+    # (with its related codes and names), documents, issuing bodies, targets, the private
+    # documents withheld from the public: the same ten for any page size; on PostgreSQL one
+    # more, the plan's estimate of the matching targets.
+    with django_assert_num_queries(11):
         response = APIClient().get(
             f"/api/recommendations/?page_size={page_size}&state=CHN&theme=torture"
         )
