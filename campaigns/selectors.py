@@ -46,6 +46,7 @@ def campaign_links(campaign: Campaign, reader=None) -> list[CampaignLink]:
     `reader` may see them (recommendations/visibility.py: the public's view by default)."""
     links = list(
         campaign.links.select_related("recommendation__document__body", "recommendation__issued_by")
+        .defer(*(f"recommendation__{column}" for column in Recommendation.SEARCH_COLUMNS))
         .prefetch_related(
             "recommendation__organizations",
             "recommendation__recommending_states",

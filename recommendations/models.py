@@ -536,9 +536,11 @@ class Recommendation(models.Model):
         db_persist=True,
     )
 
-    history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_topics", "search_parties", "search_vector"]
-    )
+    # Read by the full-text search in SQL alone: the pages that read recommendations as rows
+    # leave them out (QuerySet.defer), a vector being the widest value of a row.
+    SEARCH_COLUMNS = ("search_topics", "search_parties", "search_vector")
+
+    history = HistoricalRecords(excluded_fields=["updated_at", *SEARCH_COLUMNS])
 
     class Meta:
         ordering = ["-issued_on", "-pk"]

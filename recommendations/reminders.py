@@ -25,7 +25,6 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import (
@@ -56,7 +55,7 @@ from recommendations.choices import (
     ReminderTrigger,
     TargetStatus,
 )
-from recommendations.expressions import DaysBefore, DaysBetween, EqualsAny
+from recommendations.expressions import DaysBefore, DaysBetween
 from recommendations.languages import recipient_language
 from recommendations.models import (
     Assessment,
@@ -353,10 +352,7 @@ class SweepScope:
         if crossed is None:
             return targets
         first, *rest = [*self.changed(), *crossed]
-        # As an array, read once: as a subquery, the planner guessed at hundreds of thousands
-        # of targets where a day's writes and crossings name a few, and hashed every target
-        # and recommendation to join them (seconds at a million, for nothing).
-        return targets.filter(EqualsAny(F("pk"), ArraySubquery(first.union(*rest))))
+        return targets.filter(pk__in=first.union(*rest))
 
 
 def _day(day: date) -> str:

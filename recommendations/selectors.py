@@ -285,18 +285,24 @@ def recommendations_for_api(*, staff: bool) -> QuerySet[Recommendation]:
 
 @functools.cache
 def _recommendations_for_api(staff: bool) -> QuerySet[Recommendation]:
-    recommendations = Recommendation.objects.prefetch_related(
-        "document",
-        "issued_by",
-        Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
-    ).annotate(
-        # In the page's query, not one more each: the one value the API shows of each row,
-        # in the models' order. A prefetch made a query, fifty model instances and a
-        # related manager per recommendation (docs/benchmarks.md).
-        recommending_state_codes=_related_values(State, "recommendations_made", "code", "name"),
-        organization_names=_related_values(Organization, "recommendations", "name", "name"),
-        theme_slugs=_related_values(Theme, "recommendations", "slug", "name"),
-        sdg_codes=_related_values(SustainableDevelopmentGoal, "recommendations", "code", "code"),
+    recommendations = (
+        Recommendation.objects.defer(*Recommendation.SEARCH_COLUMNS)
+        .prefetch_related(
+            "document",
+            "issued_by",
+            Prefetch("targets", queryset=targets_with_latest(Target.objects.order_by("pk"))),
+        )
+        .annotate(
+            # In the page's query, not one more each: the one value the API shows of each row,
+            # in the models' order. A prefetch made a query, fifty model instances and a
+            # related manager per recommendation (docs/benchmarks.md).
+            recommending_state_codes=_related_values(State, "recommendations_made", "code", "name"),
+            organization_names=_related_values(Organization, "recommendations", "name", "name"),
+            theme_slugs=_related_values(Theme, "recommendations", "slug", "name"),
+            sdg_codes=_related_values(
+                SustainableDevelopmentGoal, "recommendations", "code", "code"
+            ),
+        )
     )
     if staff:
         recommendations = recommendations.prefetch_related("owner", "watchers")

@@ -171,6 +171,7 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     latest = (
         targets_with_latest(targets.filter(recommendation__in=newest))
         .select_related("recommendation__document", "recommendation__issued_by")
+        .defer(*(f"recommendation__{column}" for column in Recommendation.SEARCH_COLUMNS))
         .order_by(*newest_first)
     )
     return {
