@@ -89,8 +89,12 @@ class NumberedPages(PageSizeMixin, PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, rows, per_page):
-        # The view's rows before any filter: what a page shows of each (paginators.py).
-        unfiltered = self.view.get_queryset() if self.view is not None else None
+        # A list's rows before any filter: what a page shows of each (paginators.py). Another
+        # action may page other rows than the view's (a watchlist's events): read as they are.
+        listed = getattr(self.view, "action", None) == "list"
+        unfiltered = self.view.get_queryset() if listed else None
+        if unfiltered is not None and unfiltered.model is not rows.model:
+            unfiltered = None
         return CachedCountPaginator(
             search_pages(rows),
             per_page,
