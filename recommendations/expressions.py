@@ -5,7 +5,7 @@ finds the due reminders. Django has no "days between two dates" nor "date minus 
 the two are here.
 """
 
-from django.db.models import BooleanField, DateField, Func, IntegerField
+from django.db.models import DateField, Func, IntegerField
 
 
 class _DateMinus(Func):
@@ -32,14 +32,3 @@ class DaysBefore(_DateMinus):
 
     def __init__(self, day, days, **extra):
         super().__init__(day, days, **extra)
-
-
-class EqualsAny(Func):
-    """`value = ANY(array)`: true when the array holds the value. With an `ARRAY(subquery)`,
-    PostgreSQL runs the subquery once and looks the rows up by their values, where a subquery
-    it could plan into the query was sometimes joined by hashing whole tables."""
-
-    arity = 2
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()

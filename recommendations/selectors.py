@@ -15,6 +15,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection, models
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from recommendations.calendar import DeadlineFacts
 from recommendations.choices import TargetStatus
-from recommendations.expressions import DaysBetween, EqualsAny
+from recommendations.expressions import DaysBetween
 from recommendations.models import (
     Assessment,
     Body,
@@ -104,8 +105,17 @@ def recommendations_with_a_target_in(
     """
     if _estimated_rows(targets) <= FEW_TARGETS:
         ids = ArraySubquery(targets.order_by().values("recommendation_id"))
-        return recommendations.filter(EqualsAny(F("pk"), ids))
+        return recommendations.filter(_EqualsAny(F("pk"), ids))
     return recommendations.filter(Exists(targets.filter(recommendation=OuterRef("pk"))))
+
+
+class _EqualsAny(Func):
+    """`value = ANY(array)`: true when the array holds the value."""
+
+    arity = 2
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
 
 
 def _estimated_rows(rows: QuerySet) -> float:
