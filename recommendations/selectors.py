@@ -436,18 +436,32 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
     changes the status in 2011; when it was typed stays in the history).
 
     Four queries whatever the number of targets and events: targets, responses,
-    assessments, and the targets' history.
+    assessments, and the targets' history. Each target's latest response and assessment are
+    the first of those read (`_latest_read`), not subqueries of the targets' query.
     """
     targets = list(
-        targets_with_latest(recommendation.targets.order_by("pk")).prefetch_related(
-            Prefetch("responses", queryset=Response.objects.select_related("document")),
-            Prefetch("assessments", queryset=Assessment.objects.select_related("source_document")),
+        recommendation.targets.order_by("pk")
+        .select_related("state", "body")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("document").order_by(
+                    *Response.LATEST_FIRST
+                ),
+            ),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("source_document").order_by(
+                    *Assessment.LATEST_FIRST
+                ),
+            ),
         )
     )
     recorded = _recorded_statuses([target.pk for target in targets])
     since = recommendation.issued_on
     today = timezone.localdate()
     for target in targets:
+        _latest_read(target)
         changes = _status_changes(target, since=since, recorded=recorded[target.pk], today=today)
         events = [*target.responses.all(), *target.assessments.all()]
         target.timeline = sorted(
@@ -459,6 +473,20 @@ def recommendation_timelines(recommendation: Recommendation) -> list[Target]:
             ),
         )
     return targets
+
+
+def _latest_read(target: Target) -> None:
+    """The values `targets_with_latest` annotates, from the target's responses and assessments
+    prefetched latest first."""
+    response = next(iter(target.responses.all()), None)
+    assessment = next(iter(target.assessments.all()), None)
+    target.latest_position = response.position if response else None
+    target.latest_response_date = response.date if response else None
+    target.latest_response_document = (
+        response.document.symbol if response and response.document else None
+    )
+    target.latest_implementation = assessment.implementation if assessment else None
+    target.latest_assessed_on = assessment.assessed_on if assessment else None
 
 
 def status_counts(targets: QuerySet[Target], *, today: date) -> dict[TargetStatus, int]:

@@ -84,6 +84,32 @@ def test_each_addressee_has_its_own_timeline(api_client):
     }
 
 
+def test_each_addressee_shows_its_latest_answer_as_the_detail_does(api_client):
+    target = TargetFactory(state=state("CHN"))
+    services.response_create(target=target, position="noted", date=date(2015, 1, 1))
+    # Two answers on one date: the one recorded later is the latest.
+    services.response_create(target=target, position="rejected", date=date(2019, 3, 15))
+    services.response_create(target=target, position="supported", date=date(2019, 3, 15))
+    services.assessment_create(
+        target=target, implementation="partially_implemented", assessed_on=date(2022, 1, 1)
+    )
+    services.assessment_create(
+        target=target, implementation="not_implemented", assessed_on=date(2020, 1, 1)
+    )
+    url = f"/api/recommendations/{target.recommendation_id}/"
+
+    [status] = api_client.get(f"{url}status/").json()["targets"]
+    [detail] = api_client.get(url).json()["targets"]
+
+    assert status["latest_response"]["position"] == "supported"
+    assert status["latest_response"]["date"] == "2019-03-15"
+    assert status["latest_assessment"]["implementation"] == "partially_implemented"
+    assert (status["latest_response"], status["latest_assessment"]) == (
+        detail["latest_response"],
+        detail["latest_assessment"],
+    )
+
+
 def test_an_unknown_recommendation_is_a_404(api_client):
     assert api_client.get("/api/recommendations/999999/status/").status_code == 404
 
