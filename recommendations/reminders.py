@@ -1,7 +1,7 @@
 """Follow-up reminders, after healthchecks' `sendalerts`: the database is the queue.
 
 `reminders_sweep()` finds every due reminder, in one query over every active rule joined
-with the recipients, and records the new ones with one `bulk_create(ignore_conflicts=True)`
+with the recipients, and records the new ones with one `INSERT … SELECT … ON CONFLICT DO NOTHING`
 under the unique key (rule, target, recipient, occurrence), so a sweep run twice, or two at
 once, records nothing twice. Each reminder stores the facts of why it is due (the trigger,
 the due date, the event); the sentence is written from them when the digest is, in the
@@ -490,28 +490,63 @@ def _due_count(rows: list[QuerySet[Target]]) -> int:
     return first.union(*rest).count() if rest else first.distinct().count()
 
 
-def _new_reminders(
-    rules: list[ReminderRule], *, today: date, scope: SweepScope | None = None
-) -> tuple[int, list[Reminder]]:
-    """How many reminders are due today under `rules` (at least one) among the targets
-    `scope` names (all without it), and those not recorded yet, unsaved, once per key: two
-    queries, whatever the number of rows."""
-    rows = _due_rows(rules, today=today, scope=scope)
-    if not rows:
-        return 0, []
+def _not_recorded(rows: list[QuerySet[Target]]) -> QuerySet:
+    """The reminders of `rows` not recorded yet, in one query of their KEY, trigger and FACTS
+    (a key may come more than once: an owner who also watches, two events on one day)."""
     recorded = Reminder.objects.filter(
         rule_id=OuterRef("rule_id"),
         target_id=OuterRef("target_id"),
         recipient=OuterRef("recipient"),
         occurrence=OuterRef("occurrence"),
     )
-    columns = (*KEY, "trigger", *FACTS)
-    first, *rest = [part.filter(~Exists(recorded)).values(*columns) for part in rows]
-    new = first.union(*rest, all=True) if rest else first
+    first, *rest = [part.filter(~Exists(recorded)).values(*COLUMNS) for part in rows]
+    return first.union(*rest, all=True) if rest else first
+
+
+COLUMNS = (*KEY, "trigger", *FACTS)
+
+
+def _new_reminders(rules: list[ReminderRule], *, today: date) -> tuple[int, list[Reminder]]:
+    """How many reminders are due today under `rules` (at least one), and those not recorded
+    yet, unsaved, once per key: two queries, whatever the number of rows."""
+    rows = _due_rows(rules, today=today)
     reminders: dict[tuple, Reminder] = {}
-    for row in new:
+    for row in _not_recorded(rows):
         reminders.setdefault(tuple(row[name] for name in KEY), Reminder(**row))
     return _due_count(rows), list(reminders.values())
+
+
+def _reminders_insert(
+    rules: list[ReminderRule], *, today: date, scope: SweepScope | None, now: datetime
+) -> tuple[int, int]:
+    """Record the reminders due today under `rules` among the targets `scope` names (all
+    without it) that are not recorded yet, once per key, in one INSERT … SELECT; returns how
+    many are due and how many it recorded. The first sweep of a large installation records a
+    million: as model instances they were built in Python and sent back one by one."""
+    rows = _due_rows(rules, today=today, scope=scope)
+    if not rows:
+        return 0, 0
+    new, params = _not_recorded(rows).query.sql_with_params()
+    quoted = connection.ops.quote_name
+    constant = {
+        "status": ReminderStatus.PENDING,
+        "attempts": 0,
+        "last_error": "",
+        "reason": "",
+        "claimed_by": "",
+        "created_at": now,
+    }
+    columns = ", ".join(map(quoted, COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quoted(Reminder._meta.db_table)}"  # noqa: S608
+            f" ({columns}, {', '.join(map(quoted, constant))})"
+            f" SELECT DISTINCT ON ({', '.join(map(quoted, KEY))}) {columns},"
+            f" {', '.join(['%s'] * len(constant))} FROM ({new}) new ON CONFLICT DO NOTHING",
+            [*constant.values(), *params],
+        )
+        recorded = cursor.rowcount
+    return _due_count(rows), recorded
 
 
 def _rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
@@ -568,18 +603,14 @@ def _reminders_record(*, today: date, now: datetime, full: bool) -> tuple[int, i
     among the targets read, how many were recorded, and whether every target was read."""
     # Locked, so that a sweep running at the same time waits for this one, then finds it all
     # recorded: the count of new reminders is exact, and two INSERTs of the same keys in
-    # different orders cannot deadlock on the unique index. ignore_conflicts stays the
-    # guarantee that nothing is recorded twice.
+    # different orders cannot deadlock on the unique index. ON CONFLICT DO NOTHING stays
+    # the guarantee that nothing is recorded twice.
     rules = _rules_to_sweep(ReminderRule.objects.select_for_update(no_key=True).order_by("pk"))
     sweep, scope = _sweep_scope(today=today, now=now, full=full)
-    due, new = _new_reminders(rules, today=today, scope=scope) if rules else (0, [])
-    for reminder in new:
-        reminder.created_at = now
-    if new:
-        Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    due, recorded = _reminders_insert(rules, today=today, scope=scope, now=now) if rules else (0, 0)
     ReminderChange.objects.filter(sweep=sweep).delete()
-    ReminderSweep.objects.filter(pk=sweep.pk).update(full=scope is None, due=due, recorded=len(new))
-    return due, len(new), scope is None
+    ReminderSweep.objects.filter(pk=sweep.pk).update(full=scope is None, due=due, recorded=recorded)
+    return due, recorded, scope is None
 
 
 def _stale_before(now: datetime) -> datetime:
