@@ -520,13 +520,18 @@ def _reminders_insert(
     rules: list[ReminderRule], *, today: date, scope: SweepScope | None, now: datetime
 ) -> tuple[int, int]:
     """Record the reminders due today under `rules` among the targets `scope` names (all
-    without it) that are not recorded yet, once per key, in one INSERT … SELECT; returns how
-    many are due and how many it recorded. The first sweep of a large installation records a
-    million: as model instances they were built in Python and sent back one by one."""
+    without it) that are not recorded yet, once per key; returns how many are due and how
+    many it recorded.
+
+    One statement: the due rows are found once, counted, and the new ones inserted from
+    them. The first sweep of a large installation records a million: as model instances
+    they were built in Python and sent back one by one, and counting the due ones apart
+    found them all a second time."""
     rows = _due_rows(rules, today=today, scope=scope)
     if not rows:
         return 0, 0
-    new, params = _not_recorded(rows).query.sql_with_params()
+    first, *rest = [part.values(*COLUMNS) for part in rows]
+    due, params = (first.union(*rest, all=True) if rest else first).query.sql_with_params()
     quoted = connection.ops.quote_name
     constant = {
         "status": ReminderStatus.PENDING,
@@ -537,16 +542,20 @@ def _reminders_insert(
         "created_at": now,
     }
     columns = ", ".join(map(quoted, COLUMNS))
+    key = ", ".join(map(quoted, KEY))
+    table = quoted(Reminder._meta.db_table)
+    recorded = " AND ".join(f"r.{quoted(name)} = due.{quoted(name)}" for name in KEY)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quoted(Reminder._meta.db_table)}"  # noqa: S608
-            f" ({columns}, {', '.join(map(quoted, constant))})"
-            f" SELECT DISTINCT ON ({', '.join(map(quoted, KEY))}) {columns},"
-            f" {', '.join(['%s'] * len(constant))} FROM ({new}) new ON CONFLICT DO NOTHING",
-            [*constant.values(), *params],
+            f"WITH due AS MATERIALIZED (SELECT DISTINCT ON ({key}) {columns} FROM ({due}) due_rows),"  # noqa: S608
+            f" new AS (INSERT INTO {table} ({columns}, {', '.join(map(quoted, constant))})"
+            f" SELECT {columns}, {', '.join(['%s'] * len(constant))} FROM due"
+            f" WHERE NOT EXISTS (SELECT FROM {table} r WHERE {recorded})"
+            " ON CONFLICT DO NOTHING RETURNING 1)"
+            " SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new)",
+            [*params, *constant.values()],
         )
-        recorded = cursor.rowcount
-    return _due_count(rows), recorded
+        return cursor.fetchone()
 
 
 def _rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
