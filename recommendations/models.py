@@ -684,8 +684,14 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["recommendation", "body"], name="target_unique_body"),
         ]
         indexes = [
-            models.Index(fields=["state", "status"], name="target_state_status"),
-            models.Index(fields=["body", "status"], name="target_body_status"),
+            # An addressee's statuses as they read today (selectors.status_counts) from the
+            # index alone: whether an awaited response is overdue is in its due date.
+            models.Index(
+                fields=["state", "status"], include=["response_due"], name="target_state_status"
+            ),
+            models.Index(
+                fields=["body", "status"], include=["response_due"], name="target_body_status"
+            ),
             # The campaign page's silence table finds its states' recommendations from this
             # index alone (campaigns/selectors._upr_words).
             models.Index(

@@ -162,17 +162,13 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
     """A state's or a body's record: what it was asked, by which mechanisms, how it answered."""
     addressed = Q(state=state) if state else Q(body=body)
     targets = Target.objects.filter(addressed)
-    # Newest first, as the recommendations are listed. The page's recommendations are found
-    # first from two covering indexes (a target's recommendation by its state, a
-    # recommendation's date by its id), then their targets read whole: sorting the whole rows
-    # of a busy state's thousands of targets spilled to disk.
-    newest_first = (F("recommendation__issued_on").desc(nulls_last=True), "-recommendation_id")
-    newest = targets.order_by(*newest_first).values("recommendation_id")[:LIST_MAX]
     latest = (
-        targets_with_latest(targets.filter(recommendation__in=newest))
+        targets_with_latest(targets.filter(recommendation__in=_newest_addressed(targets)))
         .select_related("recommendation__document", "recommendation__issued_by")
         .defer(*(f"recommendation__{column}" for column in Recommendation.SEARCH_COLUMNS))
-        .order_by(*newest_first)
+        .order_by(F("recommendation__issued_on").desc(nulls_last=True), "-recommendation_id")[
+            :LIST_MAX
+        ]
     )
     return {
         "total": targets.count(),
@@ -180,6 +176,22 @@ def addressee_page(*, state: State | None = None, body: Body | None = None) -> d
         "by_status": list(status_counts(targets, today=timezone.localdate()).items()),
         "targets": _shown_with_recommendation(latest),
     }
+
+
+def _newest_addressed(targets: QuerySet[Target]) -> QuerySet:
+    """The ids of the LIST_MAX newest recommendations of `targets`, and of as many undated
+    ones, for the page to keep the newest LIST_MAX of, the undated last.
+
+    Sorted undated last in one query, PostgreSQL read every target of a busy state and its
+    recommendation's date, then sorted them all. The dated ones are found by walking the
+    recommendations newest first (recommendation_newest), each probed for a target of the
+    addressee, until there are enough; the undated ones from the same index's NULLs."""
+    ids = targets.values("recommendation_id")
+    dated = ids.filter(recommendation__issued_on__isnull=False).order_by(
+        "-recommendation__issued_on", "-recommendation_id"
+    )
+    undated = ids.filter(recommendation__issued_on__isnull=True).order_by("-recommendation_id")
+    return dated[:LIST_MAX].union(undated[:LIST_MAX], all=True)
 
 
 def body_issued(body: Body) -> dict:

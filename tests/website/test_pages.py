@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from campaigns import services as campaign_services
 from recommendations import services
 from recommendations.models import Recommendation
-from tests.factories import RecommendationFactory, UserFactory, state
+from tests.factories import RecommendationFactory, TargetFactory, UserFactory, state
+from website import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,32 @@ def test_a_state_page_shows_how_it_answered_and_which_mechanisms_asked(demo):
     assert "Universal Periodic Review" in page
     assert "Commission of Inquiry" in page
     assert '<span class="status status-supported">Supported</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [(3, ["2024", "2023", "2022"]), (6, ["2024", "2023", "2022", "2021", "undated"])],
+)
+def test_a_state_page_lists_the_newest_recommendations_first_and_the_undated_last(
+    shown, expected, monkeypatch
+):
+    for paragraph, issued_on in [
+        ("2022", date(2022, 5, 1)),
+        ("undated", None),
+        ("2024", date(2024, 5, 1)),
+        ("2021", date(2021, 5, 1)),
+        ("2023", date(2023, 5, 1)),
+    ]:
+        TargetFactory(
+            recommendation=RecommendationFactory(paragraph=paragraph, issued_on=issued_on),
+            state=state("LAO"),
+        )
+    TargetFactory(recommendation=RecommendationFactory(paragraph="elsewhere"), state=state("THA"))
+    monkeypatch.setattr(selectors, "LIST_MAX", shown)
+
+    listed = selectors.addressee_page(state=state("LAO"))["targets"]
+
+    assert [target.recommendation.paragraph for target in listed] == expected
 
 
 def test_search_finds_by_words_and_narrows_by_facets(demo):
