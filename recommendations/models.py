@@ -684,13 +684,18 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["recommendation", "body"], name="target_unique_body"),
         ]
         indexes = [
-            # An addressee's statuses as they read today (selectors.status_counts) from the
-            # index alone: whether an awaited response is overdue is in its due date.
+            # An addressee's statuses as they read today (selectors.status_counts), and the
+            # recommendations whose target has an addressee and a status (the API's filters),
+            # from the index alone: whether an awaited response is overdue is in its due date.
             models.Index(
-                fields=["state", "status"], include=["response_due"], name="target_state_status"
+                fields=["state", "status"],
+                include=["response_due", "recommendation"],
+                name="target_state_status",
             ),
             models.Index(
-                fields=["body", "status"], include=["response_due"], name="target_body_status"
+                fields=["body", "status"],
+                include=["response_due", "recommendation"],
+                name="target_body_status",
             ),
             # The campaign page's silence table finds its states' recommendations from this
             # index alone (campaigns/selectors._upr_words).

@@ -20,13 +20,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="target",
             index=models.Index(
-                fields=["state", "status"], include=("response_due",), name="target_state_status"
+                fields=["state", "status"],
+                include=("response_due", "recommendation"),
+                name="target_state_status",
             ),
         ),
         migrations.AddIndex(
             model_name="target",
             index=models.Index(
-                fields=["body", "status"], include=("response_due",), name="target_body_status"
+                fields=["body", "status"],
+                include=("response_due", "recommendation"),
+                name="target_body_status",
             ),
         ),
     ]
