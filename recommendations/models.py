@@ -608,6 +608,8 @@ class Target(models.Model):
         on_delete=models.CASCADE,
         related_name="targets",
         verbose_name=_("recommendation"),
+        # Indexed with the status (Meta.indexes, target_recommendation_status).
+        db_index=False,
     )
     state = models.ForeignKey(
         State,
@@ -684,6 +686,10 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["recommendation", "body"], name="target_unique_body"),
         ]
         indexes = [
+            # Whether a recommendation has a target of a status (the admin's and the API's
+            # filters by status, the stats triggers) from the index alone; and a
+            # recommendation's targets, as the foreign key's own index found them.
+            models.Index(fields=["recommendation", "status"], name="target_recommendation_status"),
             # An addressee's statuses as they read today (selectors.status_counts), and the
             # recommendations whose target has an addressee and a status (the API's filters),
             # from the index alone: whether an awaited response is overdue is in its due date.

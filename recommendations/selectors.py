@@ -150,8 +150,10 @@ def search_lexicon() -> Lexicon:
 
 
 def _text_matches(terms: str) -> Q:
-    """Full-text, from the GIN index on the stored vector."""
-    return Q(search_vector=search_parsed(terms).expression())
+    """Full-text, from the GIN index on the stored vector; the query a constant
+    (search_query), so that PostgreSQL knows how many match: counting a common word's
+    matches in parallel, as it then does, takes half the time."""
+    return Q(search_vector=search_query(terms))
 
 
 def search_query(terms: str) -> SearchQuery:
