@@ -157,5 +157,6 @@ def test_each_replica_url_is_an_alias_with_the_primary_options():
     )
 
     assert result.stdout.split("\n")[0] == (
-        "['replica_0', 'replica_1'] replica-b 30 -c jit=off {'MIRROR': 'default'}"
+        "['replica_0', 'replica_1'] replica-b 30 -c jit=off -c parallel_setup_cost=4000 "
+        "{'MIRROR': 'default'}"
     )
