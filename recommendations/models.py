@@ -690,9 +690,11 @@ class Target(models.Model):
             # filters by status, the stats triggers) from the index alone; and a
             # recommendation's targets, as the foreign key's own index found them.
             models.Index(fields=["recommendation", "status"], name="target_recommendation_status"),
-            # An addressee's statuses as they read today (selectors.status_counts), and the
+            # An addressee's statuses as they read today (selectors.status_counts), the
             # recommendations whose target has an addressee and a status (the API's filters),
-            # from the index alone: whether an awaited response is overdue is in its due date.
+            # and a state's recommendations (the campaign page's silence table,
+            # campaigns/selectors.upr_counts), from the index alone: whether an awaited
+            # response is overdue is in its due date.
             models.Index(
                 fields=["state", "status"],
                 include=["response_due", "recommendation"],
@@ -702,11 +704,6 @@ class Target(models.Model):
                 fields=["body", "status"],
                 include=["response_due", "recommendation"],
                 name="target_body_status",
-            ),
-            # The campaign page's silence table finds its states' recommendations from this
-            # index alone (campaigns/selectors._upr_words).
-            models.Index(
-                fields=["state"], include=["recommendation"], name="target_state_recommendation"
             ),
             # The reminder sweep's response_due_soon and response_overdue triggers
             # (reminders.py) range-scan the due dates that are set.
