@@ -64,10 +64,27 @@ def _statuses(link: CampaignLink) -> list[str]:
     ]
 
 
-def brief_content(campaign: Campaign, reader=None, upr: selectors.UprCounts | None = None) -> dict:
-    """What the page and the Word file show to `reader`, computed once; `upr`: the UPR
-    reviews' counts of the silence table, if counted already."""
+def campaign_content(
+    campaign: Campaign, reader=None, upr: selectors.UprCounts | None = None
+) -> dict:
+    """What the campaign's page and its brief both show to `reader`: the linked
+    recommendations, the scorecard and the silence table. `upr`: the UPR reviews' counts of
+    the silence table, if counted already."""
     links = selectors.campaign_links(campaign, reader)
+    return {
+        "campaign": campaign,
+        "links": links,
+        "scorecard": selectors.campaign_scorecard(campaign, links),
+        "silence": selectors.campaign_silence(campaign, upr),
+        "today": timezone.localdate(),
+    }
+
+
+def brief_content(campaign: Campaign, reader=None) -> dict:
+    """What the brief shows to `reader`, as a page and as a Word file: the campaign's
+    content, and each recommendation quoted with its citation and statuses."""
+    content = campaign_content(campaign, reader)
+    links = content["links"]
     organizations = set(campaign.organizations.values_list("pk", flat=True))
     mechanisms: dict[str, Mechanism] = {}
     for link in links:
@@ -99,15 +116,7 @@ def brief_content(campaign: Campaign, reader=None, upr: selectors.UprCounts | No
         )
         for group in selectors.campaign_asks(campaign, links)
     ]
-    return {
-        "campaign": campaign,
-        "links": links,
-        "scorecard": selectors.campaign_scorecard(campaign, links),
-        "mechanisms": list(mechanisms.values()),
-        "asks": asks,
-        "silence": selectors.campaign_silence(campaign, upr),
-        "today": timezone.localdate(),
-    }
+    return {**content, "mechanisms": list(mechanisms.values()), "asks": asks}
 
 
 def brief_docx(campaign: Campaign, reader=None) -> bytes:

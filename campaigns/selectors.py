@@ -2,6 +2,7 @@
 timeline and the suggestions. Each is a fixed number of queries whatever the campaign's size.
 """
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable
@@ -220,17 +221,48 @@ class Word:
     note: str = ""
 
 
-@dataclass
 class ActorSilence:
-    actor: State | Body
-    kind: str  # "state" or "body"
-    words: list[Word]
-    last_spoke: date | None = None
-    silent_since_count: int = 0
+    """A watched actor, the last time it spoke and how many occasions have passed since
+    without a word. A state has an occasion at each UPR review of the campaign's states,
+    thousands for a busy campaign, and the campaign's page shows only the sums: the reviews
+    become `words` when these are read."""
+
+    def __init__(
+        self,
+        actor: State | Body,
+        kind: str,
+        words: list[Word],
+        upr: "tuple[UprCounts, int] | None" = None,
+    ):
+        self.actor = actor
+        self.kind = kind  # "state" or "body"
+        self._documents = words
+        # The UPR counts and the state whose occasions they hold.
+        self._upr = upr
+        occasions = [(word.date, word.spoke) for word in words]
+        if upr is not None:
+            counts, state = upr
+            occasions += [
+                (report.date, bool(counts.made.get((report.pk, state), NOT_MADE)[1]))
+                for report in counts.reports
+            ]
+        spoken = [day for day, spoke in occasions if spoke and day]
+        self.last_spoke: date | None = max(spoken) if spoken else None
+        since = self.last_spoke or date.min
+        self.silent_since_count = sum(
+            1 for day, spoke in occasions if not spoke and (day or date.min) > since
+        )
 
     @property
     def key(self) -> str:
         return self.actor.code if self.kind == "state" else self.actor.acronym
+
+    @functools.cached_property
+    def words(self) -> list[Word]:
+        """Every occasion, oldest first."""
+        words = self._documents + (_upr_words(*self._upr) if self._upr else [])
+        words.sort(key=lambda word: (word.date or date.min, word.label))
+        return words
 
     def silent_days(self, today: date) -> int | None:
         return (today - self.last_spoke).days if self.last_spoke else None
@@ -258,21 +290,10 @@ def campaign_silence(campaign: Campaign, upr: "UprCounts | None" = None) -> list
             if r.issued_by_id == body.pk and r.document_id not in reviewed
         ]
         actors.append(ActorSilence(body, "body", words))
-    watched_states = list(campaign.watched_states.order_by("name"))
-    upr_words = _upr_words(upr_counts(campaign) if upr is None else upr, watched_states)
-    for state in watched_states:
-        words = [
-            _reviewed(review) for review in reviews if review.document.state_id == state.pk
-        ] + upr_words.get(state.pk, [])
-        actors.append(ActorSilence(state, "state", words))
-    for actor in actors:
-        actor.words.sort(key=lambda word: (word.date or date.min, word.label))
-        spoken = [word.date for word in actor.words if word.spoke and word.date]
-        actor.last_spoke = max(spoken) if spoken else None
-        since = actor.last_spoke or date.min
-        actor.silent_since_count = sum(
-            1 for word in actor.words if not word.spoke and (word.date or date.min) > since
-        )
+    counts = upr_counts(campaign) if upr is None else upr
+    for state in campaign.watched_states.order_by("name"):
+        words = [_reviewed(review) for review in reviews if review.document.state_id == state.pk]
+        actors.append(ActorSilence(state, "state", words, (counts, state.pk)))
     return actors
 
 
@@ -325,6 +346,10 @@ class UprCounts:
 
     reports: tuple[UprReport, ...]
     made: dict[tuple[int, int], tuple[int, int]]
+
+
+# A state that made no recommendation at a review: (in all, on the campaign's themes).
+NOT_MADE = (0, 0)
 
 
 def upr_counts(campaign: Campaign) -> UprCounts:
@@ -395,29 +420,28 @@ def _upr_params(campaign_id: int) -> QueryDict:
     return QueryDict(urlencode({"campaign": campaign_id}))
 
 
-def _upr_words(counts: UprCounts, watched: list[State]) -> dict[int, list[Word]]:
-    """At each UPR review of the campaign's states: which watched states recommended on the
-    campaign's themes (they spoke), which recommended on other things only (silent on the
-    demand), and which made no recommendation at all (silent too)."""
-    words: dict[int, list[Word]] = defaultdict(list)
-    # A busy campaign has thousands of cells and a few dozen distinct notes: each translated once.
+def _upr_words(counts: UprCounts, state: int) -> list[Word]:
+    """At each UPR review of the campaign's states, whether the watched `state` recommended
+    on the campaign's themes (it spoke), on other things only (silent on the demand), or made
+    no recommendation at all (silent too)."""
+    words = []
+    # Thousands of reviews and a few dozen distinct notes: each translated once.
     notes: dict[tuple[int, int], str] = {}
     for report in counts.reports:
-        for state in watched:
-            total, on_demand = counts.made.get((report.pk, state.pk), (0, 0))
-            if (on_demand, total) not in notes:
-                notes[on_demand, total] = _upr_note(on_demand, total)
-            words[state.pk].append(
-                Word(
-                    date=report.date,
-                    label=report.title,
-                    spoke=bool(on_demand),
-                    mentions=Mention.YES if on_demand else Mention.NO,
-                    names_state=bool(on_demand),
-                    note=notes[on_demand, total],
-                    symbol=report.symbol,
-                )
+        total, on_demand = counts.made.get((report.pk, state), NOT_MADE)
+        if (on_demand, total) not in notes:
+            notes[on_demand, total] = _upr_note(on_demand, total)
+        words.append(
+            Word(
+                date=report.date,
+                label=report.title,
+                spoke=bool(on_demand),
+                mentions=Mention.YES if on_demand else Mention.NO,
+                names_state=bool(on_demand),
+                note=notes[on_demand, total],
+                symbol=report.symbol,
             )
+        )
     return words
 
 

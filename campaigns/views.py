@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from campaigns import selectors
-from campaigns.brief import brief_content, brief_docx
+from campaigns.brief import brief_content, brief_docx, campaign_content
 from campaigns.models import Campaign
 from campaigns.tasks import upr_counts_recount
 from recommendations.api.permissions import may_read
@@ -33,7 +33,7 @@ def campaign_page(request, slug: str):
     )
     if not upr.current:
         request.counted_before_last_write = True
-    content = brief_content(campaign, request.user, upr.value)
+    content = campaign_content(campaign, request.user, upr.value)
     return render(
         request,
         "campaigns/campaign.html",

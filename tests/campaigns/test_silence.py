@@ -73,6 +73,31 @@ def test_a_recommendation_on_two_of_the_campaign_themes_is_counted_once(private_
     assert word.note == "1 recommendation on the campaign's themes"
 
 
+def test_a_state_row_sums_its_reviews_as_its_words_list_them(private_campaign):
+    """The page shows the sums alone, the brief every word: both say the same."""
+    upr = BodyFactory(acronym="UPR", kind=BodyKind.UPR)
+    themes = [*private_campaign.themes.all()]
+    for symbol, day, korea_on in [
+        ("A/HRC/40/6", date(2018, 11, 16), themes),
+        ("A/HRC/42/1", date(2019, 5, 1), []),
+        ("A/HRC/44/1", date(2020, 1, 10), None),
+    ]:
+        review = DocumentFactory(symbol=symbol, body=upr, kind=DocumentKind.UPR_REPORT, date=day)
+        recommendation = RecommendationFactory(document=review, issued_by=upr)
+        recommendation.themes.set(korea_on or [])
+        recommendation.recommending_states.set([state("KOR" if korea_on is not None else "FRA")])
+        recommendation_services.target_create(recommendation=recommendation, state=state("CHN"))
+
+    korea = actors(private_campaign)["KOR"]
+
+    assert (korea.last_spoke, korea.silent_since_count) == (date(2018, 11, 16), 2)
+    assert [(word.symbol, word.spoke) for word in korea.words] == [
+        ("A/HRC/40/6", True),
+        ("A/HRC/42/1", False),
+        ("A/HRC/44/1", False),
+    ]
+
+
 @time_machine.travel(date(2026, 12, 2), tick=False)
 def test_a_watched_actor_silent_past_the_threshold_is_alerted_once(private_campaign, member):
     ohchr = Body.objects.get(acronym="OHCHR")
