@@ -156,6 +156,8 @@ def latency(latest: list[dict]) -> str:
         "admin changelist just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write(
             "admin", run
         ),
+        "detail just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write("detail", run),
+        "status just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write("status", run),
         "CSV export: rows, seconds, worker peak RSS (growth)": _csv,
         "reminder sweep over every target": _sweep,
         "import (rows/s, new / again)": _import,

@@ -710,6 +710,11 @@ def main() -> None:
             server, urls["admin changelist (filter+search)"], editor, cookie
         )
         print(f"Admin changelist after a write: {results['admin_after_a_write']}", flush=True)
+        # Read anonymously from the cache under wrk: computed again by the first reader after
+        # a write.
+        for name in ("detail", "status"):
+            results[f"{name}_after_a_write"] = first_after_a_write(server, urls[name], Client())
+            print(f"{name} after a write: {results[f'{name}_after_a_write']}", flush=True)
         for name, url in page_urls.items():
             # Anonymous, as the public reads them: from the cache once the first request filled it.
             # The rounds of the page before left it just written to: its first reader gets the

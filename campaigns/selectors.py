@@ -50,7 +50,6 @@ def campaign_links(campaign: Campaign, reader=None) -> list[CampaignLink]:
         .defer(*(f"recommendation__{column}" for column in Recommendation.SEARCH_COLUMNS))
         .prefetch_related(
             "recommendation__organizations",
-            "recommendation__recommending_states",
             Prefetch(
                 "recommendation__targets",
                 queryset=targets_with_latest(Target.objects.order_by("pk")),
@@ -275,14 +274,18 @@ def campaign_silence(campaign: Campaign, upr: "UprCounts | None" = None) -> list
     With the last time it spoke and how many occasions have passed since without a word.
     `upr`: the UPR reviews counted already (campaign_upr_counts()), else counted now."""
     reviews = list(MentionReview.objects.filter(campaign=campaign).select_related("document"))
+    bodies = list(campaign.watched_bodies.order_by("acronym"))
+    # What the watched bodies issued: a body speaks through them.
     linked = list(
         campaign_recommendations(campaign)
+        .filter(issued_by__in=bodies)
         .select_related("document", "issued_by")
+        .defer(*Recommendation.SEARCH_COLUMNS)
         .order_by("issued_on")
     )
     actors: list[ActorSilence] = []
     reviewed = {review.document_id for review in reviews}
-    for body in campaign.watched_bodies.order_by("acronym"):
+    for body in bodies:
         # A document an editor reviewed speaks through its review, not again per paragraph.
         words = [_reviewed(review) for review in reviews if review.document.body_id == body.pk] + [
             _issued(r)

@@ -1,11 +1,14 @@
 """The API's endpoints: declarative viewsets (NetBox style) that parse, call a selector or a
 service, and format. No rule lives here."""
 
+import json
 import tempfile
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -14,6 +17,7 @@ from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
+from rest_framework.utils.encoders import JSONEncoder
 
 from recommendations import data_version, exports, selectors, services, visibility
 from recommendations.api import filters, serializers
@@ -73,6 +77,23 @@ def export_response(targets, file_format: str, user):
     exports.target_export_xlsx(targets, spreadsheet, withheld)
     spreadsheet.seek(0)
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
+
+
+def read_for_anonymous(request, name: str, compute: Callable[[], dict]) -> dict:
+    """compute(): for an anonymous reader, cached until the next write
+    (data_version.cached_read), by language, path and query. One recommendation's answer
+    costs Django and DRF many times its SQL; the public read it as they read the pages,
+    which are cached the same way. Signed-in readers, staff with their private fields among
+    them, get it computed."""
+    if request.user.is_authenticated:
+        return compute()
+    return data_version.cached_read(
+        f"api:{name}:{get_language()}:{request.path}",
+        request.query_params,
+        # As JSON has it: a serializer's hyperlinks carry their model instances, which
+        # have no place in the cache.
+        lambda: json.loads(json.dumps(compute(), cls=JSONEncoder)),
+    )
 
 
 class MethodFirstMixin:
@@ -220,6 +241,14 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
             )
         return recommendations
 
+    def retrieve(self, request, *args, **kwargs):
+        computed = super().retrieve
+        return APIResponse(
+            read_for_anonymous(
+                request, "recommendation", lambda: computed(request, *args, **kwargs).data
+            )
+        )
+
     def search_terms(self) -> str:
         """The list's `q`, as its filter cleans it ("" when not given)."""
         field = filters.RecommendationFilterSet.base_filters["q"].field
@@ -255,16 +284,17 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
     )
     @action(detail=True, pagination_class=None)
     def status(self, request, pk=None):
-        recommendation = self.get_object()
-        status = {
-            "recommendation": recommendation,
-            "targets": selectors.recommendation_timelines(recommendation),
-        }
-        return APIResponse(
-            serializers.RecommendationStatusSerializer(
+        def computed() -> dict:
+            recommendation = self.get_object()
+            status = {
+                "recommendation": recommendation,
+                "targets": selectors.recommendation_timelines(recommendation),
+            }
+            return serializers.RecommendationStatusSerializer(
                 status, context=self.get_serializer_context()
             ).data
-        )
+
+        return APIResponse(read_for_anonymous(request, "recommendation-status", computed))
 
 
 class TargetViewSet(ExportMixin, TrackerViewSet):

@@ -133,9 +133,10 @@ def test_the_status_endpoint_takes_as_many_queries_for_ten_targets_as_for_one(
     recommendation = recommendation_with_targets(targets)
     assert Response.objects.count() == 2 * targets
 
-    # recommendation, targets, responses, assessments, the targets' history, the private
-    # documents withheld from the public.
-    with django_assert_num_queries(6):
+    # The data version the public's answer is cached under, then the recommendation,
+    # targets, responses, assessments, the targets' history, the private documents withheld
+    # from the public.
+    with django_assert_num_queries(7):
         response = api_client.get(f"/api/recommendations/{recommendation.pk}/status/")
 
     assert len(response.json()["targets"]) == targets == Target.objects.count()
