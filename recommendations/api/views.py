@@ -81,14 +81,15 @@ def export_response(targets, file_format: str, user):
 
 def read_for_anonymous(request, name: str, compute: Callable[[], dict]) -> dict:
     """compute(): for an anonymous reader, cached until the next write
-    (data_version.cached_read), by language, path and query. One recommendation's answer
+    (data_version.cached_read), by language, URL and query. One recommendation's answer
     costs Django and DRF many times its SQL; the public read it as they read the pages,
     which are cached the same way. Signed-in readers, staff with their private fields among
     them, get it computed."""
     if request.user.is_authenticated:
         return compute()
     return data_version.cached_read(
-        f"api:{name}:{get_language()}:{request.path}",
+        # Scheme and host too: the answer's links are absolute.
+        f"api:{name}:{get_language()}:{request.build_absolute_uri(request.path)}",
         request.query_params,
         # As JSON has it: a serializer's hyperlinks carry their model instances, which
         # have no place in the cache.

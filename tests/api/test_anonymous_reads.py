@@ -60,3 +60,14 @@ def test_an_editor_never_reads_the_anonymous_answer(api_client, editor):
     assert "owner" not in api_client.get(url).json()
 
     assert "owner" in client_with_token(editor).get(url).json()
+
+
+@pytest.mark.django_db
+def test_each_host_reads_its_own_links(api_client):
+    url = f"/api/recommendations/{TargetFactory(state=state('CHN')).recommendation_id}/"
+
+    local = api_client.get(url, HTTP_HOST="localhost").json()
+    loopback = api_client.get(url, HTTP_HOST="127.0.0.1").json()
+
+    assert local["api_url"].startswith("http://localhost/")
+    assert loopback["api_url"].startswith("http://127.0.0.1/")
