@@ -130,7 +130,7 @@ class CampaignAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "scorecard": selectors.campaign_scorecard(campaign, links),
-                "silence": selectors.campaign_silence(campaign),
+                "silence": selectors.campaign_silence(campaign, reader=request.user),
                 "asks": selectors.campaign_asks(campaign, links),
                 "suggestions": selectors.suggestions(campaign),
                 "may_decide": self._staffs(request, campaign),

@@ -75,7 +75,7 @@ def campaign_content(
         "campaign": campaign,
         "links": links,
         "scorecard": selectors.campaign_scorecard(campaign, links),
-        "silence": selectors.campaign_silence(campaign, upr),
+        "silence": selectors.campaign_silence(campaign, upr, reader),
         "today": timezone.localdate(),
     }
 

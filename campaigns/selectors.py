@@ -245,6 +245,8 @@ class ActorSilence:
                 (report.date, bool(counts.made.get((report.pk, state), NOT_MADE)[1]))
                 for report in counts.reports
             ]
+        self.occasions = len(occasions)
+        self.ever_spoke = any(spoke for _, spoke in occasions)
         spoken = [day for day, spoke in occasions if spoke and day]
         self.last_spoke: date | None = max(spoken) if spoken else None
         since = self.last_spoke or date.min
@@ -267,41 +269,65 @@ class ActorSilence:
         return (today - self.last_spoke).days if self.last_spoke else None
 
 
-def campaign_silence(campaign: Campaign, upr: "UprCounts | None" = None) -> list[ActorSilence]:
+def campaign_silence(
+    campaign: Campaign, upr: "UprCounts | None" = None, reader=None
+) -> list[ActorSilence]:
     """For each watched actor: its documents an editor reviewed (mentions the demand, names
     the state), the campaign's recommendations it issued, and, for a state, each UPR review
     of the campaign's states at which it recommended on the campaign's themes or did not.
     With the last time it spoke and how many occasions have passed since without a word.
-    `upr`: the UPR reviews counted already (campaign_upr_counts()), else counted now."""
+    `upr`: the UPR reviews counted already (campaign_upr_counts()), else counted now.
+
+    As `reader` may see them (recommendations/visibility.py: the public's view by default):
+    a private document's title, symbol and the words quoted from it are withheld, while
+    what the review records (when, and whether the actor spoke) stays."""
     reviews = list(MentionReview.objects.filter(campaign=campaign).select_related("document"))
+    private = None if visibility.sees_private(reader) else visibility.private_documents()
+    withheld = private.ids if private else frozenset()
     bodies = list(campaign.watched_bodies.order_by("acronym"))
-    # What the watched bodies issued: a body speaks through them.
-    linked = list(
-        campaign_recommendations(campaign)
-        .filter(issued_by__in=bodies)
-        .select_related("document", "issued_by")
-        .defer(*Recommendation.SEARCH_COLUMNS)
-        .order_by("issued_on")
+    reviewed = {review.document_id for review in reviews}
+    # What the watched bodies issued, but for the documents reviewed: such a document speaks
+    # through its review, not again per paragraph.
+    issued = visibility.redacted(
+        (
+            recommendation
+            for recommendation in campaign_recommendations(campaign)
+            .filter(issued_by__in=bodies)
+            .select_related("document", "issued_by")
+            .defer(*Recommendation.SEARCH_COLUMNS)
+            .order_by("issued_on")
+            if recommendation.document_id not in reviewed
+        ),
+        reader,
+        private,
     )
     actors: list[ActorSilence] = []
-    reviewed = {review.document_id for review in reviews}
     for body in bodies:
-        # A document an editor reviewed speaks through its review, not again per paragraph.
-        words = [_reviewed(review) for review in reviews if review.document.body_id == body.pk] + [
-            _issued(r)
-            for r in linked
-            if r.issued_by_id == body.pk and r.document_id not in reviewed
-        ]
+        words = [
+            _reviewed(review, withheld) for review in reviews if review.document.body_id == body.pk
+        ] + [_issued(r) for r in issued if r.issued_by_id == body.pk]
         actors.append(ActorSilence(body, "body", words))
     counts = upr_counts(campaign) if upr is None else upr
     for state in campaign.watched_states.order_by("name"):
-        words = [_reviewed(review) for review in reviews if review.document.state_id == state.pk]
+        words = [
+            _reviewed(review, withheld)
+            for review in reviews
+            if review.document.state_id == state.pk
+        ]
         actors.append(ActorSilence(state, "state", words, (counts, state.pk)))
     return actors
 
 
-def _reviewed(review: MentionReview) -> Word:
+def _reviewed(review: MentionReview, withheld: frozenset[int]) -> Word:
     document = review.document
+    if document.pk in withheld:
+        return Word(
+            date=document.date,
+            label="",
+            spoke=review.mentions != Mention.NO,
+            mentions=review.mentions,
+            names_state=review.names_state,
+        )
     return Word(
         date=document.date,
         label=document.title,
@@ -473,7 +499,7 @@ def silent_actors(campaign: Campaign, *, today: date) -> list[ActorSilence]:
         if actor.last_spoke is not None:
             if (today - actor.last_spoke).days > threshold:
                 silent.append(actor)
-        elif actor.words and not any(word.spoke for word in actor.words):
+        elif actor.occasions and not actor.ever_spoke:
             # Never a word on record. One spoken on a day nobody recorded is no silence.
             silent.append(actor)
     return silent

@@ -65,7 +65,7 @@ class CampaignViewSet(MethodFirstMixin, ExpensiveReadMixin, viewsets.ReadOnlyMod
     )
     @action(detail=True, pagination_class=None)
     def silence(self, request, slug=None):
-        actors = selectors.campaign_silence(self.get_object())
+        actors = selectors.campaign_silence(self.get_object(), reader=request.user)
         return APIResponse(serializers.ActorSilenceSerializer(actors, many=True).data)
 
     @extend_schema(

@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Callable
 from urllib.parse import quote
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +81,7 @@ def export_response(targets, file_format: str, user):
 
 def read_for_anonymous(request, name: str, compute: Callable[[], dict]) -> dict:
     """compute(): for an anonymous reader, cached until the next write
-    (data_version.cached_read), by language, URL and query. One recommendation's answer
+    (data_version.cached_read), by language and URL. One recommendation's answer
     costs Django and DRF many times its SQL; the public read it as they read the pages,
     which are cached the same way. Signed-in readers, staff with their private fields among
     them, get it computed."""
@@ -90,7 +90,9 @@ def read_for_anonymous(request, name: str, compute: Callable[[], dict]) -> dict:
     return data_version.cached_read(
         # Scheme and host too: the answer's links are absolute.
         f"api:{name}:{get_language()}:{request.build_absolute_uri(request.path)}",
-        request.query_params,
+        # No parameter changes the answer (the format is the renderer's): one entry per
+        # recommendation, however a crawler varies the query.
+        QueryDict(),
         # As JSON has it: a serializer's hyperlinks carry their model instances, which
         # have no place in the cache.
         lambda: json.loads(json.dumps(compute(), cls=JSONEncoder)),

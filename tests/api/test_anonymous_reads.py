@@ -71,3 +71,12 @@ def test_each_host_reads_its_own_links(api_client):
 
     assert local["api_url"].startswith("http://localhost/")
     assert loopback["api_url"].startswith("http://127.0.0.1/")
+
+
+@pytest.mark.django_db
+def test_a_query_changes_nothing_and_is_kept_once(django_assert_num_queries, api_client):
+    url = f"/api/recommendations/{TargetFactory(state=state('CHN')).recommendation_id}/"
+    first = api_client.get(url).json()
+
+    with django_assert_num_queries(1):
+        assert api_client.get(f"{url}?crawler=1").json() == first

@@ -12,7 +12,8 @@ from campaigns.choices import Mention
 from campaigns.models import SilenceAlert
 from recommendations import services as recommendation_services
 from recommendations.choices import BodyKind, DocumentKind
-from recommendations.models import Body
+from recommendations.models import Body, Document
+from tests.campaigns.conftest import QUOTE
 from tests.factories import (
     BodyFactory,
     DocumentFactory,
@@ -34,6 +35,25 @@ def test_a_body_silent_in_its_reviewed_documents_has_never_spoken(private_campai
     assert ohchr.last_spoke is None
     assert ohchr.silent_since_count == 1
     assert [(word.date, word.spoke) for word in ohchr.words] == [(date(2023, 1, 18), False)]
+
+
+def test_a_private_document_reviewed_keeps_its_date_and_verdict_and_withholds_the_rest(
+    private_campaign, member
+):
+    Document.objects.filter(symbol="A/HRC/52/64").update(public=False)
+
+    public = actors(private_campaign)["OHCHR"]
+    staff = {
+        actor.key: actor for actor in selectors.campaign_silence(private_campaign, reader=member)
+    }["OHCHR"]
+
+    [withheld] = public.words
+    assert (withheld.date, withheld.spoke) == (date(2023, 1, 18), False)
+    assert (withheld.label, withheld.symbol, withheld.quote) == ("", "", "")
+    [shown] = staff.words
+    assert (shown.symbol, shown.quote) == ("A/HRC/52/64", QUOTE)
+    assert (public.last_spoke, public.silent_since_count) == (None, 1)
+    assert (staff.last_spoke, staff.silent_since_count) == (None, 1)
 
 
 def test_at_a_review_of_china_a_state_recommending_on_other_themes_stayed_silent(
