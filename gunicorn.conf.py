@@ -16,9 +16,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-# A worker recycled now and then keeps a slow leak from becoming an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# A worker recycled now and then keeps a slow leak from becoming an outage. Not often: the
+# new worker takes a second or more to start Django, and the requests that wait for it show
+# in the latency. At 2,000, a worker answering cached reads at a few hundred a second was
+# recycled every few seconds, and a second was the benchmark's p99 (docs/benchmarks.md).
+max_requests = 100_000
+max_requests_jitter = 10_000
 accesslog = "-"
 access_log_format = (
     '{"time": "%(t)s", "level": "INFO", "logger": "gunicorn.access", "method": "%(m)s", '
