@@ -6,7 +6,7 @@ import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -320,15 +320,7 @@ def campaign_silence(
 
 def _reviewed(review: MentionReview, withheld: frozenset[int]) -> Word:
     document = review.document
-    if document.pk in withheld:
-        return Word(
-            date=document.date,
-            label="",
-            spoke=review.mentions != Mention.NO,
-            mentions=review.mentions,
-            names_state=review.names_state,
-        )
-    return Word(
+    word = Word(
         date=document.date,
         label=document.title,
         spoke=review.mentions != Mention.NO,
@@ -338,6 +330,9 @@ def _reviewed(review: MentionReview, withheld: frozenset[int]) -> Word:
         paragraph=review.paragraph,
         symbol=document.symbol,
     )
+    if document.pk in withheld:
+        return replace(word, label="", quote="", paragraph="", symbol="")
+    return word
 
 
 def _issued(recommendation: Recommendation) -> Word:
