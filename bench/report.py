@@ -156,6 +156,9 @@ def latency(latest: list[dict]) -> str:
         "admin changelist just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write(
             "admin", run
         ),
+        "filtered list just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write(
+            "list", run
+        ),
         "detail just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write("detail", run),
         "status just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write("status", run),
         "CSV export: rows, seconds, worker peak RSS (growth)": _csv,
@@ -381,9 +384,16 @@ TARGETS = [
         "reminder sweep over every target ≤ 10 s",
         lambda run: run["reminder_sweep"]["seconds"],
         10,
+        profile=lambda run: run["reminder_sweep"].get("plan"),
     ),
     Target("reminder sweep ≤ 10 s: an ordinary day, after a few writes", _ordinary_sweep, 10),
-    Target("import ≥ 5,000 rows/s", lambda run: run["import"]["rows_per_s"], 5000, True),
+    Target(
+        "import ≥ 5,000 rows/s",
+        lambda run: run["import"]["rows_per_s"],
+        5000,
+        True,
+        profile=lambda run: run["import"].get("profile"),
+    ),
 ]
 
 
@@ -471,17 +481,31 @@ def _profile_table(profile: dict) -> str:
     return "\n".join(lines)
 
 
+def _parts_table(profile: dict) -> str:
+    """A statement's plan in parts (bench/run.py first_sweep_plan), each with its share."""
+    total = sum(part["ms"] for part in profile["parts"])
+    lines = ["| part | ms | share |", "|---|---:|---:|"]
+    lines.extend(
+        f"| {part['part']} | {part['ms']:,} | {part['ms'] / total:.0%} |"
+        for part in profile["parts"]
+    )
+    return "\n".join(lines)
+
+
 def profiles(latest: list[dict]) -> str:
-    """Where the time goes in each target the latest run at the largest scale missed."""
+    """Where the time goes in each target the latest run at the largest scale missed: a
+    cProfile (bench/profiles.py), or a statement's plan in parts."""
     run = max(latest, key=lambda run: run["scale"])
     missed = _missed_with_profiles(run)
     if not missed:
         return f"`{run['file']}` missed no target that it holds a profile of."
     sections = []
     for label, factor, profile in missed:
+        table = _parts_table(profile) if "parts" in profile else _profile_table(profile)
+        what = profile.get("what", "One request under cProfile")
         sections.append(
-            f"**{label}**: missed by {factor:.1f}×. One request under cProfile took "
-            f"{_ms(profile['profiled_ms'])} ms (`{run['file']}`).\n\n{_profile_table(profile)}"
+            f"**{label}**: missed by {factor:.1f}×. {what} took "
+            f"{_ms(profile['profiled_ms'])} ms (`{run['file']}`).\n\n{table}"
         )
     return "\n\n".join(sections)
 

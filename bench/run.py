@@ -33,6 +33,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -73,6 +74,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.profiles import profiled  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
@@ -80,7 +82,13 @@ from recommendations import reminders, services  # noqa: E402
 from recommendations.api.pagination import PAGE_SIZE  # noqa: E402
 from recommendations.choices import Position, ReminderStatus  # noqa: E402
 from recommendations.data_version import data_changed  # noqa: E402
-from recommendations.models import Recommendation, Reminder, Target, Theme  # noqa: E402
+from recommendations.models import (  # noqa: E402
+    Recommendation,
+    Reminder,
+    ReminderRule,
+    Target,
+    Theme,
+)
 from recommendations.paginators import last_numbered_page  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
 from watchlists import services as watchlist_services  # noqa: E402
@@ -576,6 +584,53 @@ def _a_days_writes(today: date) -> None:
         services.target_update(target=target, response_due=today + timedelta(days=3), today=today)
 
 
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def _node_ms(node: dict) -> float:
+    return node["Actual Total Time"] * node["Actual Loops"]
+
+
+def first_sweep_plan(today: date) -> dict:
+    """Where the first sweep's time goes: its statement again under EXPLAIN ANALYZE, with no
+    reminder recorded (as in a new installation), then rolled back. The foreign keys are
+    checked at the statement's end (SET CONSTRAINTS ALL IMMEDIATE), not at the commit, so
+    that the plan times them. Timing every row slows the plan down: read the parts' shares,
+    not their sum."""
+    rules = reminders.rules_to_sweep(ReminderRule.objects.order_by("pk"))
+    sql, params = reminders.due_reminders_insert(rules, today=today, scope=None, now=timezone.now())
+    with psycopg.connect(_dsn()) as bare, psycopg.ClientCursor(bare) as cursor:
+        # In the transaction the plan runs in, which rolls the emptying back with the rest.
+        cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")  # noqa: S608
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]
+        bare.rollback()
+    nodes = list(_plan_nodes(plan["Plan"]))
+    # DISTINCT ON: a Unique over the due rows sorted by the key.
+    unique = next(node for node in nodes if node["Node Type"] == "Unique")
+    found = unique["Plans"][0]
+    while found["Node Type"] in ("Sort", "Incremental Sort"):
+        found = found["Plans"][0]
+    checks = plan.get("Triggers", [])
+    checked_ms = sum(trigger["Time"] for trigger in checks)
+    total_ms = plan["Execution Time"]
+    parts = {
+        "finding the due reminders (every rule's queries)": _node_ms(found),
+        "keeping one per key (sorted for DISTINCT ON)": _node_ms(unique) - _node_ms(found),
+        "writing them with their indexes, and the rest": total_ms - _node_ms(unique) - checked_ms,
+        f"checking their foreign keys ({sum(t['Calls'] for t in checks):,} checks)": checked_ms,
+    }
+    return {
+        "what": "Its statement again under EXPLAIN ANALYZE",
+        "profiled_ms": round(total_ms, 1),
+        "parts": [{"part": part, "ms": round(ms, 1)} for part, ms in parts.items()],
+    }
+
+
 def reminder_sweep() -> dict:
     """The sweep over every target, each recommendation owned by one of 50 staff users: the
     first (the backlog, reading every target), again the same day, and the next day once the
@@ -601,12 +656,15 @@ def reminder_sweep() -> dict:
     celery_app.conf.broker_url = "memory://"
     first = _timed_sweep(TODAY)
     same_day = _timed_sweep(TODAY)
+    # After the sweeps timed, so that it warms nothing for them.
+    plan = first_sweep_plan(TODAY)
     Reminder.objects.filter(status=ReminderStatus.PENDING).update(status=ReminderStatus.SENT)
     next_day = TODAY + timedelta(days=1)
     _a_days_writes(next_day)
     return {
         "targets": Target.objects.count(),
         **first,
+        "plan": plan,
         "same_day": same_day,
         "next_day": {**_timed_sweep(next_day), "writes": SWEEP_WRITES},
     }
@@ -616,16 +674,29 @@ def import_rate() -> dict:
     """bench/import_rate.py, one round, in a database of its own (test_tracker_bench_import)."""
     database = settings.DATABASES["default"]
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
-    output = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "import_rate.py"), "--rounds=1"],
-        env={**os.environ, "DATABASE_URL": f"{url}/tracker_bench_import"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        profile = Path(folder) / "import-profile.json"
+        output = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "import_rate.py"),
+                "--rounds=1",
+                f"--profile={profile}",
+            ],
+            env={**os.environ, "DATABASE_URL": f"{url}/tracker_bench_import"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        profiled_import = json.loads(profile.read_text())
     best = output.strip().splitlines()[-1]
     first, again = (float(part.split()[0].replace(",", "")) for part in best[6:].split(", "))
-    return {"rows_per_s": first, "rows_per_s_again": again, "output": output.strip()}
+    return {
+        "rows_per_s": first,
+        "rows_per_s_again": again,
+        "output": output.strip(),
+        "profile": profiled_import,
+    }
 
 
 def machine() -> dict:
@@ -715,8 +786,12 @@ def main() -> None:
         print(f"Admin changelist after a write: {results['admin_after_a_write']}", flush=True)
         # Read anonymously from the cache under wrk: computed again by the first reader after
         # a write.
-        for name in ("detail", "status"):
-            results[f"{name}_after_a_write"] = first_after_a_write(server, urls[name], Client())
+        for name, endpoint in (
+            ("list", "list filtered (state+theme+status)"),
+            ("detail", "detail"),
+            ("status", "status"),
+        ):
+            results[f"{name}_after_a_write"] = first_after_a_write(server, urls[endpoint], Client())
             print(f"{name} after a write: {results[f'{name}_after_a_write']}", flush=True)
         for name, url in page_urls.items():
             # Anonymous, as the public reads them: from the cache once the first request filled it.

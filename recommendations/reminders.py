@@ -516,12 +516,12 @@ def _new_reminders(rules: list[ReminderRule], *, today: date) -> tuple[int, list
     return _due_count(rows), list(reminders.values())
 
 
-def _reminders_insert(
+def due_reminders_insert(
     rules: list[ReminderRule], *, today: date, scope: SweepScope | None, now: datetime
-) -> tuple[int, int]:
-    """Record the reminders due today under `rules` among the targets `scope` names (all
-    without it) that are not recorded yet, once per key; returns how many are due and how
-    many it recorded.
+) -> tuple[str, list] | None:
+    """The statement that records the reminders due today under `rules` among the targets
+    `scope` names (all without it) that are not recorded yet, once per key, and returns how
+    many are due and how many it recorded; None when no rule has anything to read.
 
     One statement: the due rows are found once, counted, and inserted, those recorded
     already skipped by the unique key's index (ON CONFLICT). The first sweep of a large
@@ -531,7 +531,7 @@ def _reminders_insert(
     of an empty table, as a scan of the table per row, a table this statement was filling."""
     rows = _due_rows(rules, today=today, scope=scope)
     if not rows:
-        return 0, 0
+        return None
     first, *rest = [part.values(*COLUMNS) for part in rows]
     due, params = (first.union(*rest, all=True) if rest else first).query.sql_with_params()
     quoted = connection.ops.quote_name
@@ -546,20 +546,31 @@ def _reminders_insert(
     columns = ", ".join(map(quoted, COLUMNS))
     key = ", ".join(map(quoted, KEY))
     table = quoted(Reminder._meta.db_table)
+    return (
+        f"WITH due AS MATERIALIZED (SELECT DISTINCT ON ({key}) {columns}"  # noqa: S608
+        f" FROM ({due}) due_rows),"
+        f" new AS (INSERT INTO {table} ({columns}, {', '.join(map(quoted, constant))})"
+        f" SELECT {columns}, {', '.join(['%s'] * len(constant))} FROM due"
+        " ON CONFLICT DO NOTHING RETURNING 1)"
+        " SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new)",
+        [*params, *constant.values()],
+    )
+
+
+def _reminders_insert(
+    rules: list[ReminderRule], *, today: date, scope: SweepScope | None, now: datetime
+) -> tuple[int, int]:
+    """Record what due_reminders_insert() says; returns how many are due and how many it
+    recorded."""
+    statement = due_reminders_insert(rules, today=today, scope=scope, now=now)
+    if statement is None:
+        return 0, 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH due AS MATERIALIZED (SELECT DISTINCT ON ({key}) {columns}"  # noqa: S608
-            f" FROM ({due}) due_rows),"
-            f" new AS (INSERT INTO {table} ({columns}, {', '.join(map(quoted, constant))})"
-            f" SELECT {columns}, {', '.join(['%s'] * len(constant))} FROM due"
-            " ON CONFLICT DO NOTHING RETURNING 1)"
-            " SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new)",
-            [*params, *constant.values()],
-        )
+        cursor.execute(*statement)
         return cursor.fetchone()
 
 
-def _rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
+def rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
     """The active rules that name somebody to remind: the others find nothing to record."""
     rules = rules.filter(active=True).prefetch_related("states", "themes")
     return [
@@ -569,7 +580,7 @@ def _rules_to_sweep(rules: QuerySet[ReminderRule]) -> list[ReminderRule]:
 
 def reminders_preview(*, today: date) -> list[DueReminder]:
     """The reminders a sweep today would record: due and not recorded yet. Writes nothing."""
-    rules = {rule.pk: rule for rule in _rules_to_sweep(ReminderRule.objects.all())}
+    rules = {rule.pk: rule for rule in rules_to_sweep(ReminderRule.objects.all())}
     if not rules:
         return []
     _, new = _new_reminders(list(rules.values()), today=today)
@@ -615,7 +626,7 @@ def _reminders_record(*, today: date, now: datetime, full: bool) -> tuple[int, i
     # recorded: the count of new reminders is exact, and two INSERTs of the same keys in
     # different orders cannot deadlock on the unique index. ON CONFLICT DO NOTHING stays
     # the guarantee that nothing is recorded twice.
-    rules = _rules_to_sweep(ReminderRule.objects.select_for_update(no_key=True).order_by("pk"))
+    rules = rules_to_sweep(ReminderRule.objects.select_for_update(no_key=True).order_by("pk"))
     sweep, scope = _sweep_scope(today=today, now=now, full=full)
     due, recorded = _reminders_insert(rules, today=today, scope=scope, now=now) if rules else (0, 0)
     ReminderChange.objects.filter(sweep=sweep).delete()

@@ -190,3 +190,29 @@ def test_a_profile_names_the_functions_a_call_spends_its_time_in():
     assert all(row["calls"] >= 1 for row in profile["by_own_time"])
     # The call lives in the tests: not the service's own code.
     assert profile["ours_by_cumulative_time"] == []
+
+
+def test_a_missed_sweep_is_shown_with_its_statement_in_parts(tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(report.RESULTS, results, ignore=shutil.ignore_patterns("*.png"))
+    run = json.loads((results / "latest-1000000.json").read_text())
+    run["reminder_sweep"]["seconds"] = 30.0
+    run["reminder_sweep"]["plan"] = {
+        "what": "Its statement again under EXPLAIN ANALYZE",
+        "profiled_ms": 40000.0,
+        "parts": [
+            {"part": "finding the due reminders", "ms": 10000.0},
+            {"part": "checking their foreign keys (2 checks)", "ms": 30000.0},
+        ],
+    }
+    (results / "latest-1000000.json").write_text(json.dumps(run))
+    page = tmp_path / "benchmarks.md"
+    shutil.copy(report.PAGE, page)
+    assert report.main(["--page", str(page), "--results", str(results)]) == 0
+    text = page.read_text()
+    assert (
+        "**reminder sweep over every target ≤ 10 s**: missed by 3.0×. Its statement again "
+        "under EXPLAIN ANALYZE took 40,000 ms" in text
+    )
+    assert "| finding the due reminders | 10,000.0 | 25% |" in text
+    assert "| checking their foreign keys (2 checks) | 30,000.0 | 75% |" in text

@@ -79,20 +79,23 @@ def export_response(targets, file_format: str, user):
     return FileResponse(spreadsheet, as_attachment=True, filename=name)
 
 
-def read_for_anonymous(request, name: str, compute: Callable[[], dict]) -> dict:
+def read_for_anonymous(
+    request, name: str, compute: Callable[[], dict], params: QueryDict | None = None
+) -> dict:
     """compute(): for an anonymous reader, cached until the next write
-    (data_version.cached_read), by language and URL. One recommendation's answer
-    costs Django and DRF many times its SQL; the public read it as they read the pages,
-    which are cached the same way. Signed-in readers, staff with their private fields among
-    them, get it computed."""
+    (data_version.cached_read), by language, URL and `params`. A page of the list or one
+    recommendation costs Django and DRF many times its SQL; the public read them as they
+    read the pages, which are cached the same way. Signed-in readers, staff with their
+    private fields among them, get theirs computed.
+
+    Without `params` the query is ignored: one entry per URL, however a crawler varies it.
+    A list gives its query, which chooses its rows and is written into its links."""
     if request.user.is_authenticated:
         return compute()
     return data_version.cached_read(
         # Scheme and host too: the answer's links are absolute.
         f"api:{name}:{get_language()}:{request.build_absolute_uri(request.path)}",
-        # No parameter changes the answer (the format is the renderer's): one entry per
-        # recommendation, however a crawler varies the query.
-        QueryDict(),
+        QueryDict() if params is None else params,
         # As JSON has it: a serializer's hyperlinks carry their model instances, which
         # have no place in the cache.
         lambda: json.loads(json.dumps(compute(), cls=JSONEncoder)),
@@ -243,6 +246,19 @@ class RecommendationViewSet(ExportMixin, TrackerViewSet):
                 "document", "issued_by", *(["owner"] if staff else [])
             )
         return recommendations
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        computed = super().list
+        return APIResponse(
+            read_for_anonymous(
+                request,
+                "recommendations",
+                lambda: computed(request, *args, **kwargs).data,
+                params=request.query_params,
+            )
+        )
 
     def retrieve(self, request, *args, **kwargs):
         computed = super().retrieve
