@@ -146,11 +146,27 @@ def machine(latest: list[dict]) -> str:
     return "\n".join(lines)
 
 
+COMPUTED = "computed for a signed-in reader"
+
+
+def _computed(run: dict, name: str) -> dict | None:
+    """The endpoint read as a signed-in reader, who gets the public's answer computed where
+    an anonymous reader gets it from the cache (runs from 2026-12-03's sixth on)."""
+    return (run["endpoints"].get(name) or {}).get("computed")
+
+
+def _computed_names(runs: list[dict]) -> list[str]:
+    return [name for name in _endpoint_names(runs) if any(_computed(run, name) for run in runs)]
+
+
 def latency(latest: list[dict]) -> str:
     lines = _header("p50 / p95 / p99 ms (requests/s; p50 ÷ SQL floor) at", latest, _scale)
     for name in _endpoint_names(latest):
         cells = " | ".join(_latencies(run["endpoints"].get(name)) for run in latest)
         lines.append(f"| {name} | {cells} |")
+    for name in _computed_names(latest):
+        cells = " | ".join(_latencies(_computed(run, name)) for run in latest)
+        lines.append(f"| {name}: {COMPUTED} | {cells} |")
     rows: dict[str, Callable[[dict], str]] = {
         "stats just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write("stats", run),
         "admin changelist just after a write (ms; ÷ SQL floor)": lambda run: _after_a_write(
@@ -184,6 +200,9 @@ def sql(latest: list[dict]) -> str:
         lines.append(
             f"| {name} | {' | '.join(cell(run['endpoints'].get(name)) for run in latest)} |"
         )
+    for name in _computed_names(latest):
+        cells = " | ".join(cell(_computed(run, name)) for run in latest)
+        lines.append(f"| {name}: {COMPUTED} | {cells} |")
     for key, label in [
         ("stats_after_a_write", "stats just after a write"),
         ("admin_after_a_write", "admin changelist just after a write"),
@@ -354,10 +373,27 @@ def _endpoint_target(label: str, name: str, limit: float, key: str = "p95_ms") -
     return Target(label, _endpoint(name, key), limit, profile=_endpoint_profile(name))
 
 
+def _computed_target(label: str, name: str, limit: float, key: str = "p95_ms") -> Target:
+    """A target read off the endpoint as a signed-in reader reads it (computed), whose
+    profile the run took that way; not measured before those runs."""
+
+    def measure(run: dict) -> float | None:
+        computed = _computed(run, name)
+        return computed[key] if computed else None
+
+    def profile(run: dict) -> dict | None:
+        return run["endpoints"][name].get("profile") if _computed(run, name) else None
+
+    return Target(f"{label}: {COMPUTED}", measure, limit, profile=profile)
+
+
 TARGETS = [
     _endpoint_target("list p95 ≤ 50 ms", "list filtered (state+theme+status)", 50),
+    _computed_target("list p95 ≤ 50 ms", "list filtered (state+theme+status)", 50),
     _endpoint_target("detail p50 ≤ 10 ms", "detail", 10, "p50_ms"),
+    _computed_target("detail p50 ≤ 10 ms", "detail", 10, "p50_ms"),
     _endpoint_target("status p50 ≤ 10 ms", "status", 10, "p50_ms"),
+    _computed_target("status p50 ≤ 10 ms", "status", 10, "p50_ms"),
     _endpoint_target("detail p95 ≤ 50 ms", "detail", 50),
     _endpoint_target("status p95 ≤ 50 ms", "status", 50),
     _endpoint_target("stats ≤ 200 ms: p95 from the cache", "stats (from the cache)", 200),
@@ -368,6 +404,7 @@ TARGETS = [
         profile=lambda run: run["stats_after_a_write"].get("profile"),
     ),
     _endpoint_target("full-text p95 ≤ 100 ms", "full-text q=", 100),
+    _computed_target("full-text p95 ≤ 100 ms", "full-text q=", 100),
     _endpoint_target("admin changelist p95 ≤ 500 ms", "admin changelist (filter+search)", 500),
     Target(
         "admin changelist ≤ 500 ms: just after a write",
@@ -430,6 +467,10 @@ def targets(runs: list[dict]) -> str:
             for name, row in run["endpoints"].items()
             if not name.startswith("admin") and row["p50_to_sql_floor"] is not None
         }
+        for name in run["endpoints"]:
+            computed = _computed(run, name)
+            if computed and computed["p50_to_sql_floor"] is not None:
+                ratios[f"{name} ({COMPUTED})"] = computed["p50_to_sql_floor"]
         ratios["stats just after a write"] = run["stats_after_a_write"]["ms_to_sql_floor"]
         met = [f"{name} {ratio}×" for name, ratio in ratios.items() if ratio <= 3]
         missed = [f"{name} {ratio}×" for name, ratio in ratios.items() if ratio > 3]

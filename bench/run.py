@@ -106,6 +106,22 @@ def editor_client() -> Client:
     return client
 
 
+def reader_client() -> Client:
+    """A signed-in reader who is not staff: the public's answers, computed for every request
+    (`read_for_anonymous` in recommendations/api/views.py caches them for anonymous readers
+    alone), as an anonymous reader's are when the cache does not hold them."""
+    user, _ = User.objects.get_or_create(
+        username="bench-reader", defaults={"email": "reader@example.org"}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def session_cookie(client: Client) -> str:
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
 def busiest_state() -> str:
     return (
         Target.objects.exclude(state=None)
@@ -391,6 +407,25 @@ def csv_export(server: Server, path: str) -> dict:
         "worker_peak_rss_mb": round(max(peak.values()) / 1024, 1),
         "worker_rss_growth_mb": round(max(peak[pid] - before[pid] for pid in peak) / 1024, 1),
     }
+
+
+def measured_under_wrk(
+    server: Server, args: argparse.Namespace, name: str, url: str, cookie: str
+) -> dict:
+    """wrk's figures for `url` read with `cookie` (none: anonymously), after one request:
+    wrk measures the steady state, not the first computation."""
+    server.get(url, headers={"Cookie": cookie} if cookie else None)
+    measured = wrk(args.port, url, cookie, args.seconds)
+    if measured["non_2xx"] or measured["socket_errors"]:
+        raise SystemExit(f"{name}: {url} answered errors under load: {measured}")
+    return measured
+
+
+def _p50_to_floor(measured: dict, floor: dict) -> float | None:
+    # An answer from the cache runs one lookup of a few microseconds: no floor to speak of.
+    if floor["sql_floor_ms"] < MEANINGFUL_FLOOR_MS:
+        return None
+    return round(measured["p50_ms"] / floor["sql_floor_ms"], 1)
 
 
 def first_after_a_write(server: Server, url: str, client: Client, cookie: str = "") -> dict:
@@ -725,7 +760,8 @@ def main() -> None:
     args = parser.parse_args()
 
     editor = editor_client()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={editor.cookies[settings.SESSION_COOKIE_NAME].value}"
+    cookie = session_cookie(editor)
+    reader = reader_client()
     results = {
         "scale": args.scale,
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -755,28 +791,26 @@ def main() -> None:
         results["csv_export"].update(sql_floor(Client(), export_url, warm=False))
         print(f"CSV export: {results['csv_export']}", flush=True)
         for name, url in urls.items():
-            # The API as the public reads it; the admin as a logged-in editor.
+            # The API as the public reads it; the admin as a logged-in editor. The stats'
+            # first computation is measured on its own below.
             staff = url.startswith("/admin/")
-            # One request first: wrk measures the steady state, not the first computation
-            # (the stats' is measured on its own below).
-            server.get(url, headers={"Cookie": cookie} if staff else None)
-            measured = wrk(args.port, url, cookie if staff else "", args.seconds)
-            if measured["non_2xx"] or measured["socket_errors"]:
-                raise SystemExit(f"{name}: {url} answered errors under load: {measured}")
+            measured = measured_under_wrk(server, args, name, url, cookie if staff else "")
             floor = sql_floor(editor if staff else Client(), url)
-            # An answer from the cache runs one lookup of a few microseconds: no floor to speak of.
-            ratio = (
-                measured["p50_ms"] / floor["sql_floor_ms"]
-                if floor["sql_floor_ms"] >= MEANINGFUL_FLOOR_MS
-                else None
-            )
-            results["endpoints"][name] = {
-                "url": url,
-                **measured,
-                **floor,
-                "p50_to_sql_floor": round(ratio, 1) if ratio else None,
-                "profile": profile_request(editor if staff else Client(), url),
-            }
+            results["endpoints"][name] = {"url": url, **measured, **floor}
+            results["endpoints"][name]["p50_to_sql_floor"] = _p50_to_floor(measured, floor)
+            # Anonymous readers get the recommendations' answers from the cache: measured
+            # again as a signed-in reader, who gets them computed, and profiled that way.
+            profiled_as = editor if staff else Client()
+            if url.startswith("/api/recommendations/"):
+                profiled_as = reader
+                computed = measured_under_wrk(server, args, name, url, session_cookie(reader))
+                floor = sql_floor(reader, url)
+                results["endpoints"][name]["computed"] = {
+                    **computed,
+                    **floor,
+                    "p50_to_sql_floor": _p50_to_floor(computed, floor),
+                }
+            results["endpoints"][name]["profile"] = profile_request(profiled_as, url)
             print(f"{name}: {results['endpoints'][name]}", flush=True)
         results["stats_after_a_write"] = first_after_a_write(server, "/api/stats/", Client())
         print(f"Stats after a write: {results['stats_after_a_write']}", flush=True)
