@@ -151,7 +151,7 @@ COMPUTED = "computed for a signed-in reader"
 
 def _computed(run: dict, name: str) -> dict | None:
     """The endpoint read as a signed-in reader, who gets the public's answer computed where
-    an anonymous reader gets it from the cache (runs from 2026-12-03's sixth on)."""
+    an anonymous reader gets it from the cache (the runs after 1000000-2026-12-03T155326)."""
     return (run["endpoints"].get(name) or {}).get("computed")
 
 
