@@ -233,9 +233,7 @@ def target_create(
     _row_write(target, fields={}, relations={}, user=user, change_reason=change_reason)
     recommendation_search_refresh(ids=[target.recommendation_id])
     if len(given) < len(DEADLINES):
-        created = Target.objects.filter(pk=target.pk)
-        if target_deadlines_initialize(targets=created):
-            target_statuses_initialize(targets=created, today=today)
+        targets_initialize(targets=Target.objects.filter(pk=target.pk), today=today)
         target.refresh_from_db()
     return target
 
@@ -434,13 +432,19 @@ def assessment_delete(
 
 
 def target_status_drift(
-    *, today: date, targets: QuerySet[Target] | None = None
+    *,
+    today: date,
+    targets: QuerySet[Target] | None = None,
+    response_due: dict[int, date | None] | None = None,
 ) -> dict[str, list[int]]:
     """Targets whose stored status differs from the rule's, as {new status: [target ids]}.
 
     One query streams every target (or those of `targets`) with its latest response and
     assessment; the rule runs in Python so that it stays the one function in status.py.
+    `response_due` gives due dates about to be written, {target id: date}, in place of the
+    stored ones.
     """
+    response_due = response_due or {}
     targets = Target.objects.all() if targets is None else targets
     rows = (
         targets.annotate(
@@ -451,13 +455,11 @@ def target_status_drift(
         .values_list("pk", "status", "response_due", "latest_position", "latest_implementation")
     )
     drift: dict[str, list[int]] = defaultdict(list)
-    for pk, stored, response_due, position, implementation in rows.iterator(
-        chunk_size=RECOMPUTE_BATCH
-    ):
+    for pk, stored, due, position, implementation in rows.iterator(chunk_size=RECOMPUTE_BATCH):
         status = derive_status(
             implementation=implementation,
             position=position,
-            response_due=response_due,
+            response_due=response_due.get(pk, due),
             today=today,
         )
         if status != stored:
@@ -508,21 +510,30 @@ def target_statuses_recompute(
     return changed
 
 
-def target_statuses_initialize(*, targets: QuerySet[Target], today: date | None = None) -> None:
-    """Derive the status of targets created in the running transaction, set-based.
+def targets_initialize(
+    *, targets: QuerySet[Target], today: date | None = None, creation_records: bool = True
+) -> None:
+    """Derive the due dates and status of targets created in the running transaction,
+    set-based, and write each target once: the rules' due dates (calendar.py, overridden
+    dates left out), and the status the rule derives from them and the latest response and
+    assessment.
 
-    For bulk creation (imports): the targets and their responses and assessments are written
-    first, then one UPDATE per status sets the targets and their creation history records, so
-    a new target's history starts with its derived status rather than "awaiting response"
-    followed by a change nobody made.
+    For bulk creation (imports), where targets and their responses and assessments are
+    written first. With `creation_records` the targets' creation history records are set too,
+    so a new target's history starts with its derived values rather than defaults followed
+    by a change nobody made; an import records them after (`target_statuses_after_bulk_write`).
     """
-    drift = target_status_drift(today=today or timezone.localdate(), targets=targets)
-    history = Target.history.model
+    changes = _deadline_changes(targets)
+    due = {pk: values["response_due"] for pk, values in changes.items() if "response_due" in values}
+    drift = target_status_drift(
+        today=today or timezone.localdate(), targets=targets, response_due=due
+    )
     for status, ids in drift.items():
-        for start in range(0, len(ids), RECOMPUTE_BATCH):
-            batch = ids[start : start + RECOMPUTE_BATCH]
-            Target.objects.filter(pk__in=batch).update(status=status)
-            history.objects.filter(id__in=batch, history_type="+").update(status=status)
+        for pk in ids:
+            changes.setdefault(pk, {})["status"] = status
+    rows_set(Target, values=changes)
+    if creation_records:
+        rows_set(Target.history.model, values=changes, key="id", history_type="+")
 
 
 @dataclass(frozen=True)
@@ -769,8 +780,7 @@ def target_statuses_after_bulk_write(
     here, so a new target's history starts with its derived due dates and status."""
     created, touched = list(created), list(touched)
     if created:
-        target_deadlines_initialize(targets=Target.objects.filter(pk__in=created))
-        target_statuses_initialize(targets=Target.objects.filter(pk__in=created))
+        targets_initialize(targets=Target.objects.filter(pk__in=created), creation_records=False)
         history_record(Target, ids=created, history_type="+", history=history)
     if touched:
         target_deadlines_recompute(
@@ -909,17 +919,6 @@ def _deadline_changes(targets: QuerySet[Target]) -> dict[int, dict]:
         if values:
             changes[row["pk"]] = values
     return changes
-
-
-def target_deadlines_initialize(*, targets: QuerySet[Target]) -> set[int]:
-    """Compute the due dates of targets created in the running transaction, set-based, and
-    write them into the targets and their creation history records, as
-    `target_statuses_initialize` does with statuses. Returns the ids of those whose response
-    due date was set (their status must be derived again)."""
-    changes = _deadline_changes(targets)
-    rows_set(Target, values=changes)
-    rows_set(Target.history.model, values=changes, key="id", history_type="+")
-    return {pk for pk, values in changes.items() if "response_due" in values}
 
 
 def target_deadlines_recompute(

@@ -80,7 +80,7 @@ def test_initializing_new_targets_sets_their_status_and_their_creation_history()
     Target.objects.filter(pk=target.pk).update(status=TargetStatus.AWAITING_RESPONSE)
     target.history.filter(history_type="~").delete()
 
-    services.target_statuses_initialize(targets=Target.objects.filter(pk=target.pk))
+    services.targets_initialize(targets=Target.objects.filter(pk=target.pk))
 
     target.refresh_from_db()
     assert target.status == TargetStatus.NOTED
