@@ -349,6 +349,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Signed-in readers' sessions from the shared cache, saving each request a query
+# (tracker/sessions.py); a cache of each process's own would serve a session ended elsewhere.
+SESSION_ENGINE = "tracker.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # The dashboard's counts are cached until the next write (recommendations/data_version.py);
 # the timeout only bounds how long an unread entry takes up room.
 TRACKER_CACHED_READ_SECONDS = env.int("TRACKER_CACHED_READ_SECONDS", default=24 * 3600)
