@@ -1,17 +1,12 @@
 """Signed-in sessions: read from the shared cache (Redis), kept in the database, and still
 working while Redis is down (tracker/sessions.py)."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import EditorFactory
-from tests.test_settings import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -66,20 +61,3 @@ def test_with_redis_down_an_editor_signs_in_and_stays_signed_in(client, cached_s
     assert signed_in["Location"] == "/admin/"
     assert page.status_code == 200
     assert "editor" in page.content.decode()
-
-
-def test_sessions_come_from_the_cache_only_where_it_is_shared_redis():
-    def engine(redis_url: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-c", "import tracker.settings as s; print(s.SESSION_ENGINE)"],
-            cwd=ROOT,
-            env={**os.environ, "REDIS_URL": redis_url, "SECRET_KEY": "x"},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    assert engine("redis://127.0.0.1:6379/0") == "tracker.sessions"
-    # Without Redis each process has a cache of its own, which would keep serving a session
-    # that another process ended.
-    assert engine("") == "django.contrib.sessions.backends.db"

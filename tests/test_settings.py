@@ -8,14 +8,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def import_settings(**env: str) -> subprocess.CompletedProcess:
+def import_settings(
+    shown: str = "d['ENGINE'], d['HOST']", **env: str
+) -> subprocess.CompletedProcess:
+    """tracker.settings imported under `env`, printing `shown` (`s` the settings, `d` the
+    default database)."""
     clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import tracker.settings as s; d = s.DATABASES['default']; "
-            "print(d['ENGINE'], d['HOST'])",
+            f"import tracker.settings as s; d = s.DATABASES['default']; print({shown})",
         ],
         cwd=ROOT,
         env={**clean, **env},
@@ -160,3 +163,13 @@ def test_each_replica_url_is_an_alias_with_the_primary_options():
         "['replica_0', 'replica_1'] replica-b 30 -c jit=off -c parallel_setup_cost=4000 "
         "{'MIRROR': 'default'}"
     )
+
+
+def test_sessions_come_from_the_cache_only_where_it_is_shared_redis():
+    def engine(redis_url: str) -> str:
+        return import_settings("s.SESSION_ENGINE", REDIS_URL=redis_url, SECRET_KEY="x").stdout
+
+    assert engine("redis://127.0.0.1:6379/0").strip() == "tracker.sessions"
+    # Without Redis each process has a cache of its own, which would keep serving a session
+    # that another process ended (tests/test_sessions.py).
+    assert engine("").strip() == "django.contrib.sessions.backends.db"
