@@ -108,8 +108,12 @@ class NaturalKeysFilter(filters.BaseCSVFilter):
         if not value:
             return qs
         if self.many:
-            return qs.filter(pk__in=_related_to(qs.model, self.field_name, value))
+            return qs.filter(pk__in=self.members(qs.model, value))
         return qs.filter(**{f"{self.field_name}__in": value})
+
+    def members(self, model, value) -> QuerySet:
+        """With `many`: the ids of the `model` rows related to those `value` names."""
+        return _related_to(model, self.field_name, value)
 
 
 def _related_to(model, field_name: str, ids) -> QuerySet:
@@ -396,12 +400,20 @@ class RecommendationsAndTargetsFilterSet(RecommendationFilters, TargetFilters):
         return self._given(sorted(others))
 
     def matching_recommendations(self, recommendations: QuerySet) -> QuerySet:
-        recommendations = self._apply(recommendations, self.recommendation_filter_names())
-        target_filters = self.target_filter_names()
-        if target_filters:
-            targets = self._apply(Target.objects.all(), target_filters)
-            recommendations = selectors.recommendations_with_a_target_in(recommendations, targets)
-        return recommendations
+        names, target_filters = self.recommendation_filter_names(), self.target_filter_names()
+        if not target_filters:
+            return self._apply(recommendations, names)
+        # A theme, a recommending state...: given to the selector as sets of ids, which it
+        # reads by the ids the targets leave when they are few.
+        memberships = [name for name in names if getattr(self.filters[name], "many", False)]
+        return selectors.recommendations_with_a_target_in(
+            self._apply(recommendations, [name for name in names if name not in memberships]),
+            self._apply(Target.objects.all(), target_filters),
+            members_of=[
+                self.filters[name].members(recommendations.model, self.form.cleaned_data[name])
+                for name in memberships
+            ],
+        )
 
     def matching_targets(self, targets: QuerySet) -> QuerySet:
         """The targets that meet the target parameters, of recommendations that match."""

@@ -525,7 +525,7 @@ class RecommendationSerializer(TrackerModelSerializer):
         read_only=True,
         help_text=_("Sustainable Development Goals and targets, by code (16, 16.10)."),
     )
-    targets = TargetSerializer(many=True, read_only=True)
+    targets = TargetSerializer(many=True, read_only=True, source="listed_targets")
     status_summary = serializers.SerializerMethodField()
     search_excerpt = serializers.SerializerMethodField(
         help_text=_(
@@ -565,7 +565,7 @@ class RecommendationSerializer(TrackerModelSerializer):
 
     @extend_schema_field(STATUS_SUMMARY_SCHEMA)
     def get_status_summary(self, recommendation: Recommendation) -> dict[str, int]:
-        return status_summary(recommendation.targets.all())
+        return status_summary(recommendation.listed_targets)
 
     @cached_property
     def target_shape(self) -> TargetSerializer:
@@ -576,7 +576,7 @@ class RecommendationSerializer(TrackerModelSerializer):
     # TrackerModelSerializer does.
     def to_representation(self, recommendation: Recommendation) -> dict:
         document = recommendation.document
-        targets = recommendation.targets.all()
+        targets = recommendation.listed_targets
         data = {
             "id": recommendation.pk,
             "api_url": identity_url(self.context, "api:recommendation-detail", recommendation.pk),

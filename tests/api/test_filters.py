@@ -316,6 +316,34 @@ def test_a_list_filtered_on_targets_is_the_same_whichever_table_it_starts_from(
     assert from_ids == (starts_from == "the matching targets")
 
 
+@pytest.mark.parametrize("few_targets", [10**9, 0], ids=["from the targets", "from the dates"])
+def test_a_list_filtered_on_targets_and_themes_keeps_only_what_meets_both(
+    api_client, monkeypatch, few_targets
+):
+    """From few targets, each theme or recommending state narrows their recommendations'
+    ids before any recommendation is read; from many, it is a condition of the walk. A
+    recommendation must meet every such filter and have a target that meets the others."""
+    monkeypatch.setattr(selectors, "FEW_TARGETS", few_targets)
+    both = recommendation("both", themes=["torture"], recommending_states=["KOR"])
+    theme_only = recommendation("theme only", themes=["torture"])
+    neither = recommendation("neither", recommending_states=["KOR"])
+    elsewhere = recommendation("elsewhere", themes=["torture"], recommending_states=["KOR"])
+    for made in (both, theme_only, neither):
+        TargetFactory(recommendation=made, state=state("CHN"), status="supported")
+    TargetFactory(recommendation=elsewhere, state=state("PRK"), status="supported")
+
+    def listed(query: str) -> set[str]:
+        return names(api_client.get(f"/api/recommendations/?state=CHN&status=supported&{query}"))
+
+    assert listed("theme=torture") == {"both", "theme only"}
+    with CaptureQueriesContext(connection) as queries:
+        assert listed("theme=torture&recommending_state=KOR") == {"both"}
+    # Never two arrays of ids for the recommendations' key: PostgreSQL reads every pair.
+    key = '"recommendations_recommendation"."id" = ANY('
+    assert max(query["sql"].count(key) for query in queries.captured_queries) <= 1
+    assert listed("recommending_state=KOR") == {"both", "neither"}
+
+
 def target_statuses(api_client, query: str) -> dict[int, str]:
     response = api_client.get(f"/api/targets/?{query}")
     assert response.status_code == 200, response.content

@@ -40,7 +40,7 @@ class FieldByFieldTarget(TargetSerializer):
 
 
 class FieldByFieldRecommendation(RecommendationSerializer):
-    targets = FieldByFieldTarget(many=True, read_only=True)
+    targets = FieldByFieldTarget(many=True, read_only=True, source="listed_targets")
     to_representation = TrackerModelSerializer.to_representation
 
 
