@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from campaigns import services as campaign_services
 from recommendations import selectors, services
 from recommendations.choices import BodyKind
 from tests.factories import (
@@ -342,6 +343,14 @@ def test_a_list_filtered_on_targets_and_themes_keeps_only_what_meets_both(
     key = '"recommendations_recommendation"."id" = ANY('
     assert max(query["sql"].count(key) for query in queries.captured_queries) <= 1
     assert listed("recommending_state=KOR") == {"both", "neither"}
+    # A campaign's links are a reverse relation, not a link table of the recommendations.
+    campaign = campaign_services.campaign_create(
+        slug="return", name="Return", goal="No forced return", public=True
+    )
+    for linked in (both, neither, elsewhere):
+        campaign_services.link_create(campaign=campaign, recommendation=linked)
+    assert listed("campaign=return") == {"both", "neither"}
+    assert listed("campaign=return&theme=torture") == {"both"}
 
 
 def target_statuses(api_client, query: str) -> dict[int, str]:
