@@ -396,3 +396,95 @@ def test_a_response_that_became_overdue_since_its_status_was_stored_is_overdue(a
         assert target_statuses(api_client, "status=response_overdue") == expected
         assert target_statuses(api_client, "status=awaiting_response") == {}
         assert target_statuses(api_client, "") == expected
+
+
+# Each recommendation of the grid: its themes, recommending states, organisation, whether the
+# campaign links it, and its targets as (state, latest position, latest implementation).
+GRID = {
+    "a": ({"torture"}, {"KOR"}, True, True, [("CHN", "supported", "implemented")]),
+    "b": ({"torture"}, set(), False, True, [("CHN", "noted", None), ("PRK", "supported", None)]),
+    "c": (set(), {"KOR"}, True, False, [("CHN", "supported", "not_implemented")]),
+    "d": ({"torture", "detention"}, {"KOR", "JPN"}, False, True, [("PRK", "noted", "implemented")]),
+    "e": ({"detention"}, set(), True, True, [("CHN", None, None), ("PRK", "supported", None)]),
+    "f": (set(), set(), False, False, [("CHN", "noted", "implemented")]),
+}
+RECOMMENDATION_FILTERS = [
+    "theme=torture",
+    "recommending_state=KOR",
+    "organization=AI",
+    "campaign=return",
+]
+TARGET_FILTERS = ["state=CHN", "position=supported", "implementation=implemented", ""]
+
+
+def _recommendation_meets(name: str, query: str) -> bool:
+    themes, recommending, by_ai, linked, _ = GRID[name]
+    return {
+        "theme=torture": "torture" in themes,
+        "recommending_state=KOR": "KOR" in recommending,
+        "organization=AI": by_ai,
+        "campaign=return": linked,
+    }[query]
+
+
+def _target_meets(target: tuple, query: str) -> bool:
+    addressee, position, implementation = target
+    return {
+        "state=CHN": addressee == "CHN",
+        "position=supported": position == "supported",
+        "implementation=implemented": implementation == "implemented",
+        "": True,
+    }[query]
+
+
+@pytest.mark.parametrize("few_targets", [10**9, 0], ids=["from the targets", "from the dates"])
+def test_every_filter_of_a_relation_with_every_filter_of_a_target_means_the_same_on_both_lists(
+    api_client, monkeypatch, few_targets
+):
+    """A recommendation is listed when it meets every recommendation filter and one of its
+    targets meets every target filter; a target, when it meets those and its recommendation
+    meets the others. Held for each pair of filters, whichever table the list starts from."""
+    monkeypatch.setattr(selectors, "FEW_TARGETS", few_targets)
+    amnesty = OrganizationFactory(acronym="AI", name="Amnesty International")
+    campaign = campaign_services.campaign_create(
+        slug="return", name="Return", goal="No forced return", public=True
+    )
+    targets = {}
+    for name, (themes, recommending, by_ai, linked, addressed) in GRID.items():
+        made = recommendation(
+            name,
+            themes=themes,
+            recommending_states=recommending,
+            organizations=[amnesty] if by_ai else [],
+        )
+        if linked:
+            campaign_services.link_create(campaign=campaign, recommendation=made)
+        for addressee, position, implementation in addressed:
+            target = TargetFactory(recommendation=made, state=state(addressee))
+            targets[target.pk] = (name, (addressee, position, implementation))
+            if position:
+                services.response_create(target=target, position=position, date=date(2020, 5, 4))
+            if implementation:
+                services.assessment_create(
+                    target=target, implementation=implementation, assessed_on=date(2023, 6, 7)
+                )
+
+    for of_recommendation in RECOMMENDATION_FILTERS:
+        for of_target in TARGET_FILTERS:
+            query = f"{of_recommendation}&{of_target}"
+            expected_recommendations = {
+                name
+                for name, (*_, addressed) in GRID.items()
+                if _recommendation_meets(name, of_recommendation)
+                and any(_target_meets(target, of_target) for target in addressed)
+            }
+            expected_targets = {
+                pk
+                for pk, (name, target) in targets.items()
+                if _recommendation_meets(name, of_recommendation)
+                and _target_meets(target, of_target)
+            }
+            assert names(api_client.get(f"/api/recommendations/?{query}")) == (
+                expected_recommendations
+            ), query
+            assert set(target_statuses(api_client, query)) == expected_targets, query
