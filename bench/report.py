@@ -135,6 +135,7 @@ def machine(latest: list[dict]) -> str:
         "load average (1, 5, 15 min)": lambda run: ", ".join(
             f"{load:.2f}" for load in run["machine"]["load_average"]
         ),
+        "machine speed: a fixed piece of Python, a fixed query (ms, best of 5)": _speed,
         "wrk": lambda run: (
             f"{run['wrk']['connections']} connections, {run['wrk']['threads']} threads, "
             f"{run['wrk']['seconds']} s"
@@ -144,6 +145,11 @@ def machine(latest: list[dict]) -> str:
         f"| {label} | {' | '.join(cell(run) for run in latest)} |" for label, cell in rows.items()
     ]
     return "\n".join(lines)
+
+
+def _speed(run: dict) -> str:
+    speed = run["machine"].get("speed")
+    return f"{speed['python_ms']}, {speed['postgresql_ms']}" if speed else "not measured"
 
 
 COMPUTED = "computed for a signed-in reader"
@@ -563,11 +569,12 @@ def _slowest_page_after_a_write(run: dict) -> str:
 
 def every_run(runs: list[dict]) -> str:
     lines = [
-        "| results file | recommendations | load average (1 min) | list filtered p95 ms "
+        "| results file | recommendations | load average (1 min) "
+        "| machine speed: Python, SQL ms | list filtered p95 ms "
         "| full-text p95 ms | admin changelist p95 ms | stats after a write ms "
         "| slowest public page p95 after a write ms "
         "| reminder sweep | import rows/s (new / again) |",
-        "|---" * 10 + "|",
+        "|---" * 11 + "|",
     ]
     for run in runs:
         endpoints = run["endpoints"]
@@ -575,6 +582,7 @@ def every_run(runs: list[dict]) -> str:
             f"`{run['file']}`",
             f"{run['scale']:,}",
             f"{run['machine']['load_average'][0]:.2f}",
+            _speed(run),
             _ms(endpoints["list filtered (state+theme+status)"]["p95_ms"]),
             _ms(endpoints["full-text q="]["p95_ms"]),
             _ms(endpoints["admin changelist (filter+search)"]["p95_ms"]),

@@ -33,6 +33,15 @@ def test_figures_from_the_results_files_appear_in_the_page():
     assert f"{latest['endpoints']['detail']['p95_ms']:.0f} /" in text
 
 
+def test_each_run_shows_its_machines_speed_where_it_was_measured():
+    latest = json.loads((report.RESULTS / "latest-10000.json").read_text())
+    latest["file"] = "latest-10000.json"
+    measured = json.loads(json.dumps(latest))
+    measured["machine"]["speed"] = {"python_ms": 61.5, "postgresql_ms": 98.25}
+    row = next(line for line in report.machine([latest, measured]).splitlines() if "speed" in line)
+    assert row.endswith("| not measured | 61.5, 98.25 |")
+
+
 def test_the_prose_around_the_tables_is_kept(tmp_path):
     page = tmp_path / "benchmarks.md"
     page.write_text(f"Before.\n\n{report.BEGIN}\nold table\n{report.END}\n\nAfter.\n")
