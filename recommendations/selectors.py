@@ -112,9 +112,13 @@ def recommendations_with_a_target_in(
     4,621 recommendations read took twice as long. (Given both as `= ANY` of the
     recommendations' key, PostgreSQL read their every pair: 300 ms.)
     """
-    columns = [members.query.values_select for members in members_of]
+    columns = [
+        (*members.query.values_select, *members.query.annotation_select) for members in members_of
+    ]
     # Checked whichever way the list is read, so that a misuse fails every time.
-    if any(len(names) != 1 for names in columns):
+    if any(members.query.default_cols for members in members_of) or any(
+        len(names) != 1 for names in columns
+    ):
         raise ValueError("members_of takes querysets of .values() of one column")
     if _estimated_rows(targets) <= FEW_TARGETS:
         ids = ArraySubquery(targets.order_by().values("recommendation_id"))

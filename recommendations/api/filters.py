@@ -12,7 +12,7 @@ targets meets all the target parameters at once, so `state=CHN&status=rejected` 
 """
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import ManyToOneRel, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -131,9 +131,9 @@ def _related_to(model, field_name: str, ids) -> QuerySet:
                 model._meta.model_name
             )
     relation, _, rest = field_name.partition("__")
-    reverse = model._meta.get_field(relation)
-    if reverse.one_to_many and rest:
-        # A reverse foreign key (a campaign's links): read from the related table alone.
+    reverse = model._meta.get_field(relation) if rest else None
+    if isinstance(reverse, ManyToOneRel) and reverse.get_related_field().primary_key:
+        # A reverse foreign key to the model's key (a campaign's links): its column is the id.
         return reverse.related_model.objects.filter(**{f"{rest}__in": ids}).values(
             reverse.field.name
         )
