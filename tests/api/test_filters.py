@@ -422,8 +422,9 @@ def test_a_response_that_became_overdue_since_its_status_was_stored_is_overdue(a
         assert target_statuses(api_client, "") == expected
 
 
-# Each recommendation of the grid: its themes, recommending states, organisation, whether the
-# campaign links it, and its targets as (state, latest position, latest implementation).
+# Each recommendation of the grid: its themes, its recommending states, whether it is by AI
+# (else by HRW), whether the campaign "return" links it (else the campaign "detention"), and
+# its targets as (state, latest position, latest implementation).
 GRID = {
     "a": ({"torture"}, {"KOR"}, True, True, [("CHN", "supported", "implemented")]),
     "b": ({"torture"}, set(), False, True, [("CHN", "noted", None), ("PRK", "supported", None)]),
