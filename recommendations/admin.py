@@ -191,7 +191,9 @@ class StatusBadgesMedia:
 class CachedCountAdmin(admin.ModelAdmin):
     """A changelist of a table that grows to millions of rows: the count of what a filter or
     a search matches is cached until the next write, and the whole table is never counted
-    ("N of M total" would be a sequential scan on every page; "Show all" still gives it)."""
+    ("N of M total" would be a sequential scan on every page; "Show all" still gives it).
+    Matches are counted as far as the numbered pages reach: past them the changelist says
+    "more than" (the app's admin/pagination.html, search_form.html and actions.html)."""
 
     show_full_result_count = False
 
@@ -202,9 +204,21 @@ class CachedCountAdmin(admin.ModelAdmin):
             name="admin",
             params=request.GET,
             paging=(PAGE_VAR, ORDER_VAR, ALL_VAR, IS_POPUP_VAR),
+            counts_to_pages=True,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
         )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if changelist is not None and changelist.paginator.count_capped:
+            # Django's note says "All 10001 selected": the count stopped there, the rows not.
+            context["selection_note_all"] = gettext("All the matching %(name)s selected") % {
+                "name": changelist.opts.verbose_name_plural
+            }
+        return response
 
 
 class SearchedNamesAdmin(admin.ModelAdmin):

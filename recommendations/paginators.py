@@ -6,7 +6,8 @@ data version (recommendations/data_version.py) and set of filters.
 
 Pages by number stop at MAX_NUMBERED_ROWS: a page is read with OFFSET, which makes PostgreSQL
 read and drop every row before it (page 18,000 of fifty at a million took 7.5 s). The API's
-cursor pages go straight to their rows and reach every one.
+cursor pages go straight to their rows and reach every one. The admin's changelists count no
+further than those pages reach (`counts_to_pages`): past them they say "more than".
 """
 
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ class CachedCountPaginator(Paginator):
         paging: Iterable[str],
         count: int | None = None,
         by_ids: Callable[[list[int]], QuerySet] | None = None,
+        counts_to_pages: bool = False,
         **kwargs,
     ):
         """`name` says whose list it is (the same parameters can mean other rows elsewhere);
@@ -45,11 +47,16 @@ class CachedCountPaginator(Paginator):
         last write, so it sets the number of pages but never cuts a page short.
 
         `by_ids(ids)`: the rows of those ids, as the page shows them, without the filters
-        that chose them. Given, a page reads its rows' ids first, then those rows (_rows())."""
+        that chose them. Given, a page reads its rows' ids first, then those rows (_rows()).
+
+        `counts_to_pages`: count no more rows than the numbered pages reach, and one more to
+        know there are more (`count_capped`). Just after a write, counting every match of a
+        broad search took longer than its page at a million recommendations."""
         super().__init__(rows, per_page, **kwargs)
         self.name = name
         self.known_count = count
         self.by_ids = by_ids
+        self.counts_to_pages = counts_to_pages
         self.matching = params.copy()
         for name in paging:
             self.matching.pop(name, None)
@@ -90,8 +97,23 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
+        if self.counts_to_pages:
+            name, counted = f"count-to-{MAX_NUMBERED_ROWS}:{self.name}", self._count_to_pages
+        else:
+            name, counted = f"count:{self.name}", lambda: Paginator.count.func(self)
         return data_version.cached_read(
-            f"count:{self.name}:{self.object_list.model._meta.label}",
-            self.matching,
-            lambda: Paginator.count.func(self),
+            f"{name}:{self.object_list.model._meta.label}", self.matching, counted
         )
+
+    def _count_to_pages(self) -> int:
+        # Unordered: sorted, PostgreSQL would sort every match before it kept the first ones.
+        return self.object_list.order_by()[: MAX_NUMBERED_ROWS + 1].count()
+
+    @property
+    def count_capped(self) -> bool:
+        """Whether more rows match than the count went to: then it is MAX_NUMBERED_ROWS + 1."""
+        return self.counts_to_pages and self.count > MAX_NUMBERED_ROWS
+
+    @property
+    def count_cap(self) -> int:
+        return MAX_NUMBERED_ROWS

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -6,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from recommendations import paginators
 from recommendations.choices import TargetStatus
 from recommendations.models import Recommendation, Response, Target
 from tests.factories import (
@@ -258,6 +261,72 @@ def test_the_changelist_count_follows_a_committed_write(editor_client):
     RecommendationFactory(text="Abolish torture in detention.")
 
     assert editor_client.get(url, {"q": "torture"}).context["cl"].result_count == 2
+
+
+def test_a_changelist_counts_no_further_than_its_numbered_pages_reach(editor_client, monkeypatch):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 2)
+    for _ in range(4):
+        RecommendationFactory(text="Abolish torture in detention.")
+    RecommendationFactory(text="Release the detainees.")
+    url = reverse("admin:recommendations_recommendation_changelist")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(url, {"q": "torture"})
+
+    page = response.content.decode()
+    assert "More than 2 recommendations" in page
+    assert "More than 2 results" in page
+    assert "Select all the matching recommendations" in page
+    assert "4 recommendations" not in page
+    assert len(response.context["cl"].result_list) == 4
+    (count,) = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert "LIMIT 3" in count
+    assert "ORDER BY" not in count
+
+
+def test_a_changelist_that_matches_no_more_than_its_pages_reach_says_how_many(
+    editor_client, monkeypatch
+):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 2)
+    RecommendationFactory.create_batch(2, text="Abolish torture in detention.")
+    url = reverse("admin:recommendations_recommendation_changelist")
+
+    page = editor_client.get(url, {"q": "torture"}).content.decode()
+
+    assert "2 recommendations" in page
+    assert "More than" not in page
+
+
+def test_selecting_every_match_past_the_counted_ones_acts_on_every_match(
+    editor_client, monkeypatch
+):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 2)
+    targets = [TargetFactory(recommendation__text="Abolish torture.") for _ in range(4)]
+    TargetFactory(recommendation__text="Release the detainees.")
+    url = reverse("admin:recommendations_recommendation_changelist")
+
+    response = editor_client.post(
+        f"{url}?q=torture",
+        {
+            "action": "export_selected_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [targets[0].recommendation.pk],
+        },
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 4
+
+
+def test_a_changelist_past_its_count_says_so_in_the_editors_language(editor_client, monkeypatch):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 2)
+    RecommendationFactory.create_batch(3, text="Abolish torture in detention.")
+    url = reverse("admin:recommendations_recommendation_changelist")
+
+    page = editor_client.get(url, {"q": "torture"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "결과 2건 초과" in page
 
 
 def test_an_editor_cannot_delete(editor_client):
