@@ -284,6 +284,22 @@ def test_a_changelist_counts_no_further_than_its_numbered_pages_reach(editor_cli
     assert "ORDER BY" not in count
 
 
+def test_a_distinct_changelist_counts_the_ids_of_its_first_matches(editor_client, monkeypatch):
+    monkeypatch.setattr(paginators, "MAX_NUMBERED_ROWS", 2)
+    for _ in range(3):
+        TargetFactory(recommendation__text="Abolish torture.")
+    url = reverse("admin:recommendations_target_changelist")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get(url, {"q": "torture"}).content.decode()
+
+    assert "More than 2 targets" in page
+    (count,) = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert 'SELECT DISTINCT "recommendations_target"."id"' in count
+    assert '"recommendations_target"."status"' not in count
+    assert "LIMIT 3" in count
+
+
 def test_a_changelist_that_matches_no_more_than_its_pages_reach_says_how_many(
     editor_client, monkeypatch
 ):
