@@ -209,17 +209,6 @@ class CachedCountAdmin(admin.ModelAdmin):
             allow_empty_first_page=allow_empty_first_page,
         )
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        changelist = context.get("cl")
-        if changelist is not None and changelist.paginator.count_capped:
-            # Django's note says "All 10001 selected": the count stopped there, the rows not.
-            context["selection_note_all"] = gettext("All the matching %(name)s selected") % {
-                "name": changelist.opts.verbose_name_plural
-            }
-        return response
-
 
 class SearchedNamesAdmin(admin.ModelAdmin):
     """A row whose name the recommendations' search vectors hold (a theme, a body, a state,

@@ -277,6 +277,7 @@ def test_a_changelist_counts_no_further_than_its_numbered_pages_reach(editor_cli
     assert "More than 2 recommendations" in page
     assert "More than 2 results" in page
     assert "Select all the matching recommendations" in page
+    assert "All the matching recommendations selected" in page
     assert "4 recommendations" not in page
     assert len(response.context["cl"].result_list) == 4
     (count,) = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
