@@ -631,10 +631,6 @@ class TargetAdmin(ExportActions, ServiceWritesAdmin, CachedCountAdmin, SimpleHis
     list_select_related = ["state", "body", "recommendation__document"]
     Media = StatusBadgesMedia
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset, True
-
     def export_targets(self, queryset):
         return Target.objects.filter(pk__in=queryset.values("pk"))
 
