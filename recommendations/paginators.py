@@ -107,8 +107,9 @@ class CachedCountPaginator(Paginator):
 
     def _count_to_pages(self) -> int:
         # Unordered: sorted, PostgreSQL would sort every match before it kept the first ones.
-        # The ids alone: a changelist made DISTINCT by its search would otherwise hash every
-        # column of every match before the LIMIT, where DISTINCT ids stop at the first ones.
+        # The ids alone: a changelist made DISTINCT (by a filter through the responses or the
+        # themes, which can repeat a row) would otherwise hash every column of every match
+        # before the LIMIT, where DISTINCT ids stop at the first ones.
         return self.object_list.order_by().values("pk")[: MAX_NUMBERED_ROWS + 1].count()
 
     @property
